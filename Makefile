@@ -1,0 +1,43 @@
+# BG Zero. Every target installs what it needs, so each works on a fresh clone.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DIST ?= dist
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test build serve bench unit browser system clean
+
+run: build
+	$(PY) -m bgzero serve --dist $(DIST) --port $(PORT)
+
+test: build
+	$(PY) -m pytest -q tests
+
+unit: $(VENV)/.installed
+	$(PY) -m pytest -q tests/unit
+
+browser: build
+	$(PY) -m pytest -q tests/browser
+
+build: $(VENV)/.installed system
+	$(PY) -m bgzero build --dist $(DIST)
+
+serve: $(VENV)/.installed
+	$(PY) -m bgzero serve --dist $(DIST) --port $(PORT)
+
+bench: build
+	$(PY) -m bgzero bench --dist $(DIST)
+
+# Chromium for the browser tests and benchmarks, npm for the pinned runtime (Debian packages).
+system:
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+clean:
+	rm -rf $(DIST) $(DIST).partial $(VENV) .pytest_cache

@@ -1,0 +1,55 @@
+"""Model cards: one TOML file per model under models/, the single source of its facts."""
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+CARDS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    name: str
+    default: bool
+    licence: str
+    size: int
+    output: str
+    mean: tuple[float, float, float]
+    std: tuple[float, float, float]
+    source: dict
+    built_sha256: str | None
+    path: Path
+
+    @property
+    def source_sha256(self) -> str:
+        return self.source["sha256"]
+
+
+def load_card(path: Path) -> Card:
+    data = tomllib.loads(path.read_text())
+    return Card(
+        id=data["id"],
+        name=data["name"],
+        default=bool(data.get("default", False)),
+        licence=data["licence"],
+        size=int(data["size"]),
+        output=data["output"],
+        mean=tuple(data["normalise"]["mean"]),
+        std=tuple(data["normalise"]["std"]),
+        source=data["source"],
+        built_sha256=data.get("built", {}).get("sha256"),
+        path=path,
+    )
+
+
+def load_cards(directory: Path = CARDS_DIR) -> dict[str, Card]:
+    cards = {c.id: c for c in map(load_card, sorted(directory.glob("*.toml")))}
+    defaults = [c.id for c in cards.values() if c.default]
+    if len(defaults) != 1:
+        raise ValueError(f"exactly one model card must be the default, found {defaults}")
+    return cards
+
+
+def default_card(cards: dict[str, Card]) -> Card:
+    return next(c for c in cards.values() if c.default)

@@ -1,0 +1,99 @@
+"""bgzero build | serve | remove | bench: one sub-command per thing a user does."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+DIST = Path("dist")
+
+
+def _build(args) -> int:
+    from . import site
+    from .assets import AssetError
+
+    try:
+        manifest = site.build(args.dist, model_ids=args.model or None)
+    except AssetError as error:
+        print(f"bgzero build: {error}", file=sys.stderr)
+        return 1
+    total = sum(f["size"] for f in manifest["files"].values())
+    print(f"built {args.dist}: {len(manifest['files'])} files, {total / 1e6:.1f} MB, "
+          f"version {manifest['version']}")
+    return 0
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    from .server import create_app
+
+    try:
+        app = create_app(args.dist)
+    except FileNotFoundError as error:
+        print(f"bgzero serve: {error}", file=sys.stderr)
+        return 1
+    print(f"BG Zero on http://{args.host}:{args.port}/")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def _remove(args) -> int:
+    from .cards import load_cards
+    from .pipeline import remove
+
+    if args.model and args.model not in load_cards():
+        print(f"bgzero remove: unknown model {args.model!r}; "
+              f"choose from {', '.join(load_cards())}", file=sys.stderr)
+        return 2
+    errors = remove(args.photos, args.out, args.model)
+    for error in errors:
+        print(f"bgzero remove: {error}", file=sys.stderr)
+    done = len(args.photos) - len(errors)
+    print(f"{done} of {len(args.photos)} photos written to {args.out}")
+    return 1 if errors else 0
+
+
+def _bench(args) -> int:
+    from .bench import run_bench
+
+    return run_bench(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="bgzero", description=__doc__)
+    root.add_argument("--version", action="version", version=__version__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="assemble the static site into DIST")
+    build.add_argument("--dist", type=Path, default=DIST)
+    build.add_argument("--model", action="append",
+                       help="only these models (the default model is always built)")
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="serve DIST with the isolation headers")
+    serve.add_argument("--dist", type=Path, default=DIST)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(run=_serve)
+
+    remove = commands.add_parser("remove", help="cut out photos natively, same graphs")
+    remove.add_argument("photos", nargs="+", type=Path)
+    remove.add_argument("-o", "--out", type=Path, required=True)
+    remove.add_argument("--model", help="model card id (default: the card marked default)")
+    remove.set_defaults(run=_remove)
+
+    bench = commands.add_parser("bench", help="stage timings in headless Chromium vs native")
+    bench.add_argument("--dist", type=Path, default=DIST)
+    bench.add_argument("--model", action="append", help="model ids (default: all)")
+    bench.add_argument("--images", type=int, default=3, help="photos per model")
+    bench.add_argument("--worker", action="append", choices=["mpy", "py"],
+                       help="worker interpreters to compare (default: both)")
+    bench.set_defaults(run=_bench)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)

@@ -1,0 +1,88 @@
+"""The Starlette app that serves dist/: isolation headers, MIME types, caching, precompressed."""
+
+import mimetypes
+import os
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
+
+# Python 3.11's table lacks some of these; the browser refuses modules and streaming
+# compilation without the right type.
+for _suffix, _type in {".wasm": "application/wasm", ".mjs": "text/javascript",
+                       ".js": "text/javascript", ".toml": "text/plain",
+                       ".onnx": "application/octet-stream", ".py": "text/plain",
+                       ".webmanifest": "application/manifest+json"}.items():
+    mimetypes.add_type(_type, _suffix)
+
+# Cross-origin isolation: SharedArrayBuffer for ORT's threads and PyScript's workers.
+ISOLATION = {
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Embedder-Policy": "require-corp",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+
+def is_hashed(path: str) -> bool:
+    """Model files carry their content hash in the name (see site.model_file)."""
+    return path.startswith("models/") and path.endswith(".onnx")
+
+
+class DistFiles(StaticFiles):
+    """StaticFiles (no listing, no traversal) plus precompressed variants and cache policy."""
+
+    def file_response(self, full_path, stat_result, scope: Scope, status_code: int = 200):
+        path = Path(full_path)
+        headers = Headers(scope=scope)
+        gz = path.with_name(path.name + ".gz")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if "gzip" in headers.get("accept-encoding", "") and gz.is_file():
+            response = FileResponse(gz, stat_result=os.stat(gz), media_type=media_type,
+                                    headers={"Content-Encoding": "gzip"})
+        else:
+            response = FileResponse(path, stat_result=stat_result, media_type=media_type)
+        response.headers["Vary"] = "Accept-Encoding"
+        relative = path.relative_to(Path(self.directory).resolve()).as_posix()
+        response.headers["Cache-Control"] = IMMUTABLE if is_hashed(relative) else REVALIDATE
+        if self.is_not_modified(response.headers, headers):
+            return Response(status_code=304, headers={
+                k: v for k, v in response.headers.items()
+                if k.lower() in {"etag", "cache-control", "vary"}})
+        return response
+
+
+class IsolationHeaders:
+    """Adds the isolation headers to every response, errors included."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                raw = list(message.get("headers", []))
+                raw += [(k.lower().encode(), v.encode()) for k, v in ISOLATION.items()]
+                message = {**message, "headers": raw}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(dist: Path) -> Starlette:
+    dist = Path(dist).resolve()
+    if not (dist / "index.html").is_file():
+        raise FileNotFoundError(f"{dist} has no index.html: run `bgzero build` first")
+    app = Starlette(routes=[Mount("/", app=DistFiles(directory=dist, html=True))])
+    app.add_middleware(IsolationHeaders)
+    return app

@@ -1,0 +1,156 @@
+"""Assemble dist/: static pages, browser Python, runtime files, built models, a manifest."""
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+
+from . import assets
+from .cards import Card, load_cards
+from .models import build_model_bytes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# dist folder -> (npm package folder, files). Only what the page can load is shipped.
+RUNTIME = {
+    "runtime/pyscript": ("@pyscript/core/dist", ["*.js", "*.css"]),
+    "runtime/micropython": (
+        "@micropython/micropython-webassembly-pyscript",
+        ["micropython.mjs", "micropython.wasm"],
+    ),
+    "runtime/pyodide": (
+        "pyodide",
+        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
+         "pyodide-lock.json"],
+    ),
+    "runtime/ort": (
+        "onnxruntime-web/dist",
+        # The WebGPU build is loaded only when an adapter exists (see inference.py).
+        ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
+         "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.jsep.mjs",
+         "ort-wasm-simd-threaded.jsep.wasm"],
+    ),
+}
+INTERPRETERS = {
+    "mpy": "./runtime/micropython/micropython.mjs",
+    "py": "./runtime/pyodide/pyodide.mjs",
+}
+# Served precompressed so the transfer is small and still has a Content-Length.
+COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
+MANIFEST = "manifest.json"
+
+
+def model_file(card: Card, built: bytes) -> str:
+    return f"models/{card.id}-{assets.sha256(built)[:12]}.onnx"
+
+
+def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
+    catalog = []
+    for card in cards.values():
+        built = build_model_bytes(card, assets.model_source(card, cache))
+        digest = assets.sha256(built)
+        if card.built_sha256 and digest != card.built_sha256:
+            raise assets.AssetError(
+                f"built {card.id} has sha256 {digest}, model card {card.path.name} says "
+                f"{card.built_sha256}: the builder or its onnx version changed"
+            )
+        name = model_file(card, built)
+        (dist / name).parent.mkdir(parents=True, exist_ok=True)
+        (dist / name).write_bytes(built)
+        catalog.append({
+            "id": card.id, "name": card.name, "size": card.size, "file": name,
+            "bytes": len(built), "sha256": digest, "licence": card.licence,
+            "default": card.default,
+        })
+    return catalog
+
+
+def copy_runtime(modules: Path, dist: Path) -> list[dict]:
+    used = []
+    for folder, (package_dir, patterns) in RUNTIME.items():
+        source = modules / package_dir
+        for pattern in patterns:
+            matches = sorted(source.glob(pattern))
+            if not matches:
+                raise assets.AssetError(f"{package_dir}/{pattern} is missing from npm modules")
+            for path in matches:
+                (dist / folder).mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, dist / folder / path.name)
+        package = json.loads((modules / package_dir.split("/dist")[0] / "package.json").read_text())
+        used.append({"name": package["name"], "version": package["version"],
+                     "licence": package.get("license", "see package")})
+    return used
+
+
+def copy_web_python(dist: Path) -> None:
+    shutil.copytree(ROOT / "src" / "web", dist / "py",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    config = (ROOT / "pyscript.toml").read_text()
+    (dist / "pyscript.toml").write_text(config)
+    for kind, interpreter in INTERPRETERS.items():
+        worker = re.sub(r'(?m)^interpreter\s*=.*$', f'interpreter = "{interpreter}"', config)
+        (dist / f"worker-{kind}.toml").write_text(worker)
+
+
+def write_licences(dist: Path, packages: list[dict], cards: dict[str, Card]) -> None:
+    rows = [f"<tr><td>{p['name']}</td><td>{p['version']}</td><td>{p['licence']}</td></tr>"
+            for p in packages]
+    rows += [f"<tr><td>model {c.id} ({c.source['package']} {c.source['version']})</td>"
+             f"<td>{c.source_sha256[:12]}</td><td>{c.licence}</td></tr>" for c in cards.values()]
+    page = (ROOT / "static" / "licences.html").read_text().replace("<!-- rows -->", "\n".join(rows))
+    (dist / "licences.html").write_text(page)
+
+
+def compress(dist: Path) -> None:
+    for path in sorted(dist.rglob("*")):
+        if path.is_file() and path.suffix in COMPRESS:
+            data = path.read_bytes()
+            packed = gzip.compress(data, compresslevel=6, mtime=0)
+            if len(packed) < len(data) * 0.9:
+                path.with_name(path.name + ".gz").write_bytes(packed)
+
+
+def write_manifest(dist: Path) -> dict:
+    files = {}
+    for path in sorted(dist.rglob("*")):
+        if path.is_file() and path.suffix != ".gz":
+            data = path.read_bytes()
+            files[path.relative_to(dist).as_posix()] = {"sha256": assets.sha256(data),
+                                                        "size": len(data)}
+    version = assets.sha256(json.dumps(files, sort_keys=True).encode())[:16]
+    manifest = {"version": version, "files": files}
+    (dist / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return manifest
+
+
+def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = None) -> dict:
+    """Build into a sibling folder, then swap it in, so a failed build leaves dist/ intact."""
+    cache = cache or assets.cache_dir()
+    cards = load_cards()
+    if model_ids:
+        unknown = set(model_ids) - set(cards)
+        if unknown:
+            raise assets.AssetError(f"unknown model ids: {sorted(unknown)}")
+        cards = {i: c for i, c in cards.items() if i in model_ids or c.default}
+    staging = dist.with_name(dist.name + ".partial")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        catalog = build_models(cards, staging, cache)
+        packages = copy_runtime(assets.npm_modules(cache), staging)
+        default = next(m["id"] for m in catalog if m["default"])
+        (staging / "models" / "catalog.json").write_text(
+            json.dumps({"default": default, "models": catalog}, indent=1))
+        shutil.copytree(ROOT / "static", staging, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("licences.html"))
+        copy_web_python(staging)
+        write_licences(staging, packages, cards)
+        manifest = write_manifest(staging)
+        compress(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(dist, ignore_errors=True)
+    staging.rename(dist)
+    return manifest

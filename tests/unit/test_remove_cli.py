@@ -1,0 +1,38 @@
+"""`bgzero remove`: real photos in, transparent PNGs out; bad files get a clear error."""
+
+import numpy as np
+from PIL import Image
+
+from bgzero.cli import main
+from conftest import GT
+
+PHOTO = sorted((GT / "pets" / "images").glob("*.jpg"))[0]
+
+
+def test_remove_writes_a_cutout_of_the_photos_size(tmp_path):
+    assert main(["remove", str(PHOTO), "-o", str(tmp_path)]) == 0
+    result = Image.open(tmp_path / f"{PHOTO.stem}-nobg.png")
+    assert result.mode == "RGBA" and result.size == Image.open(PHOTO).size
+    alpha = np.asarray(result)[..., 3]
+    labels = np.asarray(Image.open(GT / "pets" / "labels" / f"{PHOTO.stem}.png"))
+    known = labels != 255
+    iou = ((alpha > 127) & (labels > 0) & known).sum() / (((alpha > 127) | (labels > 0)) & known).sum()
+    assert iou > 0.8  # the pet, not the background
+
+
+def test_bad_files_are_reported_and_the_rest_still_written(tmp_path, capsys):
+    text = tmp_path / "notes.jpg"
+    text.write_text("not a photo")
+    truncated = tmp_path / "cut.jpg"
+    truncated.write_bytes(PHOTO.read_bytes()[:3000])
+    out = tmp_path / "out"
+    assert main(["remove", str(text), str(truncated), str(PHOTO), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "notes.jpg: not an image" in err
+    assert "cut.jpg: the image is damaged or incomplete" in err
+    assert [p.name for p in out.iterdir()] == [f"{PHOTO.stem}-nobg.png"]
+
+
+def test_unknown_model_is_refused(tmp_path, capsys):
+    assert main(["remove", str(PHOTO), "-o", str(tmp_path), "--model", "nope"]) == 2
+    assert "unknown model 'nope'" in capsys.readouterr().err
