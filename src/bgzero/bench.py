@@ -1,0 +1,117 @@
+"""`make bench`: stage timings in headless Chromium next to native onnxruntime, same photos.
+
+A benchmark, not a test: it prints what it measured and asserts nothing about speed.
+"""
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from PIL import Image
+
+from .cards import load_cards
+from .pipeline import cutout, open_photo
+
+ROOT = Path(__file__).resolve().parents[2]
+GT = ROOT.parent / "shared" / "data" / "gt"
+STAGES = ["decode", "resize", "session", "run", "composite", "encode"]
+
+
+def photos(count: int) -> list[Path]:
+    found = sorted((GT / "pets" / "images").glob("*.jpg")) + sorted(
+        (GT / "people" / "images").glob("*.jpg"))
+    # Alternate sets so a short run still sees both kinds of photo.
+    return (found[::2] + found[1::2])[:count] if found else []
+
+
+def native_timings(card, photo: Path, repeat: int) -> list[dict]:
+    rows = []
+    for _ in range(repeat):
+        timings = {}
+        started = time.perf_counter()
+        image = open_photo(photo)
+        timings["decode"] = time.perf_counter() - started
+        result = cutout(image, card, timings)
+        started = time.perf_counter()
+        result.save("/dev/null", "PNG")
+        timings["encode"] = time.perf_counter() - started
+        rows.append(timings)
+    return rows
+
+
+def browser_timings(browser, origin: str, model: str, worker: str, images: list[Path]) -> dict:
+    """Cold: a new context (empty HTTP cache) and the first photo; warm: the photos after it."""
+    from tests.browser.pages import AppPage  # the tests' page driver, one way to drive the app
+
+    context = browser.new_context()
+    page = context.new_page()
+    app = AppPage(page, origin)
+    started = time.perf_counter()
+    app.open(worker=worker, model=model)
+    ready = time.perf_counter() - started
+    cold = app.cut(images[0])
+    first = time.perf_counter() - started
+    warm = [app.cut(photo) for photo in images[1:]]
+    context.close()
+    return {"ready": ready, "first_cutout": first, "cold": cold, "warm": warm,
+            "status": app.status()}
+
+
+def _median(rows: list[dict], stage: str) -> float:
+    values = [r[stage] for r in rows if stage in r]
+    return statistics.median(values) if values else float("nan")
+
+
+def _line(label: str, rows: list[dict]) -> str:
+    cells = " ".join(f"{_median(rows, s) * 1000:9.0f}" for s in STAGES)
+    return f"  {label:<22}{cells}"
+
+
+def run_bench(args) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+
+    cards = load_cards()
+    model_ids = args.model or list(cards)
+    workers = args.worker or ["mpy", "py"]
+    images = photos(args.images)
+    if not images:
+        print(f"bgzero bench: no photos under {GT}", file=sys.stderr)
+        return 1
+    port = free_port()
+    server = serve(args.dist, port)
+    origin = f"http://127.0.0.1:{port}"
+    results = {}
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for model in model_ids:
+                for worker in workers:
+                    results[(model, worker)] = browser_timings(browser, origin, model, worker,
+                                                               images)
+            browser.close()
+    finally:
+        server.terminate()
+    print(f"photos: {', '.join(p.name for p in images)} "
+          f"({', '.join('%dx%d' % Image.open(p).size for p in images)})")
+    print("milliseconds, median; cold = first photo after opening the page, warm = the rest")
+    header = " ".join(f"{s:>9}" for s in STAGES)
+    for model in model_ids:
+        card = cards[model]
+        print(f"\n{model} ({card.size}²)")
+        print(f"  {'':<22}{header}")
+        for worker in workers:
+            r = results[(model, worker)]
+            print(_line(f"browser {worker} cold", [r["cold"]]))
+            print(_line(f"browser {worker} warm", r["warm"]))
+            print(f"  {'':<22}ready {r['ready']:.2f} s, first cutout {r['first_cutout']:.2f} s"
+                  f" from navigation; {r['status']}")
+        native = [t for photo in images for t in native_timings(card, photo, 1)]
+        print(_line("native cold", native[:1]))
+        print(_line("native warm", native[1:]))
+    summary = {f"{m}/{w}": r for (m, w), r in results.items()}
+    Path("bench.json").write_text(json.dumps(summary, indent=1, default=str))
+    return 0

@@ -1,0 +1,60 @@
+"""The model catalog (models/catalog.json, written by the build) as plain dicts."""
+
+_REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
+
+
+class CatalogError(ValueError):
+    pass
+
+
+def parse(data):
+    """Validate the decoded catalog.json dict; return {'default': id, 'models': [...]}."""
+    if not isinstance(data, dict) or not isinstance(data.get("models"), list):
+        raise CatalogError("catalog: 'models' list missing")
+    models = []
+    seen = set()
+    for m in data["models"]:
+        if not isinstance(m, dict):
+            raise CatalogError("catalog: model entry is not an object")
+        for key in _REQUIRED:
+            if key not in m:
+                raise CatalogError("catalog: model %r lacks %r" % (m.get("id"), key))
+        if m["id"] in seen:
+            raise CatalogError("catalog: duplicate model id %r" % m["id"])
+        if not (isinstance(m["size"], int) and m["size"] > 0):
+            raise CatalogError("catalog: model %r has a bad size" % m["id"])
+        seen.add(m["id"])
+        models.append(m)
+    if not models:
+        raise CatalogError("catalog: no models")
+    default = data.get("default")
+    if default not in seen:
+        default = models[0]["id"]
+    return {"default": default, "models": models}
+
+
+def find(catalog, model_id):
+    """The model dict with this id, or None."""
+    for m in catalog["models"]:
+        if m["id"] == model_id:
+            return m
+    return None
+
+
+def pick(catalog, wanted=None):
+    """The wanted model if the catalog has it, else the default one."""
+    return find(catalog, wanted) or find(catalog, catalog["default"])
+
+
+def label(model):
+    """Text of a model's <option>: name, download size and licence."""
+    text = "%s (%.1f MB)" % (model["name"], model["bytes"] / 1e6)
+    if model.get("licence"):
+        text += " · " + model["licence"]
+    return text
+
+
+def spec(model, url):
+    """What the worker needs to load a model; `url` is model["file"] made absolute."""
+    return {"id": model["id"], "url": url, "size": model["size"],
+            "bytes": model["bytes"], "sha256": model["sha256"]}

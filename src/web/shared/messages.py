@@ -1,0 +1,99 @@
+"""Messages between the page and the inference worker.
+
+On the wire a message is a JS object {json: <this dict as JSON>, payload: <ImageBitmap or
+ArrayBuffer, transferred>}: the dict part is plain JSON so both interpreters and native
+tests handle it the same way, and pixels never pass through Python.
+"""
+
+import json
+
+PROVIDERS = ("wasm", "webgpu")
+
+# kind -> required fields (besides "type" and "id")
+_FIELDS = {
+    "load": ("model", "ort"),                      # page -> worker: get a session ready
+    "cut": ("model", "ort", "width", "height"),    # page -> worker: payload = ImageBitmap
+    "progress": ("stage",),                        # worker -> page: optional done/total
+    "ready": ("model", "provider", "threads", "timings"),
+    "result": ("model", "size", "provider", "threads", "timings"),  # payload = alpha bytes
+    "error": ("message",),
+}
+_MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256")
+
+
+class MessageError(ValueError):
+    pass
+
+
+def _make(kind, req_id, **fields):
+    msg = {"type": kind, "id": req_id}
+    msg.update(fields)
+    return validate(msg)
+
+
+def load(req_id, model, ort):
+    return _make("load", req_id, model=model, ort=ort)
+
+
+def cut(req_id, model, ort, width, height):
+    return _make("cut", req_id, model=model, ort=ort, width=width, height=height)
+
+
+def progress(req_id, stage, done=None, total=None):
+    msg = {"type": "progress", "id": req_id, "stage": stage}
+    if done is not None:
+        msg["done"] = done
+        msg["total"] = total
+    return validate(msg)
+
+
+def ready(req_id, model_id, provider, threads, timings):
+    return _make("ready", req_id, model=model_id, provider=provider, threads=threads,
+                 timings=timings)
+
+
+def result(req_id, model_id, size, provider, threads, timings):
+    return _make("result", req_id, model=model_id, size=size, provider=provider,
+                 threads=threads, timings=timings)
+
+
+def error(req_id, message, bug=False):
+    return _make("error", req_id, message=str(message), bug=bool(bug))
+
+
+def validate(msg):
+    """Return msg if it is a well-formed message, else raise MessageError."""
+    if not isinstance(msg, dict):
+        raise MessageError("message is not an object")
+    kind = msg.get("type")
+    if kind not in _FIELDS:
+        raise MessageError("unknown message type %r" % (kind,))
+    if not isinstance(msg.get("id"), int):
+        raise MessageError("%s: id must be an int" % kind)
+    for key in _FIELDS[kind]:
+        if key not in msg:
+            raise MessageError("%s: missing %r" % (kind, key))
+    if kind in ("load", "cut"):
+        model = msg["model"]
+        if not isinstance(model, dict):
+            raise MessageError("%s: model must be an object" % kind)
+        for key in _MODEL_FIELDS:
+            if key not in model:
+                raise MessageError("%s: model lacks %r" % (kind, key))
+    if "provider" in _FIELDS[kind] and msg["provider"] not in PROVIDERS:
+        raise MessageError("%s: unknown provider %r" % (kind, msg["provider"]))
+    if kind == "cut" and not (msg["width"] > 0 and msg["height"] > 0):
+        raise MessageError("cut: empty image")
+    return msg
+
+
+def encode(msg):
+    return json.dumps(validate(msg))
+
+
+def decode(text):
+    try:
+        msg = json.loads(text)
+    except ValueError:
+        raise MessageError("message is not JSON")
+    return validate(msg)

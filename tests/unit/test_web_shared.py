@@ -1,0 +1,149 @@
+"""The browser's pure Python (src/web/shared) behaves the same natively as in the page."""
+
+import json
+import pathlib
+import sys
+
+import pytest
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
+
+from shared import catalog, limits, messages, naming, sniff, status  # noqa: E402
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
+
+
+@pytest.mark.parametrize("head, mime", [
+    (JPEG, "image/jpeg"),
+    (PNG, "image/png"),
+    (b"GIF89a" + b"\x00" * 26, "image/gif"),
+    (b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 16, "image/webp"),
+    (b"BM" + b"\x00" * 30, "image/bmp"),
+    (b"\x00\x00\x00\x1cftypavif" + b"\x00" * 20, "image/avif"),
+    (b"\x00\x00\x00\x18ftypheic" + b"\x00" * 20, "image/heic"),
+    (b"II*\x00" + b"\x00" * 28, "image/tiff"),
+    (b"  <svg xmlns='http://www.w3.org/2000/svg'>", "image/svg+xml"),
+    (b"hello, this is plain text....", None),
+    (b"", None),
+])
+def test_sniff_tells_the_real_type(head, mime):
+    assert sniff.sniff(head) == mime
+
+
+def test_jpeg_end_marker_found_in_bytes_or_latin1_text():
+    assert sniff.jpeg_complete(b"\x12\x34\xff\xd9")
+    assert sniff.jpeg_complete(b"\xff\xd9\x00\x00trailer")
+    assert not sniff.jpeg_complete(b"\x12\x34\xff\x00")
+    assert sniff.jpeg_complete("ab\xff\xd9")
+    assert not sniff.jpeg_complete("ab\xff")
+
+
+def test_check_file_messages():
+    assert limits.check_file(1000, JPEG) is None
+    assert limits.check_file(1000, PNG) is None
+    assert "empty" in limits.check_file(0, b"")
+    assert "too large" in limits.check_file(limits.MAX_BYTES + 1, JPEG)
+    assert "not an image" in limits.check_file(1000, b"%PDF-1.7" + b"\x00" * 24)
+    assert "HEIC" in limits.check_file(1000, b"\x00\x00\x00\x18ftypheic" + b"\x00" * 20)
+    assert limits.check_file(1000, JPEG, False) == "This JPEG file is incomplete (truncated)."
+    assert limits.check_file(1000, PNG, False) is None
+    assert limits.needs_end_check(JPEG) and not limits.needs_end_check(PNG)
+
+
+def _segment(marker, payload):
+    return b"\xff" + bytes([marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def test_jpeg_entropy_start_skips_the_exif_thumbnail():
+    thumb = b"\xff\xd8" + _segment(0xDA, b"\x00" * 4) + b"\x11\x22\xff\xd9"
+    head = (b"\xff\xd8" + _segment(0xE1, b"Exif\x00\x00" + thumb) + _segment(0xDB, b"\x01" * 10)
+            + _segment(0xDA, b"\x02" * 8))
+    start = sniff.jpeg_entropy_start(head + b"\x55" * 10)
+    assert start == len(head)
+    assert sniff.jpeg_entropy_start(PNG) is None
+    assert sniff.jpeg_entropy_start(b"\xff\xd8" + _segment(0xE0, b"x" * 10)) is None  # no scan yet
+
+
+def test_fit_size_keeps_aspect_within_limits():
+    assert limits.fit_size(600, 400) == (600, 400)
+    w, h = limits.fit_size(10000, 8000, max_pixels=20_000_000)
+    assert w * h <= 20_000_000 and abs(w / h - 1.25) < 0.01
+    assert max(limits.fit_size(40000, 100)) <= limits.MAX_SIDE
+    assert limits.check_pixels(0, 10) and limits.check_pixels(1, 1) is None
+
+
+@pytest.mark.parametrize("name, out", [
+    ("photo.final.JPG", "photo.final-nobg.png"),
+    ("cat.jpeg", "cat-nobg.png"),
+    ("C:\\Users\\me\\dog.png", "dog-nobg.png"),
+    ("dir/sub/noext", "noext-nobg.png"),
+    (".hidden", "image-nobg.png"),
+    ("", "image-nobg.png"),
+    (None, "image-nobg.png"),
+])
+def test_nobg_name(name, out):
+    assert naming.nobg_name(name) == out
+
+
+CATALOG = {"default": "u2netp", "models": [
+    {"id": "u2netp", "name": "U²-Net small", "size": 320, "file": "models/u2netp-abc.onnx",
+     "bytes": 4574000, "sha256": "ab" * 32, "licence": "MIT"},
+    {"id": "isnet-quint8", "name": "IS-Net", "size": 1024, "file": "models/isnet-def.onnx",
+     "bytes": 44000000, "sha256": "cd" * 32, "licence": "AGPL-3.0"},
+]}
+
+
+def test_catalog_parse_pick_and_spec():
+    cat = catalog.parse(json.loads(json.dumps(CATALOG)))
+    assert cat["default"] == "u2netp"
+    assert catalog.pick(cat)["id"] == "u2netp"
+    assert catalog.pick(cat, "isnet-quint8")["size"] == 1024
+    assert catalog.pick(cat, "nope")["id"] == "u2netp"
+    assert catalog.find(cat, "nope") is None
+    assert "44.0 MB" in catalog.label(cat["models"][1])
+    spec = catalog.spec(cat["models"][0], "https://x/models/u2netp-abc.onnx")
+    assert spec["url"] == "https://x/models/u2netp-abc.onnx" and spec["size"] == 320
+
+
+def test_catalog_rejects_broken_entries():
+    with pytest.raises(catalog.CatalogError):
+        catalog.parse({"models": []})
+    with pytest.raises(catalog.CatalogError):
+        catalog.parse({"models": [{"id": "x"}]})
+    twice = {"models": [CATALOG["models"][0], CATALOG["models"][0]]}
+    with pytest.raises(catalog.CatalogError):
+        catalog.parse(twice)
+    assert catalog.parse({"default": "gone", "models": CATALOG["models"]})["default"] == "u2netp"
+
+
+def test_status_texts():
+    assert status.status_line("u2netp", "wasm", 2) == "u2netp · wasm · 2 threads"
+    assert status.status_line("u2netp", "webgpu", 1) == "u2netp · webgpu · 1 thread"
+    assert status.megabytes(1_200_000, 4_400_000) == "1.2 / 4.4 MB"
+    assert status.stage_text("download", 1_200_000, 4_400_000) == "Loading model · 1.2 / 4.4 MB"
+    assert status.stage_text("inference") == "Removing background…"
+    assert status.fraction(1, 4) == 0.25 and status.fraction(None, 4) is None
+    assert status.timings_text({"run": 830.4, "decode": 12.6}) == "decode 13 ms · run 830 ms"
+
+
+def test_messages_round_trip_and_validation():
+    model = catalog.spec(CATALOG["models"][0], "https://x/m.onnx")
+    for msg in (messages.load(1, model, "https://x/ort/"),
+                messages.cut(2, model, "https://x/ort/", 600, 400),
+                messages.progress(2, "download", 10, 100),
+                messages.progress(2, "inference"),
+                messages.ready(1, "u2netp", "wasm", 2, {"session": 300.0}),
+                messages.result(2, "u2netp", 320, "webgpu", 4, {"run": 80.0}),
+                messages.error(2, "boom", bug=True)):
+        assert messages.decode(messages.encode(msg)) == msg
+    with pytest.raises(messages.MessageError):
+        messages.decode('{"type": "nope", "id": 1}')
+    with pytest.raises(messages.MessageError):
+        messages.decode("not json")
+    with pytest.raises(messages.MessageError):
+        messages.ready(1, "u2netp", "cuda", 2, {})
+    with pytest.raises(messages.MessageError):
+        messages.cut(1, {"id": "u2netp"}, "https://x/ort/", 10, 10)
+    with pytest.raises(messages.MessageError):
+        messages.cut(1, model, "https://x/ort/", 0, 10)
