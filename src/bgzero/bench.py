@@ -12,16 +12,15 @@ from pathlib import Path
 from PIL import Image
 
 from .cards import load_cards
+from .driver import AppPage
+from .groundtruth import GT, photos
 from .pipeline import cutout, open_photo
 
-ROOT = Path(__file__).resolve().parents[2]
-GT = ROOT.parent / "shared" / "data" / "gt"
 STAGES = ["decode", "resize", "session", "run", "composite", "encode"]
 
 
-def photos(count: int) -> list[Path]:
-    found = sorted((GT / "pets" / "images").glob("*.jpg")) + sorted(
-        (GT / "people" / "images").glob("*.jpg"))
+def bench_photos(count: int) -> list[Path]:
+    found = photos("pets") + photos("people")
     # Alternate sets so a short run still sees both kinds of photo.
     return (found[::2] + found[1::2])[:count] if found else []
 
@@ -43,8 +42,6 @@ def native_timings(card, photo: Path, repeat: int) -> list[dict]:
 
 def browser_timings(browser, origin: str, model: str, worker: str, images: list[Path]) -> dict:
     """Cold: a new context (empty HTTP cache) and the first photo; warm: the photos after it."""
-    from tests.browser.pages import AppPage  # the tests' page driver, one way to drive the app
-
     context = browser.new_context()
     page = context.new_page()
     app = AppPage(page, origin)
@@ -72,12 +69,12 @@ def _line(label: str, rows: list[dict]) -> str:
 def run_bench(args) -> int:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+    from .driver import CHROMIUM, CHROMIUM_ARGS, free_port, serve
 
     cards = load_cards()
     model_ids = args.model or list(cards)
     workers = args.worker or ["mpy", "py"]
-    images = photos(args.images)
+    images = bench_photos(args.images)
     if not images:
         print(f"bgzero bench: no photos under {GT}", file=sys.stderr)
         return 1

@@ -139,7 +139,7 @@ def mark(name):
 # ---- app ----------------------------------------------------------------------------------
 
 app = {"catalog": None, "model": None, "worker": None, "busy": False, "next": None,
-       "base": None, "input": None, "output": None}
+       "base": None, "input": None, "output": None, "handled": 0}
 
 
 def model_spec():
@@ -201,6 +201,7 @@ async def cut(file):
     output.set_png(blob, file.name)
     timings["encode"] = js.performance.now() - t
     ui["timings"].textContent = status.timings_text(timings)
+    body.dataset.timings = json.dumps(timings)
     show_stage("done")
     ui["progress"].value = 1
     set_state("done")
@@ -218,6 +219,9 @@ async def run_cuts(file):
                 await cut(file)
             except Exception as e:
                 fail(e)
+            # Counts every finished attempt, good or bad: tests and bench wait on it.
+            app["handled"] += 1
+            body.dataset.handled = str(app["handled"])
             file, app["next"] = app["next"], None
     finally:
         app["busy"] = False

@@ -95,6 +95,10 @@ class FileInput:
     def enable(self):
         self._ready = True
         self._input.disabled = False
+        if self._queued is None:
+            # A file set on the input before our "change" listener existed.
+            self._queued = _first_image(self._input.files)
+            self._input.value = ""
         if self._queued is not None:
             file, self._queued = self._queued, None
             self._on_file(file)

@@ -4,7 +4,7 @@ import numpy as np
 from PIL import Image
 
 from bgzero.cli import main
-from conftest import GT
+from bgzero.groundtruth import GT
 
 PHOTO = sorted((GT / "pets" / "images").glob("*.jpg"))[0]
 

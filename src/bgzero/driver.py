@@ -1,0 +1,115 @@
+"""Drives the app in headless Chromium: shared by the browser tests and `bgzero bench`."""
+
+import base64
+import json
+import mimetypes
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Without these, Chromium keeps dialling Google's hosts on this closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+TIMEOUT_MS = 180_000
+
+# A File built in the page, delivered as a paste (ClipboardEvent) or a drop (DragEvent).
+_DELIVER = """async ([how, name, type, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+  const data = new DataTransfer();
+  data.items.add(new File([bytes], name, {type}));
+  const event = how === "paste"
+    ? new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true})
+    : new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true});
+  (how === "paste" ? document : document.getElementById("drop")).dispatchEvent(event);
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(dist: Path, port: int) -> subprocess.Popen:
+    """`bgzero serve` in a child process, returned once it accepts connections."""
+    process = subprocess.Popen([sys.executable, "-m", "bgzero", "serve", "--dist", str(dist),
+                                "--port", str(port)])
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"bgzero serve exited with {process.returncode}")
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("bgzero serve did not start in 30 s")
+
+
+class AppPage:
+    """The page as a user sees it: open, hand it a photo, read the result."""
+
+    def __init__(self, page, origin: str):
+        self.page = page
+        self.origin = origin
+        page.set_default_timeout(TIMEOUT_MS)
+
+    def open(self, worker: str | None = None, model: str | None = None, wait: bool = True):
+        query = "&".join(f"{k}={v}" for k, v in (("worker", worker), ("model", model)) if v)
+        self.page.goto(f"{self.origin}/" + (f"?{query}" if query else ""))
+        if wait:
+            self.wait_model_ready()
+
+    def wait_model_ready(self):
+        self.page.wait_for_function("document.body.dataset.tModel !== undefined")
+
+    def handled(self) -> int:
+        return int(self.page.evaluate("document.body.dataset.handled || '0'"))
+
+    def _wait_handled(self, before: int, count: int = 1) -> None:
+        self.page.wait_for_function(
+            f"Number(document.body.dataset.handled || 0) >= {before + count}")
+
+    def pick(self, photo: Path, wait: bool = True) -> None:
+        before = self.handled()
+        self.page.set_input_files("#file", str(photo))
+        if wait:
+            self._wait_handled(before)
+
+    def deliver(self, how: str, photo: Path, wait: bool = True) -> None:
+        """Paste or drop `photo` as a user would, with its bytes as the File's content."""
+        before = self.handled()
+        kind = mimetypes.guess_type(photo.name)[0] or "application/octet-stream"
+        b64 = base64.b64encode(photo.read_bytes()).decode()
+        self.page.evaluate(_DELIVER, [how, photo.name, kind, b64])
+        if wait:
+            self._wait_handled(before)
+
+    def cut(self, photo: Path) -> dict:
+        """Pick `photo`, wait for the result, return the page's stage timings in seconds."""
+        self.pick(photo)
+        if self.state() != "done":
+            raise RuntimeError(f"{photo.name}: {self.message()}")
+        return {k: v / 1000 for k, v in json.loads(self.page.evaluate(
+            "document.body.dataset.timings")).items()}
+
+    def download(self, folder: Path) -> Path:
+        with self.page.expect_download() as info:
+            self.page.click("#download")
+        path = folder / info.value.suggested_filename
+        info.value.save_as(path)
+        return path
+
+    def state(self) -> str:
+        return self.page.evaluate("document.body.dataset.state")
+
+    def status(self) -> str:
+        return self.page.inner_text("#status")
+
+    def message(self) -> str:
+        return self.page.inner_text("#message")

@@ -1,0 +1,95 @@
+"""The whole path of one image in real Chromium, checked against `bgzero remove`."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from bgzero.cards import load_cards
+from bgzero.pipeline import cutout, open_photo
+from bgzero.groundtruth import photos
+
+PETS = photos("pets")
+PEOPLE = photos("people")
+CARDS = load_cards()
+
+
+def assert_matches_native(png, photo, model="u2netp"):
+    result = Image.open(png)
+    assert result.mode == "RGBA"
+    assert result.size == Image.open(photo).size
+    browser_alpha = np.asarray(result)[..., 3].astype(float) / 255
+    native_alpha = np.asarray(cutout(open_photo(photo), CARDS[model]))[..., 3] / 255
+    a, b = browser_alpha > 0.5, native_alpha > 0.5
+    iou = (a & b).sum() / max((a | b).sum(), 1)
+    mad = np.abs(browser_alpha - native_alpha).mean()
+    assert iou >= 0.98 and mad <= 3 / 255, f"IoU {iou:.4f}, MAD {mad * 255:.2f}/255"
+    assert a.mean() > 0.02, "the cutout is empty"
+
+
+def test_pick_photo_download_matches_native_and_stays_private(app, tmp_path):
+    app.open()
+    before = len(app.log.requests)
+    app.cut(PETS[0])
+    during = app.log.requests[before:]
+    png = app.download(tmp_path)
+    assert png.name == f"{PETS[0].stem}-nobg.png"
+    assert_matches_native(png, PETS[0])
+    for method, url, body in during:
+        assert url.startswith(app.origin + "/") or url.startswith("blob:" + app.origin), url
+        assert body is None, f"{method} {url} carried a body"
+    assert app.log.console_errors() == []
+    status = app.status()
+    assert "wasm" in status and "2 threads" in status and "u2netp" in status, status
+    assert app.page.evaluate("crossOriginIsolated")
+
+
+@pytest.mark.parametrize("how, photo", [("paste", PEOPLE[0]), ("drop", PETS[1])])
+def test_paste_and_drop(app, tmp_path, how, photo):
+    app.open()
+    app.deliver(how, photo)
+    assert app.state() == "done", app.message()
+    assert_matches_native(app.download(tmp_path), photo)
+    assert app.log.console_errors() == []
+
+
+def test_isnet_quint8_cutout_matches_native(app, tmp_path):
+    app.open(model="isnet-quint8")
+    app.cut(PETS[2])
+    assert "isnet-quint8" in app.status() and "wasm" in app.status()
+    assert_matches_native(app.download(tmp_path), PETS[2], "isnet-quint8")
+    assert app.log.console_errors() == []
+
+
+def test_bad_files_get_a_message_and_the_next_photo_works(app, tmp_path):
+    text = tmp_path / "holiday.jpg"
+    text.write_text("this is a shopping list, not a photo\n" * 20)
+    truncated = tmp_path / "truncated.jpg"
+    truncated.write_bytes(PETS[3].read_bytes()[: PETS[3].stat().st_size * 6 // 10])
+    app.open()
+    app.pick(text)
+    assert app.state() == "error"
+    assert "not an image" in app.message()
+    app.pick(truncated)
+    assert app.state() == "error"
+    assert "incomplete" in app.message()
+    app.cut(PETS[3])
+    assert app.state() == "done" and app.message() == ""
+    assert_matches_native(app.download(tmp_path), PETS[3])
+    assert app.log.console_errors() == []
+
+
+def test_photo_chosen_before_python_is_ready_is_processed(app, tmp_path):
+    app.page.goto(app.origin + "/", wait_until="commit")
+    app.page.wait_for_selector("#file", state="attached")
+    assert app.page.evaluate("document.body.dataset.state") == "starting"
+    app.page.set_input_files("#file", str(PETS[4]))
+    app.page.wait_for_function("Number(document.body.dataset.handled || 0) >= 1")
+    assert app.state() == "done", app.message()
+    assert_matches_native(app.download(tmp_path), PETS[4])
+
+
+def test_same_file_twice_in_a_row(app):
+    app.open()
+    app.cut(PETS[5])
+    app.cut(PETS[5])
+    assert app.handled() == 2 and app.state() == "done"
