@@ -1,4 +1,4 @@
-"""bgzero build | serve | remove | bench: one sub-command per thing a user does."""
+"""bgzero build | serve | remove | bench | eval: one sub-command per thing a user does."""
 
 import argparse
 import sys
@@ -61,6 +61,12 @@ def _bench(args) -> int:
     return run_bench(args)
 
 
+def _eval(args) -> int:
+    from .evaluate import run_eval
+
+    return run_eval(args)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bgzero", description=__doc__)
     root.add_argument("--version", action="version", version=__version__)
@@ -91,6 +97,12 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--worker", action="append", choices=["mpy", "py"],
                        help="worker interpreters to compare (default: both)")
     bench.set_defaults(run=_bench)
+    evaluate = commands.add_parser("eval", help="cutout quality vs the ground-truth sets")
+    evaluate.add_argument("--model", action="append", help="model ids (default: all)")
+    evaluate.add_argument("--set", action="append", choices=["pets", "people"])
+    evaluate.add_argument("--limit", type=int, help="photos per set (default: all)")
+    evaluate.add_argument("--json", help="also write the tables to this file")
+    evaluate.set_defaults(run=_eval)
     return root
 
 

@@ -1,6 +1,7 @@
-"""Native cutout with the very graph the browser runs: batch CLI and the tests' oracle."""
+"""Native cutout with the very graphs the browser runs: batch CLI and the tests' oracle."""
 
 import time
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,10 +12,37 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from . import assets
 from .cards import Card, load_cards
 from .models import INPUT, build_model_bytes
+from .refine import build_refiner, guide_size
 
-# Close to what Chromium does for drawImage with imageSmoothingQuality "high".
-DOWNSCALE = Image.Resampling.LANCZOS
-UPSCALE = Image.Resampling.BICUBIC
+# Peers resize with the canvas default (bilinear); our page asks for "high" quality, which
+# Chromium implements close to Lanczos when it shrinks and bicubic when it enlarges.
+FILTERS = {"bilinear": Image.Resampling.BILINEAR, "high": Image.Resampling.LANCZOS,
+           "bicubic": Image.Resampling.BICUBIC}
+# Letterbox padding: mid grey reads as "neither subject nor background" to these models.
+PAD = (128, 128, 128, 255)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """How one photo becomes a mask. The peer baseline is `Setting.baseline(model)`."""
+
+    model: str
+    fit: str = "stretch"          # stretch | letterbox: how the photo meets the S×S input
+    downscale: str = "high"       # bilinear | high
+    upscale: str = "bicubic"      # bilinear | bicubic | guided (the refinement graph)
+    radius: int = 4               # guided filter, at the guide grid's resolution
+    eps: float = 1e-3
+    guide: int = 1024             # long side of the guide grid
+
+    @classmethod
+    def baseline(cls, model: str) -> "Setting":
+        return cls(model, fit="stretch", downscale="bilinear", upscale="bilinear")
+
+    def label(self) -> str:
+        parts = [self.model, self.fit, f"in:{self.downscale}", f"out:{self.upscale}"]
+        if self.upscale == "guided":
+            parts.append(f"r{self.radius} eps{self.eps:g} g{self.guide}")
+        return " ".join(parts)
 
 
 class PhotoError(ValueError):
@@ -25,13 +53,23 @@ def nobg_name(photo: Path) -> str:
     return f"{photo.stem}-nobg.png"
 
 
+def _options(threads: int) -> ort.SessionOptions:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    return options
+
+
 @lru_cache(maxsize=3)
 def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
     card = load_cards()[card_id]
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
     graph = build_model_bytes(card, assets.model_source(card))
-    return ort.InferenceSession(graph, options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=4)
+def refiner(radius: int, eps: float, threads: int = 0) -> ort.InferenceSession:
+    graph = build_refiner(radius, eps).SerializeToString()
+    return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
 
 def open_photo(path: Path) -> Image.Image:
@@ -47,11 +85,24 @@ def open_photo(path: Path) -> Image.Image:
         raise PhotoError(f"{path}: the image is damaged or incomplete ({error})") from None
 
 
-def predict_alpha(photo: Image.Image, card: Card, timings: dict | None = None) -> np.ndarray:
-    """Model-size alpha (S×S uint8) for an RGBA photo."""
-    timings = timings if timings is not None else {}
+def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
+    """(S×S RGBA image, box) where box = top, left, bottom, right of the photo inside it."""
+    resample = FILTERS[downscale]
+    if fit == "stretch":
+        return photo.resize((size, size), resample), (0, 0, size, size)
+    width, height = photo.size
+    scale = size / max(width, height)
+    w, h = max(1, round(width * scale)), max(1, round(height * scale))
+    left, top = (size - w) // 2, (size - h) // 2
+    canvas = Image.new("RGBA", (size, size), PAD)
+    canvas.paste(photo.resize((w, h), resample), (left, top))
+    return canvas, (top, left, top + h, left + w)
+
+
+def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict):
+    """The model's S×S alpha (uint8) and the photo's box inside it."""
     started = time.perf_counter()
-    small = photo.resize((card.size, card.size), DOWNSCALE)
+    small, box = model_input(photo, card.size, setting.fit, setting.downscale)
     feed = np.asarray(small, dtype=np.uint8)[None]
     timings["resize"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -60,29 +111,61 @@ def predict_alpha(photo: Image.Image, card: Card, timings: dict | None = None) -
     started = time.perf_counter()
     alpha = run.run(None, {INPUT: feed})[0][0, 0]
     timings["run"] = time.perf_counter() - started
-    return alpha
+    return alpha, box
 
 
-def cutout(photo: Image.Image, card: Card, timings: dict | None = None) -> Image.Image:
+def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> np.ndarray:
+    """The mask at the photo's size (uint8 H×W)."""
+    top, left, bottom, right = box
+    if setting.upscale != "guided":
+        crop = Image.fromarray(alpha[top:bottom, left:right], "L")
+        return np.asarray(crop.resize(photo.size, FILTERS[setting.upscale]))
+    width, height = photo.size
+    feeds = {
+        "rgba": np.asarray(photo, dtype=np.uint8)[None],
+        "mask": alpha[None, None],
+        "box": np.array(box, np.int64),
+        "guide": np.array(guide_size(height, width, setting.guide), np.int64),
+    }
+    return refiner(setting.radius, setting.eps).run(None, feeds)[0][0, 0]
+
+
+def cutout_alpha(photo: Image.Image, setting: Setting, timings: dict | None = None,
+                 prediction=None) -> np.ndarray:
+    """Full-size alpha; `prediction` (alpha, box) skips the model when already known."""
     timings = timings if timings is not None else {}
-    alpha = predict_alpha(photo, card, timings)
+    card = load_cards()[setting.model]
+    alpha, box = prediction or predict(photo, card, setting, timings)
     started = time.perf_counter()
-    mask = Image.fromarray(alpha, "L").resize(photo.size, UPSCALE)
+    result = full_alpha(photo, alpha, box, setting)
+    timings["upscale"] = time.perf_counter() - started
+    return result
+
+
+def cutout(photo: Image.Image, setting: Setting, timings: dict | None = None) -> Image.Image:
+    timings = timings if timings is not None else {}
+    alpha = cutout_alpha(photo, setting, timings)
+    started = time.perf_counter()
     result = photo.copy()
-    result.putalpha(mask)
+    result.putalpha(Image.fromarray(alpha, "L"))
     timings["composite"] = time.perf_counter() - started
     return result
 
 
-def remove(photos: list[Path], out_dir: Path, model: str | None = None) -> list[str]:
-    """Write <stem>-nobg.png for each photo; returns one error message per failed photo."""
+def default_setting(model: str | None = None) -> Setting:
     cards = load_cards()
     card = cards[model] if model else next(c for c in cards.values() if c.default)
+    return Setting(card.id)
+
+
+def remove(photos: list[Path], out_dir: Path, model: str | None = None) -> list[str]:
+    """Write <stem>-nobg.png for each photo; returns one error message per failed photo."""
+    setting = default_setting(model)
     out_dir.mkdir(parents=True, exist_ok=True)
     errors = []
     for path in photos:
         try:
-            result = cutout(open_photo(path), card)
+            result = cutout(open_photo(path), setting)
         except PhotoError as error:
             errors.append(str(error))
             continue

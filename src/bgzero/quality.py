@@ -1,0 +1,38 @@
+"""Cutout quality metrics against a ground-truth mask (pure numpy + Pillow filters)."""
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+
+def _dilate(mask: np.ndarray, radius: int) -> np.ndarray:
+    if radius <= 0:
+        return mask
+    image = Image.fromarray(mask.astype(np.uint8) * 255)
+    return np.asarray(image.filter(ImageFilter.MaxFilter(2 * radius + 1))) > 0
+
+
+def boundary(mask: np.ndarray) -> np.ndarray:
+    """Pixels of `mask` with a 4-neighbour outside it."""
+    padded = np.pad(mask, 1, mode="edge")
+    inner = (padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:])
+    return mask & ~inner
+
+
+def tolerance(shape: tuple[int, int]) -> int:
+    """Boundary match distance: 0.75 % of the diagonal, as in the BF score, at least 2 px."""
+    return max(2, round(0.0075 * float(np.hypot(*shape))))
+
+
+def scores(alpha: np.ndarray, truth: np.ndarray, known: np.ndarray) -> dict:
+    """alpha: float [0,1] prediction; truth: bool foreground; known: bool pixels to score."""
+    pred = alpha >= 0.5
+    union = ((pred | truth) & known).sum()
+    iou = ((pred & truth) & known).sum() / union if union else 1.0
+    mae = float(np.abs(alpha - truth)[known].mean())
+    d = tolerance(truth.shape)
+    # Where the truth has an unsure band (pets), the band is the edge.
+    pred_edge, true_edge = boundary(pred), boundary(truth) | ~known
+    precision = (pred_edge & _dilate(true_edge, d)).sum() / max(pred_edge.sum(), 1)
+    recall = (true_edge & _dilate(pred_edge, d)).sum() / max(true_edge.sum(), 1)
+    f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"iou": float(iou), "mae": mae, "boundary_f": float(f)}
