@@ -32,7 +32,7 @@ def native_timings(card, photo: Path, repeat: int) -> list[dict]:
         started = time.perf_counter()
         image = open_photo(photo)
         timings["decode"] = time.perf_counter() - started
-        result = cutout(image, Setting(card.id), timings)
+        result = cutout(image, Setting.default(card), timings)
         timings["composite"] += timings.pop("upscale")
         started = time.perf_counter()
         result.save("/dev/null", "PNG")

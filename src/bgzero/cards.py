@@ -20,6 +20,8 @@ class Card:
     source: dict
     built_sha256: str | None
     path: Path
+    fit: str = "stretch"          # default settings, chosen from `bgzero eval` (docs/quality.md)
+    refine: bool = False
 
     @property
     def source_sha256(self) -> str:
@@ -40,6 +42,8 @@ def load_card(path: Path) -> Card:
         source=data["source"],
         built_sha256=data.get("built", {}).get("sha256"),
         path=path,
+        fit=data.get("settings", {}).get("fit", "stretch"),
+        refine=bool(data.get("settings", {}).get("refine", False)),
     )
 
 

@@ -12,7 +12,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from . import assets
 from .cards import Card, load_cards
 from .models import INPUT, build_model_bytes
-from .refine import build_refiner, guide_size
+from .geometry import REFINE_MAX_PIXELS, guide_size, model_box, working_size
+from .refine import DEFAULT as REFINE_DEFAULT
+from .refine import build_refiner
 
 # Peers resize with the canvas default (bilinear); our page asks for "high" quality, which
 # Chromium implements close to Lanczos when it shrinks and bicubic when it enlarges.
@@ -33,15 +35,23 @@ class Setting:
     radius: int = 4               # guided filter, at the guide grid's resolution
     eps: float = 1e-3
     guide: int = 1024             # long side of the guide grid
+    sharpen: float = 1.0          # edge steepness after refinement (1 = as filtered)
 
     @classmethod
     def baseline(cls, model: str) -> "Setting":
         return cls(model, fit="stretch", downscale="bilinear", upscale="bilinear")
 
+    @classmethod
+    def default(cls, card: Card) -> "Setting":
+        """What the app and `bgzero remove` do with this model (its card's settings)."""
+        if card.refine:
+            return cls(card.id, fit=card.fit, upscale="guided", **REFINE_DEFAULT)
+        return cls(card.id, fit=card.fit)
+
     def label(self) -> str:
         parts = [self.model, self.fit, f"in:{self.downscale}", f"out:{self.upscale}"]
         if self.upscale == "guided":
-            parts.append(f"r{self.radius} eps{self.eps:g} g{self.guide}")
+            parts.append(f"r{self.radius} eps{self.eps:g} g{self.guide} k{self.sharpen:g}")
         return " ".join(parts)
 
 
@@ -67,8 +77,8 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
 
 
 @lru_cache(maxsize=4)
-def refiner(radius: int, eps: float, threads: int = 0) -> ort.InferenceSession:
-    graph = build_refiner(radius, eps).SerializeToString()
+def refiner(radius: int, eps: float, sharpen: float, threads: int = 0) -> ort.InferenceSession:
+    graph = build_refiner(radius, eps, sharpen).SerializeToString()
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
 
@@ -88,15 +98,12 @@ def open_photo(path: Path) -> Image.Image:
 def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
     """(S×S RGBA image, box) where box = top, left, bottom, right of the photo inside it."""
     resample = FILTERS[downscale]
+    box = top, left, bottom, right = model_box(fit, *photo.size, size)
     if fit == "stretch":
-        return photo.resize((size, size), resample), (0, 0, size, size)
-    width, height = photo.size
-    scale = size / max(width, height)
-    w, h = max(1, round(width * scale)), max(1, round(height * scale))
-    left, top = (size - w) // 2, (size - h) // 2
+        return photo.resize((size, size), resample), box
     canvas = Image.new("RGBA", (size, size), PAD)
-    canvas.paste(photo.resize((w, h), resample), (left, top))
-    return canvas, (top, left, top + h, left + w)
+    canvas.paste(photo.resize((right - left, bottom - top), resample), (left, top))
+    return canvas, box
 
 
 def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict):
@@ -120,14 +127,19 @@ def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> 
     if setting.upscale != "guided":
         crop = Image.fromarray(alpha[top:bottom, left:right], "L")
         return np.asarray(crop.resize(photo.size, FILTERS[setting.upscale]))
-    width, height = photo.size
+    width, height = working_size(*photo.size, REFINE_MAX_PIXELS)
+    working = photo if (width, height) == photo.size else photo.resize(
+        (width, height), FILTERS["high"])
     feeds = {
-        "rgba": np.asarray(photo, dtype=np.uint8)[None],
+        "rgba": np.asarray(working, dtype=np.uint8)[None],
         "mask": alpha[None, None],
         "box": np.array(box, np.int64),
         "guide": np.array(guide_size(height, width, setting.guide), np.int64),
     }
-    return refiner(setting.radius, setting.eps).run(None, feeds)[0][0, 0]
+    refined = refiner(setting.radius, setting.eps, setting.sharpen).run(None, feeds)[0][0, 0]
+    if working is photo:
+        return refined
+    return np.asarray(Image.fromarray(refined, "L").resize(photo.size, FILTERS["bicubic"]))
 
 
 def cutout_alpha(photo: Image.Image, setting: Setting, timings: dict | None = None,
@@ -154,8 +166,7 @@ def cutout(photo: Image.Image, setting: Setting, timings: dict | None = None) ->
 
 def default_setting(model: str | None = None) -> Setting:
     cards = load_cards()
-    card = cards[model] if model else next(c for c in cards.values() if c.default)
-    return Setting(card.id)
+    return Setting.default(cards[model] if model else next(c for c in cards.values() if c.default))
 
 
 def remove(photos: list[Path], out_dir: Path, model: str | None = None) -> list[str]:

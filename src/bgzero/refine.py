@@ -17,6 +17,8 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 OPSET = 17
+# The shipped refinement, chosen from `bgzero eval` (see docs/quality.md).
+DEFAULT = {"radius": 4, "eps": 1e-3, "guide": 1024, "sharpen": 3.0}
 # Luma weights (BT.601), scaled so bytes map to [0, 1].
 LUMA = np.array([0.299, 0.587, 0.114], np.float32) / np.float32(255)
 
@@ -25,7 +27,9 @@ def _const(name, value, dtype):
     return numpy_helper.from_array(np.asarray(value, dtype), name)
 
 
-def build_refiner(radius: int, eps: float) -> onnx.ModelProto:
+def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelProto:
+    """`sharpen` > 1 steepens the refined edge around 0.5: the model's soft rim at low
+    resolution is mostly blur from upscaling, not transparency."""
     k = 2 * radius + 1
 
     def box(x, out):
@@ -73,7 +77,10 @@ def build_refiner(radius: int, eps: float) -> onnx.ModelProto:
         resize("mean_b", "full_shape", "B"),
         helper.make_node("Mul", ["A", "I"], ["AI"]),
         helper.make_node("Add", ["AI", "B"], ["q"]),
-        helper.make_node("Clip", ["q", "zero", "one"], ["q01"]),
+        helper.make_node("Sub", ["q", "half"], ["q_centred"]),
+        helper.make_node("Mul", ["q_centred", "sharpen"], ["q_steep"]),
+        helper.make_node("Add", ["q_steep", "half"], ["q_sharp"]),
+        helper.make_node("Clip", ["q_sharp", "zero", "one"], ["q01"]),
         helper.make_node("Mul", ["q01", "c255"], ["q255"]),
         helper.make_node("Round", ["q255"], ["q_round"]),
         helper.make_node("Cast", ["q_round"], ["alpha"], to=TensorProto.UINT8),
@@ -85,6 +92,7 @@ def build_refiner(radius: int, eps: float) -> onnx.ModelProto:
         _const("luma", LUMA, np.float32), _const("inv255", 1 / 255, np.float32),
         _const("eps", eps, np.float32), _const("zero", 0, np.float32),
         _const("one", 1, np.float32), _const("c255", 255, np.float32),
+        _const("half", 0.5, np.float32), _const("sharpen", sharpen, np.float32),
     ]
     graph = helper.make_graph(
         nodes, "bgzero-refine", [
@@ -98,14 +106,7 @@ def build_refiner(radius: int, eps: float) -> onnx.ModelProto:
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
     model.ir_version = 8  # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
-    helper.set_model_props(model, {"bgzero.refine": f"guided r={radius} eps={eps}"})
+    helper.set_model_props(model, {"bgzero.refine": f"guided r={radius} eps={eps} k={sharpen}"})
     onnx.checker.check_model(model)
     return model
 
-
-def guide_size(height: int, width: int, long_side: int) -> tuple[int, int]:
-    """The low-resolution grid: the photo's aspect, `long_side` pixels on its long edge."""
-    scale = long_side / max(height, width)
-    if scale >= 1:
-        return height, width
-    return max(1, round(height * scale)), max(1, round(width * scale))

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from . import assets
 from .cards import Card, load_cards
+from .geometry import REFINE_MAX_PIXELS
 from .models import build_model_bytes
+from .refine import DEFAULT as REFINE_DEFAULT
+from .refine import build_refiner
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,8 +44,15 @@ COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
 MANIFEST = "manifest.json"
 
 
-def model_file(card: Card, built: bytes) -> str:
-    return f"models/{card.id}-{assets.sha256(built)[:12]}.onnx"
+def model_file(name: str, built: bytes) -> str:
+    return f"models/{name}-{assets.sha256(built)[:12]}.onnx"
+
+
+def write_hashed(dist: Path, name: str, data: bytes) -> dict:
+    path = model_file(name, data)
+    (dist / path).parent.mkdir(parents=True, exist_ok=True)
+    (dist / path).write_bytes(data)
+    return {"file": path, "bytes": len(data), "sha256": assets.sha256(data)}
 
 
 def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
@@ -55,15 +65,19 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
                 f"built {card.id} has sha256 {digest}, model card {card.path.name} says "
                 f"{card.built_sha256}: the builder or its onnx version changed"
             )
-        name = model_file(card, built)
-        (dist / name).parent.mkdir(parents=True, exist_ok=True)
-        (dist / name).write_bytes(built)
         catalog.append({
-            "id": card.id, "name": card.name, "size": card.size, "file": name,
-            "bytes": len(built), "sha256": digest, "licence": card.licence,
-            "default": card.default,
+            "id": card.id, "name": card.name, "size": card.size, "licence": card.licence,
+            "default": card.default, "fit": card.fit, "refine": card.refine,
+            **write_hashed(dist, card.id, built),
         })
     return catalog
+
+
+def build_refiner_file(dist: Path) -> dict:
+    params = {k: REFINE_DEFAULT[k] for k in ("radius", "eps", "sharpen")}
+    graph = build_refiner(**params).SerializeToString()
+    return {**write_hashed(dist, "refine", graph), "guide": REFINE_DEFAULT["guide"],
+            "max_pixels": REFINE_MAX_PIXELS}
 
 
 def copy_runtime(modules: Path, dist: Path) -> list[dict]:
@@ -140,8 +154,9 @@ def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = N
         catalog = build_models(cards, staging, cache)
         packages = copy_runtime(assets.npm_modules(cache), staging)
         default = next(m["id"] for m in catalog if m["default"])
+        refiner = build_refiner_file(staging)
         (staging / "models" / "catalog.json").write_text(
-            json.dumps({"default": default, "models": catalog}, indent=1))
+            json.dumps({"default": default, "models": catalog, "refiner": refiner}, indent=1))
         shutil.copytree(ROOT / "static", staging, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("licences.html"))
         copy_web_python(staging)

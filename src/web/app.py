@@ -9,7 +9,7 @@ from pyscript.ffi import create_proxy
 
 import compositor
 import file_input
-from shared import catalog, messages, status
+from shared import catalog, geometry, messages, status
 
 T0 = js.performance.now()   # navigation start is 0: this is "main Python ready"
 
@@ -147,6 +147,23 @@ def model_spec():
     return catalog.spec(app["model"], js.URL.new(app["model"]["file"], app["base"]).href)
 
 
+def refiner_spec():
+    refiner = app["catalog"]["refiner"]
+    url = js.URL.new(refiner["file"], app["base"]).href if refiner else None
+    return catalog.refiner_spec(app["catalog"], app["model"], url)
+
+
+def sent_size(width, height, refining):
+    """Size of the copy that crosses to the worker: the refinement's working size, or just
+    what the model's input box needs (the original stays here for compositing)."""
+    if refining:
+        return geometry.working_size(width, height, app["catalog"]["refiner"]["max_pixels"])
+    model = app["model"]
+    top, left, bottom, right = geometry.model_box(model.get("fit", "stretch"), width, height,
+                                                  model["size"])
+    return right - left, bottom - top
+
+
 def ort_base():
     return js.URL.new("./runtime/ort/", app["base"]).href
 
@@ -177,21 +194,21 @@ async def cut(file):
     timings["decode"] = js.performance.now() - t
     output.show_before(file)
     try:
-        size = app["model"]["size"]
+        refiner = refiner_spec()
+        width, height = sent_size(bitmap.width, bitmap.height, refiner is not None)
         t = js.performance.now()
         show_stage("resize")
-        # Only the model-sized copy crosses to the worker; the original stays here.
-        small = await js.createImageBitmap(bitmap, js.JSON.parse(
-            '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}' % (size, size)))
+        copy = await js.createImageBitmap(bitmap, js.JSON.parse(
+            '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}' % (width, height)))
         timings["resize"] = js.performance.now() - t
         reply, alpha = _reply(await app["worker"].request(
-            messages.cut, model_spec(), ort_base(), bitmap.width, bitmap.height, payload=small))
+            messages.cut, model_spec(), ort_base(), width, height, refiner, payload=copy))
         show_engine(reply)
         timings.update(reply["timings"])
         t = js.performance.now()
         show_stage("composite")
-        mask = compositor.mask_canvas(alpha, reply["size"])
-        compositor.cutout(output.canvas, bitmap, mask)
+        mask = compositor.mask_canvas(alpha, reply["width"], reply["height"])
+        compositor.cutout(output.canvas, bitmap, mask, reply["box"])
         timings["composite"] = js.performance.now() - t
     finally:
         bitmap.close()

@@ -14,16 +14,17 @@ _alpha_to_rgba = js.Function.new(
          "return o;")
 
 
-def mask_canvas(alpha_buffer, size):
-    """An S×S canvas whose alpha channel is the mask."""
+def mask_canvas(alpha_buffer, width, height):
+    """A width×height canvas whose alpha channel is the mask."""
     rgba = _alpha_to_rgba(js.Uint8Array.new(alpha_buffer))
-    canvas = js.OffscreenCanvas.new(size, size)
-    canvas.getContext("2d").putImageData(js.ImageData.new(rgba, size, size), 0, 0)
+    canvas = js.OffscreenCanvas.new(width, height)
+    canvas.getContext("2d").putImageData(js.ImageData.new(rgba, width, height), 0, 0)
     return canvas
 
 
-def cutout(canvas, bitmap, mask):
-    """Draw the photo on `canvas` at full size (capped by limits.fit_size), keep the mask."""
+def cutout(canvas, bitmap, mask, box):
+    """Draw the photo on `canvas` at full size (capped by limits.fit_size) and keep the part
+    of it under the mask's `box` (top, left, bottom, right), scaled to the photo."""
     width, height = limits.fit_size(bitmap.width, bitmap.height)
     canvas.width = width
     canvas.height = height
@@ -35,7 +36,8 @@ def cutout(canvas, bitmap, mask):
     ctx.drawImage(bitmap, 0, 0, width, height)
     # The mask is upscaled by the browser's high-quality smoothing, not by the model.
     ctx.globalCompositeOperation = "destination-in"
-    ctx.drawImage(mask, 0, 0, width, height)
+    top, left, bottom, right = box
+    ctx.drawImage(mask, left, top, right - left, bottom - top, 0, 0, width, height)
     ctx.globalCompositeOperation = "source-over"
     return width, height
 

@@ -12,10 +12,15 @@ from polyscript import xworker  # the name `xworker` must be a module global: po
                                 # dispatches messages by evaluating "xworker.onmessage"
 from pyscript.ffi import is_none
 
-from shared import messages
+from shared import geometry, messages
 
 # A JS dynamic import: this worker is a blob: URL, so callers pass absolute URLs.
 _import = js.Function.new("u", "return import(u)")
+# ORT wants BigInt64Array for int64 inputs; building one element by element from Python
+# would depend on how each interpreter converts BigInt.
+_int64s = js.Function.new("j", "return BigInt64Array.from(JSON.parse(j), x => BigInt(x))")
+# Letterbox padding, the same grey as the native pipeline's.
+PAD = "rgb(128,128,128)"
 
 _state = {
     "ort": None,          # the imported onnxruntime-web module
@@ -24,6 +29,7 @@ _state = {
     "sessions": {},       # model id -> InferenceSession (only the current one is kept)
     "created_ms": {},     # model id -> session creation time, reported with "ready"
     "tail": None,         # last queued job: jobs run one at a time, in order
+    "refiner": None,      # (sha256, InferenceSession) of the refinement graph
 }
 
 
@@ -106,21 +112,16 @@ async def _fetch_model(req_id, model):
     return buf
 
 
-def _zeros_feed(ort, session, size):
-    feeds = js.Object.new()
-    tensor = ort.Tensor.new("uint8", js.Uint8Array.new(size * size * 4),
-                            _obj("[1,%d,%d,4]" % (size, size)))
-    js.Reflect.set(feeds, session.inputNames[0], tensor)
-    return feeds
-
-
 async def _create_session(ort, model_bytes, model):
     """Session on the chosen provider. WebGPU must also pass a smoke run, else WASM for good."""
     if _state["provider"] == "webgpu":
         try:
             session = await ort.InferenceSession.create(
                 model_bytes, _obj('{"executionProviders":["webgpu"]}'))
-            out = await session.run(_zeros_feed(ort, session, model["size"]))
+            size = model["size"]
+            out = await session.run(_feeds(ort, [(session.inputNames[0], "uint8",
+                                                   js.Uint8Array.new(size * size * 4),
+                                                   (1, size, size, 4))]))
             alpha = js.Reflect.get(out, session.outputNames[0])
             if alpha.data.length != model["size"] * model["size"]:
                 raise RuntimeError("WebGPU smoke run gave a wrong output size")
@@ -155,6 +156,44 @@ async def _session(req_id, model, ort_base):
     return session
 
 
+async def _refiner(req_id, spec):
+    """The refinement session, kept beside whichever segmentation model is loaded."""
+    if _state["refiner"] is not None and _state["refiner"][0] == spec["sha256"]:
+        return _state["refiner"][1]
+    ort = _state["ort"]
+    graph = await _fetch_model(req_id, spec)
+    session = await ort.InferenceSession.create(
+        graph, _obj('{"executionProviders":["%s"]}' % _state["provider"]))
+    _state["refiner"] = (spec["sha256"], session)
+    return session
+
+
+def _pixels(bitmap, width, height, box=None, pad=False):
+    """RGBA bytes of `bitmap` drawn into a width×height canvas (at `box` if given)."""
+    canvas = js.OffscreenCanvas.new(width, height)
+    ctx = canvas.getContext("2d", _obj('{"willReadFrequently":true}'))
+    ctx.imageSmoothingEnabled = True
+    ctx.imageSmoothingQuality = "high"
+    if pad:
+        ctx.fillStyle = PAD
+        ctx.fillRect(0, 0, width, height)
+    if box is None:
+        ctx.drawImage(bitmap, 0, 0, width, height)
+    else:
+        top, left, bottom, right = box
+        ctx.drawImage(bitmap, left, top, right - left, bottom - top)
+    # ORT wants a Uint8Array for "uint8": a view on the same bytes, no copy.
+    return js.Uint8Array.new(ctx.getImageData(0, 0, width, height).data.buffer)
+
+
+def _feeds(ort, pairs):
+    """A feeds object {name: Tensor} from (name, type, data, dims) tuples."""
+    feeds = js.Object.new()
+    for name, kind, data, dims in pairs:
+        js.Reflect.set(feeds, name, ort.Tensor.new(kind, data, _obj(str(list(dims)))))
+    return feeds
+
+
 async def _load(msg):
     await _session(msg["id"], msg["model"], msg["ort"])
     _post(messages.ready(msg["id"], msg["model"]["id"], _state["provider"], _state["threads"],
@@ -162,36 +201,45 @@ async def _load(msg):
 
 
 async def _cut(msg, bitmap):
+    """Model mask of the bitmap; refined to the bitmap's own size when a refiner is given."""
     model = msg["model"]
     size = model["size"]
+    width, height = msg["width"], msg["height"]
     try:
         session = await _session(msg["id"], model, msg["ort"])
+        refiner = msg["refiner"] and await _refiner(msg["id"], msg["refiner"])
         ort = _state["ort"]
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
-        # The page usually sends an S×S bitmap already; drawImage still resizes anything else.
-        canvas = js.OffscreenCanvas.new(size, size)
-        ctx = canvas.getContext("2d", _obj('{"willReadFrequently":true}'))
-        ctx.imageSmoothingEnabled = True
-        ctx.imageSmoothingQuality = "high"
-        ctx.drawImage(bitmap, 0, 0, size, size)
-        rgba = ctx.getImageData(0, 0, size, size).data
-        # ORT wants a Uint8Array for "uint8": a view on the same bytes, no copy.
-        tensor = ort.Tensor.new("uint8", js.Uint8Array.new(rgba.buffer),
-                                _obj("[1,%d,%d,4]" % (size, size)))
-        feeds = js.Object.new()
-        js.Reflect.set(feeds, session.inputNames[0], tensor)
+        box = geometry.model_box(model["fit"], width, height, size)
+        rgba = _pixels(bitmap, size, size, box, pad=model["fit"] == "letterbox")
+        feeds = _feeds(ort, [(session.inputNames[0], "uint8", rgba, (1, size, size, 4))])
         t1 = _now()
         out = await session.run(feeds)
         t2 = _now()
         alpha = js.Reflect.get(out, session.outputNames[0]).data
         if alpha.length != size * size:
             raise RuntimeError("The model returned %d values, expected %d" % (alpha.length, size * size))
+        timings = {"pixels": t1 - t0, "run": t2 - t1}
+        if refiner:
+            _post(messages.progress(msg["id"], "refine"))
+            guide = geometry.guide_size(height, width, msg["refiner"]["guide"])
+            feeds = _feeds(ort, [
+                ("rgba", "uint8", _pixels(bitmap, width, height), (1, height, width, 4)),
+                ("mask", "uint8", alpha, (1, 1, size, size)),
+                ("box", "int64", _int64s(str(list(box))), (4,)),
+                ("guide", "int64", _int64s(str(list(guide))), (2,)),
+            ])
+            out = await refiner.run(feeds)
+            alpha = js.Reflect.get(out, "alpha").data
+            box = (0, 0, height, width)
+            timings["refine"] = _now() - t2
+        else:
+            width = height = size
         buffer = alpha.buffer
         if alpha.byteOffset != 0 or buffer.byteLength != alpha.byteLength:
             buffer = alpha.slice().buffer   # transfer needs a buffer of exactly the mask
-        timings = {"pixels": t1 - t0, "run": t2 - t1}
-        _post(messages.result(msg["id"], model["id"], size, _state["provider"],
+        _post(messages.result(msg["id"], model["id"], width, height, box, _state["provider"],
                               _state["threads"], timings), buffer)
     finally:
         bitmap.close()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bgzero.pipeline import Setting, cutout, open_photo
+from bgzero.pipeline import cutout, default_setting, open_photo
 from bgzero.groundtruth import photos
 
 PETS = photos("pets")
@@ -16,7 +16,7 @@ def assert_matches_native(png, photo, model="u2netp"):
     assert result.mode == "RGBA"
     assert result.size == Image.open(photo).size
     browser_alpha = np.asarray(result)[..., 3].astype(float) / 255
-    native_alpha = np.asarray(cutout(open_photo(photo), Setting(model)))[..., 3] / 255
+    native_alpha = np.asarray(cutout(open_photo(photo), default_setting(model)))[..., 3] / 255
     a, b = browser_alpha > 0.5, native_alpha > 0.5
     iou = (a & b).sum() / max((a | b).sum(), 1)
     mad = np.abs(browser_alpha - native_alpha).mean()

@@ -88,10 +88,12 @@ def test_nobg_name(name, out):
 
 CATALOG = {"default": "u2netp", "models": [
     {"id": "u2netp", "name": "U²-Net small", "size": 320, "file": "models/u2netp-abc.onnx",
-     "bytes": 4574000, "sha256": "ab" * 32, "licence": "MIT"},
+     "bytes": 4574000, "sha256": "ab" * 32, "licence": "MIT", "fit": "letterbox",
+     "refine": True},
     {"id": "isnet-quint8", "name": "IS-Net", "size": 1024, "file": "models/isnet-def.onnx",
      "bytes": 44000000, "sha256": "cd" * 32, "licence": "AGPL-3.0"},
-]}
+], "refiner": {"file": "models/refine-123.onnx", "bytes": 9000, "sha256": "ef" * 32,
+               "guide": 1024, "max_pixels": 16000000}}
 
 
 def test_catalog_parse_pick_and_spec():
@@ -104,6 +106,11 @@ def test_catalog_parse_pick_and_spec():
     assert "44.0 MB" in catalog.label(cat["models"][1])
     spec = catalog.spec(cat["models"][0], "https://x/models/u2netp-abc.onnx")
     assert spec["url"] == "https://x/models/u2netp-abc.onnx" and spec["size"] == 320
+    assert spec["fit"] == "letterbox"
+    assert catalog.spec(cat["models"][1], "u")["fit"] == "stretch"
+    refiner = catalog.refiner_spec(cat, cat["models"][0], "https://x/models/refine-123.onnx")
+    assert refiner["guide"] == 1024 and refiner["sha256"] == "ef" * 32
+    assert catalog.refiner_spec(cat, cat["models"][1], "u") is None
 
 
 def test_catalog_rejects_broken_entries():
@@ -131,10 +138,13 @@ def test_messages_round_trip_and_validation():
     model = catalog.spec(CATALOG["models"][0], "https://x/m.onnx")
     for msg in (messages.load(1, model, "https://x/ort/"),
                 messages.cut(2, model, "https://x/ort/", 600, 400),
+                messages.cut(2, model, "https://x/ort/", 600, 400,
+                             {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}),
                 messages.progress(2, "download", 10, 100),
                 messages.progress(2, "inference"),
                 messages.ready(1, "u2netp", "wasm", 2, {"session": 300.0}),
-                messages.result(2, "u2netp", 320, "webgpu", 4, {"run": 80.0}),
+                messages.result(2, "u2netp", 600, 400, [0, 0, 400, 600], "webgpu", 4,
+                                {"run": 80.0}),
                 messages.error(2, "boom", bug=True)):
         assert messages.decode(messages.encode(msg)) == msg
     with pytest.raises(messages.MessageError):
@@ -147,3 +157,18 @@ def test_messages_round_trip_and_validation():
         messages.cut(1, {"id": "u2netp"}, "https://x/ort/", 10, 10)
     with pytest.raises(messages.MessageError):
         messages.cut(1, model, "https://x/ort/", 0, 10)
+    with pytest.raises(messages.MessageError):
+        messages.cut(1, model, "https://x/ort/", 10, 10, {"url": "u"})
+    with pytest.raises(messages.MessageError):
+        messages.result(2, "u2netp", 600, 400, [0, 0], "wasm", 1, {})
+
+
+def test_pyscript_toml_ships_every_browser_module():
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = tomllib.loads((root / "pyscript.toml").read_text())["files"]
+    web = root / "src" / "web"
+    wanted = {f"./py/{p.relative_to(web).as_posix()}" for p in web.rglob("*.py")} - {"./py/app.py"}
+    assert wanted <= set(files), sorted(wanted - set(files))

@@ -30,7 +30,7 @@ def parse(data):
     default = data.get("default")
     if default not in seen:
         default = models[0]["id"]
-    return {"default": default, "models": models}
+    return {"default": default, "models": models, "refiner": data.get("refiner")}
 
 
 def find(catalog, model_id):
@@ -57,4 +57,14 @@ def label(model):
 def spec(model, url):
     """What the worker needs to load a model; `url` is model["file"] made absolute."""
     return {"id": model["id"], "url": url, "size": model["size"],
-            "bytes": model["bytes"], "sha256": model["sha256"]}
+            "bytes": model["bytes"], "sha256": model["sha256"],
+            "fit": model.get("fit", "stretch")}
+
+
+def refiner_spec(catalog, model, url):
+    """The refinement graph's spec when this model's settings use it, else None."""
+    refiner = catalog.get("refiner")
+    if not (model.get("refine") and refiner):
+        return None
+    return {"id": "refine", "url": url, "bytes": refiner["bytes"],
+            "sha256": refiner["sha256"], "guide": refiner["guide"]}

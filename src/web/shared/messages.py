@@ -12,13 +12,16 @@ PROVIDERS = ("wasm", "webgpu")
 # kind -> required fields (besides "type" and "id")
 _FIELDS = {
     "load": ("model", "ort"),                      # page -> worker: get a session ready
-    "cut": ("model", "ort", "width", "height"),    # page -> worker: payload = ImageBitmap
+    # page -> worker: payload = ImageBitmap of width×height; refiner: None or a file spec
+    "cut": ("model", "ort", "width", "height", "refiner"),
     "progress": ("stage",),                        # worker -> page: optional done/total
     "ready": ("model", "provider", "threads", "timings"),
-    "result": ("model", "size", "provider", "threads", "timings"),  # payload = alpha bytes
+    # worker -> page: payload = width×height alpha bytes; box = the photo's part of them
+    "result": ("model", "width", "height", "box", "provider", "threads", "timings"),
     "error": ("message",),
 }
-_MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256")
+_MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256", "fit")
+_REFINER_FIELDS = ("url", "bytes", "sha256", "guide")
 
 
 class MessageError(ValueError):
@@ -35,8 +38,9 @@ def load(req_id, model, ort):
     return _make("load", req_id, model=model, ort=ort)
 
 
-def cut(req_id, model, ort, width, height):
-    return _make("cut", req_id, model=model, ort=ort, width=width, height=height)
+def cut(req_id, model, ort, width, height, refiner=None):
+    return _make("cut", req_id, model=model, ort=ort, width=width, height=height,
+                 refiner=refiner)
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -52,9 +56,9 @@ def ready(req_id, model_id, provider, threads, timings):
                  timings=timings)
 
 
-def result(req_id, model_id, size, provider, threads, timings):
-    return _make("result", req_id, model=model_id, size=size, provider=provider,
-                 threads=threads, timings=timings)
+def result(req_id, model_id, width, height, box, provider, threads, timings):
+    return _make("result", req_id, model=model_id, width=width, height=height, box=list(box),
+                 provider=provider, threads=threads, timings=timings)
 
 
 def error(req_id, message, bug=False):
@@ -84,6 +88,14 @@ def validate(msg):
         raise MessageError("%s: unknown provider %r" % (kind, msg["provider"]))
     if kind == "cut" and not (msg["width"] > 0 and msg["height"] > 0):
         raise MessageError("cut: empty image")
+    if kind == "cut" and msg["refiner"] is not None:
+        if not isinstance(msg["refiner"], dict):
+            raise MessageError("cut: refiner must be an object or null")
+        for key in _REFINER_FIELDS:
+            if key not in msg["refiner"]:
+                raise MessageError("cut: refiner lacks %r" % key)
+    if kind == "result" and len(msg["box"]) != 4:
+        raise MessageError("result: box needs top, left, bottom, right")
     return msg
 
 

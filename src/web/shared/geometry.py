@@ -1,0 +1,47 @@
+"""Sizes and boxes of the cutout path, shared by the page, the worker and the native pipeline.
+
+Pure arithmetic with no imports, so the native side loads this very file and both compute
+identical pixel boxes. Rounding is spelled out (half up): MicroPython and CPython must agree.
+"""
+
+FITS = ("stretch", "letterbox")
+# Refinement works on the photo at full size up to this many pixels (a 4000×3000 photo fits;
+# WebAssembly's 4 GB must hold the photo, the guide and a few float maps of this size).
+REFINE_MAX_PIXELS = 16000000
+
+
+def _round(x):
+    return int(x + 0.5)
+
+
+def model_box(fit, width, height, size):
+    """(top, left, bottom, right) of a width×height photo inside the size×size model input.
+
+    stretch fills the square (the peers' way); letterbox keeps the aspect, centred.
+    """
+    if fit == "stretch":
+        return (0, 0, size, size)
+    if fit != "letterbox":
+        raise ValueError("unknown fit %r" % (fit,))
+    scale = size / max(width, height)
+    w = max(1, min(size, _round(width * scale)))
+    h = max(1, min(size, _round(height * scale)))
+    left = (size - w) // 2
+    top = (size - h) // 2
+    return (top, left, top + h, left + w)
+
+
+def guide_size(height, width, long_side):
+    """(h, w) of the refinement's low-resolution grid: the photo's aspect, at most long_side."""
+    scale = long_side / max(height, width)
+    if scale >= 1:
+        return (height, width)
+    return (max(1, _round(height * scale)), max(1, _round(width * scale)))
+
+
+def working_size(width, height, max_pixels):
+    """(w, h) at which refinement runs: the photo's own size unless it exceeds max_pixels."""
+    if width * height <= max_pixels:
+        return (width, height)
+    scale = (max_pixels / (width * height)) ** 0.5
+    return (max(1, int(width * scale)), max(1, int(height * scale)))

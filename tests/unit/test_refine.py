@@ -1,0 +1,103 @@
+"""The refinement graph equals a numpy guided filter (±1 LSB), and behaves like one."""
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+
+from bgzero.geometry import guide_size
+from bgzero.refine import LUMA, build_refiner
+
+
+def resize_linear(x: np.ndarray, height: int, width: int) -> np.ndarray:
+    """ONNX Resize, mode linear, half_pixel, no antialias: separable, edge-clamped."""
+    def axis(n_in, n_out):
+        src = np.clip((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0, n_in - 1)
+        low = np.floor(src).astype(int)
+        high = np.minimum(low + 1, n_in - 1)
+        return low, high, (src - low).astype(np.float32)
+
+    lo, hi, w = axis(x.shape[0], height)
+    x = x[lo] * (1 - w)[:, None] + x[hi] * w[:, None]
+    lo, hi, w = axis(x.shape[1], width)
+    return x[:, lo] * (1 - w) + x[:, hi] * w
+
+
+def box(x: np.ndarray, r: int) -> np.ndarray:
+    """Mean over a (2r+1)² window, counting only pixels inside the image."""
+    def summed(a):
+        c = np.pad(np.cumsum(np.cumsum(a, 0), 1), ((1, 0), (1, 0)))
+        h, w = a.shape
+        y0 = np.clip(np.arange(h) - r, 0, h)
+        y1 = np.clip(np.arange(h) + r + 1, 0, h)
+        x0 = np.clip(np.arange(w) - r, 0, w)
+        x1 = np.clip(np.arange(w) + r + 1, 0, w)
+        return (c[y1][:, x1] - c[y0][:, x1] - c[y1][:, x0] + c[y0][:, x0])
+    return summed(x.astype(np.float64)) / summed(np.ones_like(x, np.float64))
+
+
+def reference(rgba, mask, box_, guide, radius, eps, sharpen=1.0):
+    I = (rgba[..., :3].astype(np.float32) * LUMA).sum(-1)
+    top, left, bottom, right = box_
+    p = mask[top:bottom, left:right].astype(np.float32) / 255
+    gh, gw = guide
+    I_low, p_low = resize_linear(I, gh, gw), resize_linear(p, gh, gw)
+    mean_I, mean_p = box(I_low, radius), box(p_low, radius)
+    cov = box(I_low * p_low, radius) - mean_I * mean_p
+    var = box(I_low * I_low, radius) - mean_I * mean_I
+    a = cov / (var + eps)
+    b = mean_p - a * mean_I
+    h, w = I.shape
+    q = resize_linear(box(a, radius), h, w) * I + resize_linear(box(b, radius), h, w)
+    q = (q - 0.5) * sharpen + 0.5
+    return np.rint(np.clip(q, 0, 1) * 255).astype(np.uint8)
+
+
+def run(radius, eps, rgba, mask, box_, guide, sharpen=1.0):
+    session = ort.InferenceSession(build_refiner(radius, eps, sharpen).SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    feeds = {"rgba": rgba[None], "mask": mask[None, None], "box": np.array(box_, np.int64),
+             "guide": np.array(guide, np.int64)}
+    return session.run(None, feeds)[0][0, 0]
+
+
+@pytest.mark.parametrize("height, width, box_, guide_long, radius, eps, sharpen", [
+    (300, 400, (40, 0, 280, 320), 200, 4, 1e-3, 1.0),   # letterboxed, downscaled guide
+    (257, 131, (0, 0, 64, 64), 257, 2, 1e-2, 3.0),      # odd sizes, guide at full size
+    (90, 120, (0, 10, 64, 54), 60, 6, 1e-4, 2.0),
+])
+def test_refiner_matches_numpy_reference(height, width, box_, guide_long, radius, eps, sharpen):
+    rng = np.random.default_rng(height)
+    rgba = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
+    mask = rng.integers(0, 256, (64 if box_[2] <= 64 else 320,) * 2, dtype=np.uint8)
+    guide = guide_size(height, width, guide_long)
+    got = run(radius, eps, rgba, mask, box_, guide, sharpen)
+    expected = reference(rgba, mask, box_, guide, radius, eps, sharpen)
+    assert got.shape == (height, width)
+    assert np.abs(got.astype(int) - expected.astype(int)).max() <= 1
+
+
+def test_refiner_snaps_a_blurry_mask_to_the_photos_edge():
+    # A bright square on dark ground; the model's mask is a 16×16 version of it.
+    photo = np.zeros((256, 256, 4), np.uint8)
+    photo[..., 3] = 255
+    photo[64:192, 64:192, :3] = 220
+    truth = photo[..., 0] > 0
+    mask = (truth.reshape(16, 16, 16, 16).mean((1, 3)) * 255).astype(np.uint8)
+    stretched = resize_linear(mask.astype(np.float32) / 255, 256, 256)
+    sharpened = np.clip((stretched - 0.5) * 3 + 0.5, 0, 1)
+    # The window must span the stretched blur for the filter to see both sides of the edge.
+    refined = run(8, 1e-4, photo, mask, (0, 0, 16, 16), (256, 256), sharpen=3.0) / 255
+    assert np.abs(refined - truth).mean() < 0.2 * np.abs(sharpened - truth).mean()
+
+
+def test_guide_size_keeps_aspect_and_never_enlarges():
+    assert guide_size(3000, 4000, 1024) == (768, 1024)
+    assert guide_size(300, 400, 1024) == (300, 400)
+
+
+def test_letterbox_box_keeps_aspect_and_centres():
+    from bgzero.geometry import model_box
+    assert model_box("stretch", 600, 400, 320) == (0, 0, 320, 320)
+    assert model_box("letterbox", 600, 400, 320) == (53, 0, 266, 320)
+    assert model_box("letterbox", 400, 600, 320) == (0, 53, 320, 266)
+    assert model_box("letterbox", 5000, 10, 320) == (159, 0, 160, 320)
