@@ -14,20 +14,26 @@ import numpy as np
 
 from .cards import load_cards
 from .groundtruth import SETS, photos, truth
-from .pipeline import Setting, cutout_alpha, open_photo, predict
+from .geometry import FITS
+from .pipeline import REFINE_DEFAULT, Setting, cutout_alpha, open_photo, predict
 from .quality import scores
 
 METRICS = ("iou", "mae", "boundary_f", "seconds")
 
 
-def ours(model: str) -> list[Setting]:
-    """The candidate settings compared with the baseline for one model."""
-    return [
-        Setting(model),
-        Setting(model, fit="letterbox"),
-        Setting(model, upscale="guided"),
-        Setting(model, fit="letterbox", upscale="guided"),
-    ]
+def candidates(model: str) -> list[tuple[str, Setting]]:
+    """(kind, setting) rows for one model: the peer baseline, the model card's default
+    (what the app and `bgzero remove` do) and the alternatives it was chosen from."""
+    default = Setting.default(load_cards()[model])
+    rows = [("baseline", Setting.baseline(model)), ("default", default)]
+    for fit in FITS:
+        for downscale in ("bilinear", "high"):
+            for refine in (False, True):
+                extra = {"upscale": "guided", **REFINE_DEFAULT} if refine else {}
+                setting = Setting(model, fit=fit, downscale=downscale, **extra)
+                if setting != default:
+                    rows.append(("ours", setting))
+    return rows
 
 
 class Predictions:
@@ -91,8 +97,7 @@ def run_eval(args) -> int:
             return 1
         results, predictions = [], Predictions()
         for model in models:
-            for kind, setting in [("baseline", Setting.baseline(model))] + [
-                    ("ours", s) for s in ours(model)]:
+            for kind, setting in candidates(model):
                 results.append((kind, setting,
                                 evaluate(setting, subset, args.limit, predictions)))
                 print(f"  ... {subset} {setting.label()}", file=sys.stderr, flush=True)

@@ -1,5 +1,6 @@
 """The Starlette app that serves dist/: isolation headers, MIME types, caching, precompressed."""
 
+import json
 import mimetypes
 import os
 from pathlib import Path
@@ -26,6 +27,26 @@ ISOLATION = {
     "Cross-Origin-Resource-Policy": "same-origin",
     "X-Content-Type-Options": "nosniff",
 }
+# Strict by default; each relaxation is one the runtime cannot work without.
+CSP = [
+    "default-src 'self'",
+    # 'wasm-unsafe-eval': MicroPython, Pyodide and onnxruntime-web compile WebAssembly.
+    # 'unsafe-eval': PyScript evaluates its worker bootstrap and hooks with Function(), and
+    # our worker builds its dynamic import() with js.Function (a blob: worker has no
+    # static imports of its own).
+    "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
+    # PyScript runs each worker from a blob: URL it makes from our own worker file.
+    "worker-src 'self' blob:",
+    "connect-src 'self'",
+    # blob: for the cutout preview and download, data: for the empty favicon.
+    "img-src 'self' blob: data:",
+    # PyScript's core.css plus the style attributes it sets on its own elements.
+    "style-src 'self' 'unsafe-inline'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "manifest-src 'self'",
+]
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
@@ -58,11 +79,20 @@ class DistFiles(StaticFiles):
         return response
 
 
-class IsolationHeaders:
-    """Adds the isolation headers to every response, errors included."""
+def content_security_policy(dist: Path) -> str:
+    """The CSP, with frame-ancestors from the build's embed configuration."""
+    embed = dist / "embed.json"
+    origins = json.loads(embed.read_text()).get("origins", []) if embed.is_file() else []
+    return "; ".join(CSP + ["frame-ancestors " + " ".join(["'self'", *origins])])
 
-    def __init__(self, app):
+
+class IsolationHeaders:
+    """Adds the isolation headers and the CSP to every response, errors included."""
+
+    def __init__(self, app, csp: str):
         self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in
+                        {**ISOLATION, "Content-Security-Policy": csp}.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,9 +101,7 @@ class IsolationHeaders:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                raw = list(message.get("headers", []))
-                raw += [(k.lower().encode(), v.encode()) for k, v in ISOLATION.items()]
-                message = {**message, "headers": raw}
+                message = {**message, "headers": list(message.get("headers", [])) + self.headers}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -84,5 +112,5 @@ def create_app(dist: Path) -> Starlette:
     if not (dist / "index.html").is_file():
         raise FileNotFoundError(f"{dist} has no index.html: run `bgzero build` first")
     app = Starlette(routes=[Mount("/", app=DistFiles(directory=dist, html=True))])
-    app.add_middleware(IsolationHeaders)
+    app.add_middleware(IsolationHeaders, csp=content_security_policy(dist))
     return app

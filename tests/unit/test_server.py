@@ -75,3 +75,16 @@ def test_no_directory_listing(client):
     response = client.get("/runtime/ort/")
     assert response.status_code == 404
     assert "ort.wasm.min.mjs" not in response.text
+
+
+def test_csp_is_strict_and_names_embed_origins(tmp_path):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "index.html").write_text("<!doctype html>")
+    (dist / "embed.json").write_text('{"origins": ["https://parent.example"]}')
+    policy = TestClient(create_app(dist)).get("/").headers["content-security-policy"]
+    rules = dict(rule.split(" ", 1) for rule in policy.split("; "))
+    assert rules["object-src"] == "'none'"
+    assert rules["connect-src"] == "'self'"
+    assert "'unsafe-inline'" not in rules["script-src"]
+    assert rules["frame-ancestors"] == "'self' https://parent.example"
