@@ -14,7 +14,12 @@ def _build(args) -> int:
     from .assets import AssetError
 
     try:
-        manifest = site.build(args.dist, model_ids=args.model or None)
+        origins = [site.embed_origin(o) for o in args.embed_origin or []]
+    except ValueError as error:
+        print(f"bgzero build: --embed-origin {error}", file=sys.stderr)
+        return 2
+    try:
+        manifest = site.build(args.dist, model_ids=args.model or None, embed_origins=origins)
     except AssetError as error:
         print(f"bgzero build: {error}", file=sys.stderr)
         return 1
@@ -76,6 +81,9 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--dist", type=Path, default=DIST)
     build.add_argument("--model", action="append",
                        help="only these models (the default model is always built)")
+    build.add_argument("--embed-origin", action="append", metavar="ORIGIN",
+                       help="a parent origin allowed to embed embed.html and use its "
+                            "postMessage API, e.g. https://example.com (repeatable)")
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="serve DIST with the isolation headers")
@@ -102,6 +110,7 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--set", action="append", choices=["pets", "people"])
     evaluate.add_argument("--limit", type=int, help="photos per set (default: all)")
     evaluate.add_argument("--json", help="also write the tables to this file")
+    evaluate.add_argument("--markdown", help="also write the tables and choices as Markdown")
     evaluate.set_defaults(run=_eval)
     return root
 

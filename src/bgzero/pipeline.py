@@ -14,14 +14,12 @@ from .cards import Card, load_cards
 from .models import INPUT, build_model_bytes
 from .geometry import REFINE_MAX_PIXELS, guide_size, model_box, working_size
 from .refine import DEFAULT as REFINE_DEFAULT
+from .prepare import PAD_VALUE, build_prepare
 from .refine import build_refiner
 
-# Peers resize with the canvas default (bilinear); our page asks for "high" quality, which
-# Chromium implements close to Lanczos when it shrinks and bicubic when it enlarges.
-FILTERS = {"bilinear": Image.Resampling.BILINEAR, "high": Image.Resampling.LANCZOS,
-           "bicubic": Image.Resampling.BICUBIC}
-# Letterbox padding: mid grey reads as "neither subject nor background" to these models.
-PAD = (128, 128, 128, 255)
+# Pillow filters: the peers' bilinear, and the upscale for settings without refinement.
+# Our own downscale runs in the prepare graph, exactly as in the browser.
+FILTERS = {"bilinear": Image.Resampling.BILINEAR, "bicubic": Image.Resampling.BICUBIC}
 
 
 @dataclass(frozen=True)
@@ -30,7 +28,7 @@ class Setting:
 
     model: str
     fit: str = "stretch"          # stretch | letterbox: how the photo meets the S×S input
-    downscale: str = "high"       # bilinear | high
+    downscale: str = "graph"      # graph (prepare.py, as the browser) | bilinear (Pillow)
     upscale: str = "bicubic"      # bilinear | bicubic | guided (the refinement graph)
     radius: int = 4               # guided filter, at the guide grid's resolution
     eps: float = 1e-3
@@ -76,6 +74,12 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
 
+@lru_cache(maxsize=1)
+def preparer() -> ort.InferenceSession:
+    return ort.InferenceSession(build_prepare().SerializeToString(),
+                                providers=["CPUExecutionProvider"])
+
+
 @lru_cache(maxsize=4)
 def refiner(radius: int, eps: float, sharpen: float, threads: int = 0) -> ort.InferenceSession:
     graph = build_refiner(radius, eps, sharpen).SerializeToString()
@@ -95,22 +99,28 @@ def open_photo(path: Path) -> Image.Image:
         raise PhotoError(f"{path}: the image is damaged or incomplete ({error})") from None
 
 
+def working_photo(photo: Image.Image) -> Image.Image:
+    """The photo as the page hands it to the worker: at most REFINE_MAX_PIXELS."""
+    size = working_size(*photo.size, REFINE_MAX_PIXELS)
+    return photo if size == photo.size else photo.resize(size, Image.Resampling.LANCZOS)
+
+
 def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
-    """(S×S RGBA image, box) where box = top, left, bottom, right of the photo inside it."""
-    resample = FILTERS[downscale]
+    """(S×S RGBA array [1,S,S,4], box): box = top, left, bottom, right of the photo in it."""
     box = top, left, bottom, right = model_box(fit, *photo.size, size)
-    if fit == "stretch":
-        return photo.resize((size, size), resample), box
-    canvas = Image.new("RGBA", (size, size), PAD)
-    canvas.paste(photo.resize((right - left, bottom - top), resample), (left, top))
-    return canvas, box
+    if downscale == "graph":
+        feeds = {"rgba": np.asarray(working_photo(photo), dtype=np.uint8)[None],
+                 "box": np.array(box, np.int64), "size": np.array([size], np.int64)}
+        return preparer().run(None, feeds)[0], box
+    canvas = Image.new("RGBA", (size, size), (PAD_VALUE,) * 4)
+    canvas.paste(photo.resize((right - left, bottom - top), FILTERS[downscale]), (left, top))
+    return np.asarray(canvas, dtype=np.uint8)[None], box
 
 
 def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict):
     """The model's S×S alpha (uint8) and the photo's box inside it."""
     started = time.perf_counter()
-    small, box = model_input(photo, card.size, setting.fit, setting.downscale)
-    feed = np.asarray(small, dtype=np.uint8)[None]
+    feed, box = model_input(photo, card.size, setting.fit, setting.downscale)
     timings["resize"] = time.perf_counter() - started
     started = time.perf_counter()
     run = session(card.id)
@@ -127,9 +137,8 @@ def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> 
     if setting.upscale != "guided":
         crop = Image.fromarray(alpha[top:bottom, left:right], "L")
         return np.asarray(crop.resize(photo.size, FILTERS[setting.upscale]))
-    width, height = working_size(*photo.size, REFINE_MAX_PIXELS)
-    working = photo if (width, height) == photo.size else photo.resize(
-        (width, height), FILTERS["high"])
+    working = working_photo(photo)
+    width, height = working.size
     feeds = {
         "rgba": np.asarray(working, dtype=np.uint8)[None],
         "mask": alpha[None, None],

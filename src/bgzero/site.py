@@ -5,12 +5,15 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import assets
 from .cards import Card, load_cards
 from .geometry import REFINE_MAX_PIXELS
+from .icons import write_icons
 from .models import build_model_bytes
 from .refine import DEFAULT as REFINE_DEFAULT
+from .prepare import build_prepare
 from .refine import build_refiner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +45,12 @@ INTERPRETERS = {
 # Served precompressed so the transfer is small and still has a Content-Length.
 COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
 MANIFEST = "manifest.json"
+EMBED_CONFIG = "embed.json"   # parent origins the embed page answers (src/web/embed.py)
+SERVICE_WORKER = "sw.js"
+# Left out of the service worker's install-time precache: models are cached on first use
+# (after their hash checks out), and these runtime parts only load on some devices.
+ON_DEMAND = ("runtime/pyodide/", "runtime/ort/ort.webgpu",
+             "runtime/ort/ort-wasm-simd-threaded.jsep")
 
 
 def model_file(name: str, built: bytes) -> str:
@@ -71,6 +80,10 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
             **write_hashed(dist, card.id, built),
         })
     return catalog
+
+
+def build_prepare_file(dist: Path) -> dict:
+    return write_hashed(dist, "prepare", build_prepare().SerializeToString())
 
 
 def build_refiner_file(dist: Path) -> dict:
@@ -128,7 +141,7 @@ def compress(dist: Path) -> None:
 def write_manifest(dist: Path) -> dict:
     files = {}
     for path in sorted(dist.rglob("*")):
-        if path.is_file() and path.suffix != ".gz":
+        if path.is_file() and path.suffix != ".gz" and path.name != SERVICE_WORKER:
             data = path.read_bytes()
             files[path.relative_to(dist).as_posix()] = {"sha256": assets.sha256(data),
                                                         "size": len(data)}
@@ -138,8 +151,39 @@ def write_manifest(dist: Path) -> dict:
     return manifest
 
 
-def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = None) -> dict:
+def write_service_worker(dist: Path, manifest: dict) -> None:
+    files = sorted(manifest["files"])
+    precache = [f for f in files if not (f.endswith(".onnx") or f.startswith(ON_DEMAND))]
+    template = (dist / SERVICE_WORKER).read_text()
+    worker = (template.replace("__VERSION__", manifest["version"])
+              .replace("__FILES__", json.dumps(files))
+              .replace("__PRECACHE__", json.dumps(precache)))
+    (dist / SERVICE_WORKER).write_text(worker)
+
+
+def embed_origin(text: str) -> str:
+    """An allowed parent origin in the exact form of MessageEvent.origin, which the embed
+    page compares it with: 'HTTPS://Example.com:443/' -> 'https://example.com'."""
+    parts = urlsplit(text.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or port == -1
+            or parts.username is not None or parts.path not in ("", "/") or parts.query
+            or parts.fragment or "*" in text):
+        raise ValueError(f"{text!r} is not an origin like https://example.com or "
+                         "http://127.0.0.1:8080")
+    scheme = parts.scheme.lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
+
+
+def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = None,
+          embed_origins: list[str] | None = None) -> dict:
     """Build into a sibling folder, then swap it in, so a failed build leaves dist/ intact."""
+    origins = list(dict.fromkeys(embed_origin(o) for o in embed_origins or []))
     cache = cache or assets.cache_dir()
     cards = load_cards()
     if model_ids:
@@ -154,14 +198,17 @@ def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = N
         catalog = build_models(cards, staging, cache)
         packages = copy_runtime(assets.npm_modules(cache), staging)
         default = next(m["id"] for m in catalog if m["default"])
-        refiner = build_refiner_file(staging)
+        graphs = {"prepare": build_prepare_file(staging), "refiner": build_refiner_file(staging)}
         (staging / "models" / "catalog.json").write_text(
-            json.dumps({"default": default, "models": catalog, "refiner": refiner}, indent=1))
+            json.dumps({"default": default, "models": catalog, **graphs}, indent=1))
         shutil.copytree(ROOT / "static", staging, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns("licences.html"))
         copy_web_python(staging)
         write_licences(staging, packages, cards)
+        (staging / EMBED_CONFIG).write_text(json.dumps({"origins": origins}, indent=1))
+        write_icons(staging / "icons")
         manifest = write_manifest(staging)
+        write_service_worker(staging, manifest)
         compress(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -19,8 +19,6 @@ _import = js.Function.new("u", "return import(u)")
 # ORT wants BigInt64Array for int64 inputs; building one element by element from Python
 # would depend on how each interpreter converts BigInt.
 _int64s = js.Function.new("j", "return BigInt64Array.from(JSON.parse(j), x => BigInt(x))")
-# Letterbox padding, the same grey as the native pipeline's.
-PAD = "rgb(128,128,128)"
 
 _state = {
     "ort": None,          # the imported onnxruntime-web module
@@ -29,7 +27,7 @@ _state = {
     "sessions": {},       # model id -> InferenceSession (only the current one is kept)
     "created_ms": {},     # model id -> session creation time, reported with "ready"
     "tail": None,         # last queued job: jobs run one at a time, in order
-    "refiner": None,      # (sha256, InferenceSession) of the refinement graph
+    "graphs": {},         # sha256 -> InferenceSession of the prepare / refinement graphs
 }
 
 
@@ -80,7 +78,13 @@ async def _ensure_ort(base):
 
 async def _fetch_model(req_id, model):
     """Download with a streaming reader so the page can show bytes/total; verify sha256."""
-    response = await js.fetch(model["url"])
+    try:
+        response = await js.fetch(model["url"])
+    except Exception:
+        # The service worker answers a network error only for a file it never cached.
+        raise RuntimeError("This model needs a connection once: it has not been downloaded "
+                           "to this device yet. Connect and try again, or choose a model "
+                           "you have used before.")
     if not response.ok:
         raise RuntimeError("Could not download the model (HTTP %d)." % response.status)
     total = model["bytes"]
@@ -156,34 +160,25 @@ async def _session(req_id, model, ort_base):
     return session
 
 
-async def _refiner(req_id, spec):
-    """The refinement session, kept beside whichever segmentation model is loaded."""
-    if _state["refiner"] is not None and _state["refiner"][0] == spec["sha256"]:
-        return _state["refiner"][1]
-    ort = _state["ort"]
-    graph = await _fetch_model(req_id, spec)
-    session = await ort.InferenceSession.create(
-        graph, _obj('{"executionProviders":["%s"]}' % _state["provider"]))
-    _state["refiner"] = (spec["sha256"], session)
+async def _graph(req_id, spec):
+    """A helper graph's session (prepare, refine), kept beside the segmentation model.
+    WASM for these: they are a few element-wise passes, not worth a GPU round trip."""
+    session = _state["graphs"].get(spec["sha256"])
+    if session is None:
+        graph = await _fetch_model(req_id, spec)
+        session = await _state["ort"].InferenceSession.create(
+            graph, _obj('{"executionProviders":["wasm"]}'))
+        _state["graphs"][spec["sha256"]] = session
     return session
 
 
-def _pixels(bitmap, width, height, box=None, pad=False):
-    """RGBA bytes of `bitmap` drawn into a width×height canvas (at `box` if given)."""
-    canvas = js.OffscreenCanvas.new(width, height)
+def _pixels(bitmap):
+    """RGBA bytes of the bitmap at its own size (no resampling: the graphs do that)."""
+    canvas = js.OffscreenCanvas.new(bitmap.width, bitmap.height)
     ctx = canvas.getContext("2d", _obj('{"willReadFrequently":true}'))
-    ctx.imageSmoothingEnabled = True
-    ctx.imageSmoothingQuality = "high"
-    if pad:
-        ctx.fillStyle = PAD
-        ctx.fillRect(0, 0, width, height)
-    if box is None:
-        ctx.drawImage(bitmap, 0, 0, width, height)
-    else:
-        top, left, bottom, right = box
-        ctx.drawImage(bitmap, left, top, right - left, bottom - top)
+    ctx.drawImage(bitmap, 0, 0)
     # ORT wants a Uint8Array for "uint8": a view on the same bytes, no copy.
-    return js.Uint8Array.new(ctx.getImageData(0, 0, width, height).data.buffer)
+    return js.Uint8Array.new(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data.buffer)
 
 
 def _feeds(ort, pairs):
@@ -207,12 +202,19 @@ async def _cut(msg, bitmap):
     width, height = msg["width"], msg["height"]
     try:
         session = await _session(msg["id"], model, msg["ort"])
-        refiner = msg["refiner"] and await _refiner(msg["id"], msg["refiner"])
+        prepare = await _graph(msg["id"], msg["prepare"])
+        refiner = msg["refiner"] and await _graph(msg["id"], msg["refiner"])
         ort = _state["ort"]
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
         box = geometry.model_box(model["fit"], width, height, size)
-        rgba = _pixels(bitmap, size, size, box, pad=model["fit"] == "letterbox")
+        photo = _pixels(bitmap)
+        out = await prepare.run(_feeds(ort, [
+            ("rgba", "uint8", photo, (1, height, width, 4)),
+            ("box", "int64", _int64s(str(list(box))), (4,)),
+            ("size", "int64", _int64s("[%d]" % size), (1,)),
+        ]))
+        rgba = js.Reflect.get(out, "model_rgba").data
         feeds = _feeds(ort, [(session.inputNames[0], "uint8", rgba, (1, size, size, 4))])
         t1 = _now()
         out = await session.run(feeds)
@@ -225,7 +227,7 @@ async def _cut(msg, bitmap):
             _post(messages.progress(msg["id"], "refine"))
             guide = geometry.guide_size(height, width, msg["refiner"]["guide"])
             feeds = _feeds(ort, [
-                ("rgba", "uint8", _pixels(bitmap, width, height), (1, height, width, 4)),
+                ("rgba", "uint8", photo, (1, height, width, 4)),
                 ("mask", "uint8", alpha, (1, 1, size, size)),
                 ("box", "int64", _int64s(str(list(box))), (4,)),
                 ("guide", "int64", _int64s(str(list(guide))), (2,)),

@@ -1,27 +1,13 @@
 """The whole path of one image in real Chromium, checked against `bgzero remove`."""
 
-import numpy as np
 import pytest
 from PIL import Image
 
-from bgzero.pipeline import cutout, default_setting, open_photo
 from bgzero.groundtruth import photos
+from oracle import assert_matches_native
 
 PETS = photos("pets")
 PEOPLE = photos("people")
-
-
-def assert_matches_native(png, photo, model="u2netp"):
-    result = Image.open(png)
-    assert result.mode == "RGBA"
-    assert result.size == Image.open(photo).size
-    browser_alpha = np.asarray(result)[..., 3].astype(float) / 255
-    native_alpha = np.asarray(cutout(open_photo(photo), default_setting(model)))[..., 3] / 255
-    a, b = browser_alpha > 0.5, native_alpha > 0.5
-    iou = (a & b).sum() / max((a | b).sum(), 1)
-    mad = np.abs(browser_alpha - native_alpha).mean()
-    assert iou >= 0.98 and mad <= 3 / 255, f"IoU {iou:.4f}, MAD {mad * 255:.2f}/255"
-    assert a.mean() > 0.02, "the cutout is empty"
 
 
 def test_pick_photo_download_matches_native_and_stays_private(app, tmp_path):

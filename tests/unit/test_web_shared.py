@@ -93,7 +93,8 @@ CATALOG = {"default": "u2netp", "models": [
     {"id": "isnet-quint8", "name": "IS-Net", "size": 1024, "file": "models/isnet-def.onnx",
      "bytes": 44000000, "sha256": "cd" * 32, "licence": "AGPL-3.0"},
 ], "refiner": {"file": "models/refine-123.onnx", "bytes": 9000, "sha256": "ef" * 32,
-               "guide": 1024, "max_pixels": 16000000}}
+               "guide": 1024, "max_pixels": 16000000},
+   "prepare": {"file": "models/prepare-456.onnx", "bytes": 900, "sha256": "aa" * 32}}
 
 
 def test_catalog_parse_pick_and_spec():
@@ -134,11 +135,14 @@ def test_status_texts():
     assert status.timings_text({"run": 830.4, "decode": 12.6}) == "decode 13 ms · run 830 ms"
 
 
+PREPARE = catalog.graph_spec(CATALOG["prepare"], "https://x/models/prepare-456.onnx")
+
+
 def test_messages_round_trip_and_validation():
     model = catalog.spec(CATALOG["models"][0], "https://x/m.onnx")
     for msg in (messages.load(1, model, "https://x/ort/"),
-                messages.cut(2, model, "https://x/ort/", 600, 400),
-                messages.cut(2, model, "https://x/ort/", 600, 400,
+                messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE),
+                messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE,
                              {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}),
                 messages.progress(2, "download", 10, 100),
                 messages.progress(2, "inference"),
@@ -154,9 +158,11 @@ def test_messages_round_trip_and_validation():
     with pytest.raises(messages.MessageError):
         messages.ready(1, "u2netp", "cuda", 2, {})
     with pytest.raises(messages.MessageError):
-        messages.cut(1, {"id": "u2netp"}, "https://x/ort/", 10, 10)
+        messages.cut(1, {"id": "u2netp"}, "https://x/ort/", 10, 10, PREPARE)
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, "https://x/ort/", 0, 10)
+        messages.cut(1, model, "https://x/ort/", 0, 10, PREPARE)
+    with pytest.raises(messages.MessageError):
+        messages.cut(1, model, "https://x/ort/", 10, 10, PREPARE, {"url": "u"})
     with pytest.raises(messages.MessageError):
         messages.cut(1, model, "https://x/ort/", 10, 10, {"url": "u"})
     with pytest.raises(messages.MessageError):
@@ -170,5 +176,6 @@ def test_pyscript_toml_ships_every_browser_module():
     root = Path(__file__).resolve().parents[2]
     files = tomllib.loads((root / "pyscript.toml").read_text())["files"]
     web = root / "src" / "web"
-    wanted = {f"./py/{p.relative_to(web).as_posix()}" for p in web.rglob("*.py")} - {"./py/app.py"}
+    entry_scripts = {"./py/app.py", "./py/embed.py"}   # loaded by their <script> tags
+    wanted = {f"./py/{p.relative_to(web).as_posix()}" for p in web.rglob("*.py")} - entry_scripts
     assert wanted <= set(files), sorted(wanted - set(files))

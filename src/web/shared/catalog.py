@@ -30,7 +30,8 @@ def parse(data):
     default = data.get("default")
     if default not in seen:
         default = models[0]["id"]
-    return {"default": default, "models": models, "refiner": data.get("refiner")}
+    return {"default": default, "models": models, "prepare": data.get("prepare"),
+            "refiner": data.get("refiner")}
 
 
 def find(catalog, model_id):
@@ -59,6 +60,11 @@ def spec(model, url):
     return {"id": model["id"], "url": url, "size": model["size"],
             "bytes": model["bytes"], "sha256": model["sha256"],
             "fit": model.get("fit", "stretch")}
+
+
+def graph_spec(graph, url):
+    """What the worker needs to load one of the build's helper graphs (prepare, refine)."""
+    return {"id": url, "url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
 
 
 def refiner_spec(catalog, model, url):

@@ -1,12 +1,17 @@
 """What the page accepts, and the messages it shows when it refuses."""
 
+from shared import header as _header
 from shared import sniff as _sniff
 
-MAX_BYTES = 50 * 1000 * 1000
-MAX_PIXELS = 40 * 1000 * 1000   # larger photos are scaled down for the cutout canvas
+# Big enough for a MAX_PIXELS photo saved as an 8-bit PNG; the pixel limit is what matters.
+MAX_BYTES = 200 * 1000 * 1000
+# Full-frame cameras (up to 61 MP) and phones' 64 MP mode are cut out at full size. Beyond,
+# the decoded bitmap plus the canvas (4 bytes a pixel each) outgrow what a tab can count on,
+# and a header claiming far more is a decompression bomb: refused before decoding.
+MAX_PIXELS = 65 * 1000 * 1000
 MAX_SIDE = 16384                # Chromium's canvas side limit is 32767; stay well under
-JPEG_HEADER_BYTES = 262144      # where a JPEG's first scan must start for the FF D9 search
-SCAN_CHUNK = 1 << 20            # bytes per step of that search
+JPEG_READS = 64                 # header.HEAD_BYTES reads to find a JPEG's frame header and scan
+SCAN_CHUNK = 1 << 20            # bytes per step of the FF D9 search
 
 # Types Chromium's createImageBitmap decodes.
 DECODABLE = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp",
@@ -20,11 +25,12 @@ def _mb(n):
     return "%d MB" % (n // 1000000)
 
 
-def check_file(size, head, complete=True):
+def check_file(size, head, complete=True, dims=None):
     """Return a message for the user if this file can't be used, else None.
 
     size: bytes; head: the first bytes; complete: False when a JPEG lacks its end marker
-    (Chromium may decode a cut JPEG partially, grey at the bottom, without an error).
+    (Chromium may decode a cut JPEG partially, grey at the bottom, without an error);
+    dims: (width, height) from the header when found beyond `head` (a JPEG's frame header).
     """
     if size == 0:
         return "This file is empty."
@@ -36,6 +42,12 @@ def check_file(size, head, complete=True):
     if mime not in DECODABLE:
         return ("%s images can't be opened in this browser. Convert it to JPEG or PNG first."
                 % _NAMES.get(mime, mime))
+    if dims is None:
+        dims = _header.image_size(head)
+    if dims is not None:
+        problem = check_pixels(dims[0], dims[1])
+        if problem:
+            return problem
     if mime == "image/jpeg" and not complete:
         return "This JPEG file is incomplete (truncated)."
     return None
@@ -47,10 +59,21 @@ def needs_end_check(head):
 
 
 def check_pixels(width, height):
-    """Return a message if the decoded image is unusable, else None."""
+    """Return a message if an image of this size is unusable (from its header or decoded)."""
     if width < 1 or height < 1:
-        return "This image has no pixels."
+        return "This image has no pixels (%d × %d)." % (width, height)
+    if width * height > MAX_PIXELS:
+        return ("This image is too large: %d × %d pixels (%.1f MP); the limit is %d MP. "
+                "Save a smaller copy and try that."
+                % (width, height, width * height / 1e6, MAX_PIXELS // 1000000))
     return None
+
+
+def undecodable(mime, complete=True):
+    """The message when the browser can't decode a file that check_file let through."""
+    if not complete and mime:
+        return "This %s file is incomplete (truncated)." % mime.split("/")[1].upper()
+    return "This image could not be decoded; the file may be damaged."
 
 
 def fit_size(width, height, max_pixels=MAX_PIXELS, max_side=MAX_SIDE):

@@ -12,8 +12,9 @@ PROVIDERS = ("wasm", "webgpu")
 # kind -> required fields (besides "type" and "id")
 _FIELDS = {
     "load": ("model", "ort"),                      # page -> worker: get a session ready
-    # page -> worker: payload = ImageBitmap of width×height; refiner: None or a file spec
-    "cut": ("model", "ort", "width", "height", "refiner"),
+    # page -> worker: payload = ImageBitmap of width×height; prepare: the resize graph's
+    # file spec; refiner: None or the refinement graph's
+    "cut": ("model", "ort", "width", "height", "prepare", "refiner"),
     "progress": ("stage",),                        # worker -> page: optional done/total
     "ready": ("model", "provider", "threads", "timings"),
     # worker -> page: payload = width×height alpha bytes; box = the photo's part of them
@@ -21,7 +22,7 @@ _FIELDS = {
     "error": ("message",),
 }
 _MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256", "fit")
-_REFINER_FIELDS = ("url", "bytes", "sha256", "guide")
+_GRAPH_FIELDS = ("url", "bytes", "sha256")
 
 
 class MessageError(ValueError):
@@ -38,9 +39,9 @@ def load(req_id, model, ort):
     return _make("load", req_id, model=model, ort=ort)
 
 
-def cut(req_id, model, ort, width, height, refiner=None):
+def cut(req_id, model, ort, width, height, prepare, refiner=None):
     return _make("cut", req_id, model=model, ort=ort, width=width, height=height,
-                 refiner=refiner)
+                 prepare=prepare, refiner=refiner)
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -88,15 +89,21 @@ def validate(msg):
         raise MessageError("%s: unknown provider %r" % (kind, msg["provider"]))
     if kind == "cut" and not (msg["width"] > 0 and msg["height"] > 0):
         raise MessageError("cut: empty image")
-    if kind == "cut" and msg["refiner"] is not None:
-        if not isinstance(msg["refiner"], dict):
-            raise MessageError("cut: refiner must be an object or null")
-        for key in _REFINER_FIELDS:
-            if key not in msg["refiner"]:
-                raise MessageError("cut: refiner lacks %r" % key)
+    if kind == "cut":
+        _check_graph(msg["prepare"], "prepare", ())
+        if msg["refiner"] is not None:
+            _check_graph(msg["refiner"], "refiner", ("guide",))
     if kind == "result" and len(msg["box"]) != 4:
         raise MessageError("result: box needs top, left, bottom, right")
     return msg
+
+
+def _check_graph(spec, name, extra):
+    if not isinstance(spec, dict):
+        raise MessageError("cut: %s must be an object" % name)
+    for key in _GRAPH_FIELDS + extra:
+        if key not in spec:
+            raise MessageError("cut: %s lacks %r" % (name, key))
 
 
 def encode(msg):

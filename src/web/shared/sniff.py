@@ -1,5 +1,7 @@
 """Tell an image's real type from its first bytes (the name and the browser's MIME lie)."""
 
+from shared import header as _header
+
 HEAD_BYTES = 32
 
 # ISO-BMFF ("ftyp") brands: AVIF and the HEIF family share the container.
@@ -41,32 +43,13 @@ def sniff(head):
 
 
 def jpeg_entropy_start(data):
-    """Offset where the main image's scan data starts in a JPEG's first bytes, or None.
+    """Offset where the main image's scan data starts in a JPEG's first bytes, or None."""
+    return _header.jpeg_walk(data)[1]
 
-    Walks the marker segments by their lengths, so the EXIF thumbnail (a whole JPEG with
-    its own FF D9 inside APP1) is skipped.
-    """
-    data = bytes(data)
-    if data[:2] != b"\xff\xd8":
-        return None
-    i = 2
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            return None
-        marker = data[i + 1]
-        if marker == 0xFF:            # fill byte
-            i += 1
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:   # markers without a length
-            i += 2
-            continue
-        if marker == 0xD9:
-            return None
-        length = (data[i + 2] << 8) | data[i + 3]
-        if marker == 0xDA:            # start of scan: entropy-coded data follows its header
-            return i + 2 + length
-        i += 2 + length
-    return None
+
+def png_complete(tail):
+    """True when a PNG's last bytes hold its IEND chunk."""
+    return b"IEND" in bytes(tail)
 
 
 def jpeg_complete(tail):

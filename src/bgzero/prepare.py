@@ -1,0 +1,65 @@
+"""The photo -> model input step as an ONNX graph, so the browser and the native pipeline
+resize with the very same arithmetic.
+
+The segmentation models are unstable near their decision boundary: two good resampling
+filters (Chromium's and Pillow's) can flip whole regions of a hard photo. Running the
+resize in onnxruntime on both sides removes that source of disagreement.
+
+Inputs: rgba uint8 [1,H,W,4] (the photo at its working size); box int64 [4] = top, left,
+bottom, right of the photo inside the model's square; size int64 [1] = the square's edge.
+Output: model_rgba uint8 [1,S,S,4]: the photo resized into `box` (antialiased linear),
+the rest mid grey.
+"""
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+OPSET = 18          # Resize's antialias attribute
+PAD_VALUE = 128
+
+
+def _const(name, value, dtype):
+    return numpy_helper.from_array(np.asarray(value, dtype), name)
+
+
+def build_prepare() -> onnx.ModelProto:
+    nodes = [
+        helper.make_node("Cast", ["rgba"], ["rgba_f"], to=TensorProto.FLOAT),
+        helper.make_node("Transpose", ["rgba_f"], ["nchw"], perm=[0, 3, 1, 2]),
+        helper.make_node("Slice", ["box", "i0", "i2"], ["top_left"]),
+        helper.make_node("Slice", ["box", "i2", "i4"], ["bottom_right"]),
+        helper.make_node("Sub", ["bottom_right", "top_left"], ["box_hw"]),
+        helper.make_node("Concat", ["n_c", "box_hw"], ["sizes"], axis=0),
+        helper.make_node("Resize", ["nchw", "", "", "sizes"], ["resized"], mode="linear",
+                         antialias=1, coordinate_transformation_mode="half_pixel"),
+        helper.make_node("Round", ["resized"], ["rounded"]),
+        helper.make_node("Clip", ["rounded", "zero", "c255"], ["clipped"]),
+        helper.make_node("Cast", ["clipped"], ["resized_u8"], to=TensorProto.UINT8),
+        # pads = [0, 0, top, left, 0, 0, size - bottom, size - right]
+        helper.make_node("Concat", ["size", "size"], ["size2"], axis=0),
+        helper.make_node("Sub", ["size2", "bottom_right"], ["after"]),
+        helper.make_node("Concat", ["zeros2", "top_left", "zeros2", "after"], ["pads"], axis=0),
+        helper.make_node("Pad", ["resized_u8", "pads", "pad_value"], ["padded"],
+                         mode="constant"),
+        helper.make_node("Transpose", ["padded"], ["model_rgba"], perm=[0, 2, 3, 1]),
+    ]
+    constants = [
+        _const("i0", [0], np.int64), _const("i2", [2], np.int64), _const("i4", [4], np.int64),
+        _const("n_c", [1, 4], np.int64), _const("zeros2", [0, 0], np.int64),
+        _const("zero", 0, np.float32), _const("c255", 255, np.float32),
+        _const("pad_value", PAD_VALUE, np.uint8),
+    ]
+    graph = helper.make_graph(
+        nodes, "bgzero-prepare", [
+            helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "H", "W", 4]),
+            helper.make_tensor_value_info("box", TensorProto.INT64, [4]),
+            helper.make_tensor_value_info("size", TensorProto.INT64, [1]),
+        ],
+        [helper.make_tensor_value_info("model_rgba", TensorProto.UINT8, [1, "S", "S", 4])],
+        constants,
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
+    model.ir_version = 8  # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
+    onnx.checker.check_model(model)
+    return model

@@ -1,0 +1,106 @@
+"""One cut-out, decode -> worker -> composite -> PNG, for the page (app.py) and the embed
+frame (embed.py) alike. Stages are reported through `on_stage(stage, done=None, total=None)`."""
+
+import json
+
+import js
+
+import compositor
+import file_input
+from shared import catalog, geometry, messages
+from worker_bridge import Worker, unpack
+
+
+async def fetch_catalog():
+    response = await js.fetch("./models/catalog.json")
+    if not response.ok:
+        raise RuntimeError("model catalog missing (HTTP %d)" % response.status)
+    return catalog.parse(json.loads(await response.text()))
+
+
+def _progress(on_stage):
+    def forward(msg):
+        if on_stage is not None:
+            on_stage(msg["stage"], msg.get("done"), msg.get("total"))
+    return forward
+
+
+class Cutter:
+    def __init__(self, models, base, kind="mpy"):
+        self.catalog = models
+        self.base = base
+        self.worker = Worker(kind, base)
+
+    async def ready(self):
+        await self.worker.ready()
+
+    def _url(self, path):
+        # URL() and not string joins: the page URL may carry ?worker=py or a #fragment.
+        return js.URL.new(path, self.base).href
+
+    def _ort(self):
+        return self._url("./runtime/ort/")
+
+    def model_spec(self, model):
+        return catalog.spec(model, self._url(model["file"]))
+
+    def refiner_spec(self, model):
+        refiner = self.catalog["refiner"]
+        return catalog.refiner_spec(self.catalog, model,
+                                    self._url(refiner["file"]) if refiner else None)
+
+    def prepare_spec(self):
+        prepare = self.catalog["prepare"]
+        return catalog.graph_spec(prepare, self._url(prepare["file"]))
+
+    def sent_size(self, width, height):
+        """Size of the copy that crosses to the worker (the original stays here for
+        compositing): the photo's own, unless it is too large to refine in memory."""
+        return geometry.working_size(width, height, self.catalog["refiner"]["max_pixels"])
+
+    def graph_files(self, model):
+        """The files this model's cut-outs load, for the offline cache."""
+        graphs = [self.catalog[k] for k in ("prepare", "refiner") if self.catalog[k]]
+        return [model["file"]] + [g["file"] for g in graphs]
+
+    async def load(self, model, on_stage=None):
+        """Get the model's session ready; the worker's "ready" reply (provider, threads)."""
+        reply, _ = unpack(await self.worker.request(
+            messages.load, self.model_spec(model), self._ort(), on_progress=_progress(on_stage)))
+        return reply
+
+    async def cut(self, image, canvas, model, on_stage=None):
+        """Cut `image` (a File or Blob) out into `canvas`. Returns {png, width, height,
+        engine (the worker's result reply), timings (ms)}; raises file_input.BadInput for
+        an unusable image and WorkerError when the worker fails."""
+        stage = on_stage or (lambda *args: None)
+        timings = {}
+        t = js.performance.now()
+        stage("decode")
+        bitmap = await file_input.read_image(image)
+        timings["decode"] = js.performance.now() - t
+        try:
+            width, height = self.sent_size(bitmap.width, bitmap.height)
+            t = js.performance.now()
+            stage("resize")
+            copy = await js.createImageBitmap(bitmap, js.JSON.parse(
+                '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}' % (width, height)))
+            timings["resize"] = js.performance.now() - t
+            reply, alpha = unpack(await self.worker.request(
+                messages.cut, self.model_spec(model), self._ort(), width, height,
+                self.prepare_spec(), self.refiner_spec(model), payload=copy,
+                on_progress=_progress(on_stage)))
+            timings.update(reply["timings"])
+            t = js.performance.now()
+            stage("composite")
+            mask = compositor.mask_canvas(alpha, reply["width"], reply["height"])
+            out_width, out_height = compositor.cutout(canvas, bitmap, mask, reply["box"])
+            timings["composite"] = js.performance.now() - t
+        finally:
+            bitmap.close()
+        t = js.performance.now()
+        stage("encode")
+        png = await compositor.to_png(canvas)
+        timings["encode"] = js.performance.now() - t
+        return {"png": png, "width": out_width, "height": out_height, "engine": reply,
+                "timings": timings}

@@ -1,0 +1,245 @@
+"""The embed frame (main thread, MicroPython): the postMessage API of shared/embed_protocol
+around the page's own cutter. Parents on origins the build did not allow get no answer."""
+
+import asyncio
+import json
+
+import js
+from pyscript import document
+from pyscript.ffi import create_proxy
+
+import file_input
+from cutter import Cutter, fetch_catalog
+from shared import catalog, status
+from shared import embed_protocol as protocol
+
+# Reads a message event in JS so its contents never enter Python as they are: a JSON view
+# of the fields we use, bounded in size (see protocol.read_request), and the request id kept
+# as a JS value, since MicroPython would not give large or fractional numbers back exactly.
+_look = js.Function.new("e", "keys", "max", """
+const tag = (v) => Object.prototype.toString.call(v).slice(8, -1);
+const d = e.data, view = {kind: tag(d), image: null, fields: null, problem: null};
+if (view.kind === "Object") {
+  view.image = tag(d.image);
+  try {
+    const text = JSON.stringify(d, keys);
+    if (text.length > max) view.problem = "too large"; else view.fields = JSON.parse(text);
+  } catch (error) { view.problem = "unserialisable"; }
+}
+return {view: JSON.stringify(view), id: {id: view.fields ? view.fields.id : null}};
+""")
+_KEYS = js.JSON.parse(json.dumps(list(protocol.VIEW_KEYS)))
+
+ui = {k: document.getElementById(k) for k in ("status", "progress", "stage", "message")}
+body = document.body
+frame = {"origins": (), "catalog": None, "cutter": None, "engine": None, "ready": False,
+         "failed": None, "running": False, "queue": [], "handled": 0,
+         "canvas": document.createElement("canvas")}
+
+
+# ---- view ---------------------------------------------------------------------------------
+
+def set_state(state):
+    body.dataset.state = state
+
+
+def show_stage(stage, done=None, total=None):
+    ui["stage"].textContent = status.stage_text(stage, done, total)
+    value = status.fraction(done, total)
+    if value is None:
+        ui["progress"].removeAttribute("value")
+    else:
+        ui["progress"].value = value
+
+
+def show_message(text):
+    ui["message"].textContent = text or ""
+    ui["message"].hidden = not text
+
+
+def show_engine(engine):
+    line = status.status_line(engine["model"], engine["provider"], engine["threads"])
+    if not js.crossOriginIsolated:
+        line += " · single-threaded: the parent page is not cross-origin isolated"
+    ui["status"].textContent = line
+
+
+# ---- messages -----------------------------------------------------------------------------
+
+def post(target, origin, msg, ident=None, png=None):
+    wire = js.JSON.parse(json.dumps(msg))
+    if ident is not None:
+        js.Object.assign(wire, ident)
+    if png is not None:
+        wire.png = png
+    target.postMessage(wire, origin)
+
+
+def parent_origins():
+    """Where "ready" goes: the parent's origin when the browser tells it and it is allowed;
+    failing that every allowed origin (the browser drops the ones that don't match)."""
+    if getattr(js.Object, "is")(js.window.parent, js.window):
+        return ()   # opened on its own, not in a frame
+    origin = None
+    if js.Reflect.has(js.location, "ancestorOrigins") and js.location.ancestorOrigins.length:
+        origin = js.location.ancestorOrigins.item(0)
+    elif document.referrer:
+        origin = js.URL.new(document.referrer).origin
+    if origin is not None:
+        return (origin,) if origin in frame["origins"] else ()
+    return frame["origins"]
+
+
+def model_ids():
+    return [m["id"] for m in frame["catalog"]["models"]] if frame["catalog"] else []
+
+
+def announce():
+    engine = frame["engine"]
+    msg = protocol.ready(engine["provider"], engine["threads"], js.crossOriginIsolated,
+                         model_ids())
+    for origin in parent_origins():
+        post(js.window.parent, origin, msg)
+
+
+def on_message(event):
+    origin = event.origin
+    if origin not in frame["origins"]:
+        return   # not a parent the build allows: no answer at all, not even an error
+    source = event.source
+    if source is None:
+        return
+    ident = None
+    try:
+        seen = _look(event, _KEYS, protocol.MAX_VIEW_CHARS)
+        ident = seen.id
+        view = json.loads(seen.view)
+        request = protocol.read_request(view, model_ids())
+        if len(frame["queue"]) >= protocol.MAX_WAITING:
+            raise protocol.ProtocolError(
+                "busy", "%d requests are already waiting; send this one later."
+                % protocol.MAX_WAITING, True)
+    except protocol.ProtocolError as e:
+        post(source, origin, protocol.error(None, e.code, str(e)), ident if e.has_id else None)
+        return
+    except Exception as e:   # e.g. text MicroPython cannot hold (lone surrogates)
+        post(source, origin, protocol.error(None, "bad-message", "The message could not be "
+                                            "read (%s)." % (e.__class__.__name__,)))
+        return
+    request["source"], request["origin"], request["ident"] = source, origin, ident
+    request["kind"], request["image"] = view["image"], event.data.image
+    frame["queue"].append(request)
+    asyncio.create_task(pump())
+
+
+# ---- requests -----------------------------------------------------------------------------
+
+async def pump():
+    """Requests run one at a time, in arrival order, once the model is ready."""
+    if frame["running"] or not (frame["ready"] or frame["failed"]):
+        return
+    frame["running"] = True
+    try:
+        while frame["queue"]:
+            await process(frame["queue"].pop(0))
+    finally:
+        frame["running"] = False
+
+
+async def process(request):
+    def reply(msg, png=None):
+        post(request["source"], request["origin"], msg, request["ident"], png)
+
+    def on_stage(stage, done=None, total=None):
+        show_stage(stage, done, total)
+        reply(protocol.progress(request["id"], stage, done, total))
+
+    req_id = request["id"]
+    if frame["failed"]:
+        reply(protocol.error(req_id, "internal", frame["failed"]))
+        return
+    set_state("busy")
+    canvas = frame["canvas"]
+    try:
+        image = request["image"]
+        if request["kind"] == "ArrayBuffer":
+            parts = js.Array.new()
+            parts.push(image)
+            image = js.Blob.new(parts)
+        model = catalog.pick(frame["catalog"], request["model"])
+        done = await frame["cutter"].cut(image, canvas, model, on_stage)
+        show_engine(done["engine"])
+        show_message("")
+        reply(protocol.result(req_id, done["width"], done["height"]), done["png"])
+    except file_input.BadInput as e:
+        show_message(str(e))
+        reply(protocol.error(req_id, "bad-image", str(e)))
+    except Exception as e:
+        text = str(e) or e.__class__.__name__
+        show_message("Something went wrong: " + text)
+        js.console.error("BG Zero embed: %s: %s" % (e.__class__.__name__, text))
+        reply(protocol.error(req_id, "internal", text))
+    finally:
+        canvas.width = canvas.height = 0   # a full-size canvas holds tens of MB
+        frame["handled"] += 1
+        body.dataset.handled = str(frame["handled"])
+        show_stage("done")
+        set_state("ready")
+
+
+# ---- start --------------------------------------------------------------------------------
+
+async def read_origins():
+    response = await js.fetch("./embed.json")
+    if not response.ok:
+        return ()
+    try:
+        return protocol.read_config(json.loads(await response.text()))
+    except ValueError:
+        return ()
+
+
+def fail(error):
+    text = str(error) or error.__class__.__name__
+    frame["failed"] = "The frame could not start: " + text
+    set_state("error")
+    show_message(frame["failed"])
+    js.console.error("BG Zero embed: " + text)
+    asyncio.create_task(pump())   # answers whatever waits
+
+
+async def start():
+    set_state("starting")
+    frame["origins"] = await read_origins()
+    params = js.URLSearchParams.new(js.location.search)
+    try:
+        frame["catalog"] = await fetch_catalog()
+    except Exception as e:
+        fail(e)
+    # From here on requests are answered; those sent before "ready" wait in the queue.
+    js.window.addEventListener("message", create_proxy(on_message))
+    if frame["failed"]:
+        return
+    try:
+        model = catalog.pick(frame["catalog"])
+        ui["status"].textContent = model["id"] + " · starting worker…"
+        frame["cutter"] = Cutter(frame["catalog"], document.baseURI,
+                                 "py" if params.get("worker") == "py" else "mpy")
+        await frame["cutter"].ready()
+        frame["engine"] = await frame["cutter"].load(model, show_stage)
+    except Exception as e:
+        fail(e)
+        return
+    show_engine(frame["engine"])
+    show_stage("done")
+    ui["stage"].textContent = "Ready"
+    ui["progress"].value = 1
+    if not frame["origins"]:
+        show_message("No parent origin is allowed: build with --embed-origin.")
+    frame["ready"] = True
+    set_state("ready")
+    announce()
+    asyncio.create_task(pump())
+
+
+asyncio.create_task(start())

@@ -1,0 +1,75 @@
+"""The installed, offline side of the page (main thread): service worker, storage, network."""
+
+import asyncio
+
+import js
+from pyscript.ffi import create_proxy, to_js
+
+_proxies = []   # JS keeps calling these; they must outlive this module's functions
+_state = {"persisted": False}
+
+
+def _keep(fn):
+    proxy = create_proxy(fn)
+    _proxies.append(proxy)
+    return proxy
+
+
+def _show_network(element):
+    if js.navigator.onLine:
+        element.hidden = True
+        element.textContent = ""
+    else:
+        element.textContent = "Offline: working from files saved on this device."
+        element.hidden = False
+
+
+def _persist():
+    # Ask once, after a model is really cached: the browser then won't evict it under
+    # storage pressure, so the app keeps working offline.
+    if _state["persisted"] or not js.Reflect.has(js.navigator, "storage"):
+        return
+    _state["persisted"] = True
+    js.navigator.storage.persist()
+
+
+def keep(files):
+    """Have the service worker cache these model files (verified) if it hasn't yet."""
+    if not js.Reflect.has(js.navigator, "serviceWorker"):
+        return
+
+    async def send():
+        registration = await js.navigator.serviceWorker.ready
+        registration.active.postMessage(to_js({"type": "bgzero:keep", "files": list(files)}))
+
+    asyncio.create_task(send())
+
+
+def start(network_element, on_file):
+    """Register the service worker and keep the offline notice up to date.
+
+    `on_file(file)` receives a photo shared to the installed app (Web Share Target).
+    """
+    _show_network(network_element)
+    update = _keep(lambda event: _show_network(network_element))
+    js.window.addEventListener("online", update)
+    js.window.addEventListener("offline", update)
+    if not js.Reflect.has(js.navigator, "serviceWorker"):
+        return
+    container = js.navigator.serviceWorker
+
+    def on_message(event):
+        data = event.data
+        kind = js.Reflect.get(data, "type") if js.Reflect.has(data, "type") else None
+        if kind == "bgzero:model-cached":
+            _persist()
+        elif kind == "bgzero:share":
+            on_file(data.file)
+
+    container.addEventListener("message", _keep(on_message))
+    container.register("./sw.js", to_js({"scope": "./"}))
+    if "share=1" in str(js.location.search):
+        async def take_share():
+            registration = await container.ready
+            registration.active.postMessage("bgzero:take-share")
+        asyncio.create_task(take_share())

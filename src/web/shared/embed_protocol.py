@@ -1,0 +1,151 @@
+"""The embed frame's postMessage API: what a parent may send, what the frame answers.
+
+parent -> frame  {type: "bgzero:remove", id, image: Blob | ArrayBuffer,
+                  options?: {model?: <catalog id>, format?: "png"}}
+frame -> parent  {type: "bgzero:ready", provider, threads, isolated, models}
+                 {type: "bgzero:progress", id, stage, done?, total?}
+                 {type: "bgzero:result", id, png: Blob, width, height}
+                 {type: "bgzero:error", id, code, message}
+
+The frame never lets a parent's message into Python as is: it reads a JSON *view* of it
+(see `read_request`), with the image replaced by its type name, so junk of any size or
+shape costs a bounded amount of work and can only end in a ProtocolError.
+"""
+
+REMOVE = "bgzero:remove"
+READY = "bgzero:ready"
+PROGRESS = "bgzero:progress"
+RESULT = "bgzero:result"
+ERROR = "bgzero:error"
+
+CODES = ("bad-message", "bad-image", "unknown-model", "busy", "internal")
+FORMATS = ("png",)
+# Object.prototype.toString names of what `image` may be (a File is a Blob).
+IMAGE_KINDS = ("Blob", "File", "ArrayBuffer")
+# The fields a view keeps, at any depth (JSON.stringify's key list): the image never.
+VIEW_KEYS = ("type", "id", "options", "model", "format")
+MAX_VIEW_CHARS = 65536
+MAX_ID_CHARS = 256
+MAX_WAITING = 8   # requests queued behind the running one; more are answered "busy"
+
+
+class ProtocolError(ValueError):
+    """A request the frame refuses: `code` is one of CODES; `has_id` says whether the
+    request's id was valid and can be echoed in the error reply."""
+
+    def __init__(self, code, message, has_id=False):
+        super().__init__(message)
+        self.code = code
+        self.has_id = has_id
+
+
+def _name(value):
+    """A short, safe description of a value for an error message."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 40 else value[:40] + "…")
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def valid_id(value):
+    """A request id is a string of at most MAX_ID_CHARS or a finite number (JSON turns
+    NaN and ±Infinity into null, so any number that arrives here is finite)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return len(value) <= MAX_ID_CHARS
+    return isinstance(value, (int, float))
+
+
+def read_request(view, model_ids):
+    """Validate the view of a parent's message; return {"id", "model", "format"}.
+
+    view: {"kind": type name of the message, "image": type name of its `image`,
+    "fields": the message's VIEW_KEYS as JSON values, or None when it had none or they
+    could not be serialised, "problem": None | "too large" | "unserialisable"}.
+    model_ids: the catalog's model ids. `model` is None for the default model.
+    """
+    if not isinstance(view, dict) or view.get("kind") != "Object":
+        kind = view.get("kind") if isinstance(view, dict) else None
+        raise ProtocolError("bad-message", "A message must be an object, not %s."
+                            % (kind if isinstance(kind, str) else "this"))
+    if view.get("problem"):
+        raise ProtocolError("bad-message", "The message is %s." % view["problem"])
+    fields = view.get("fields")
+    if not isinstance(fields, dict):
+        raise ProtocolError("bad-message", "The message has no fields.")
+    req_id = fields.get("id")
+    has_id = valid_id(req_id)
+
+    def refuse(code, message):
+        raise ProtocolError(code, message, has_id)
+
+    if fields.get("type") != REMOVE:
+        refuse("bad-message", "Unknown message type %s; send %r."
+               % (_name(fields.get("type")), REMOVE))
+    if not has_id:
+        refuse("bad-message", "The id must be a string of at most %d characters or a "
+               "number, not %s." % (MAX_ID_CHARS, _name(req_id)))
+    image = view.get("image")
+    if image not in IMAGE_KINDS:
+        refuse("bad-message", "The image must be a Blob or an ArrayBuffer, not %s."
+               % (image if isinstance(image, str) else "this"))
+    options = fields.get("options")
+    if options is None:
+        options = {}
+    if not isinstance(options, dict):
+        refuse("bad-message", "The options must be an object, not %s." % _name(options))
+    model = options.get("model")
+    if model is not None:
+        if not isinstance(model, str):
+            refuse("bad-message", "The model must be a model id, not %s." % _name(model))
+        if model not in model_ids:
+            refuse("unknown-model", "Unknown model %s; this site has %s."
+                   % (_name(model), ", ".join(model_ids)))
+    fmt = options.get("format")
+    if fmt is None:
+        fmt = FORMATS[0]
+    if fmt not in FORMATS:
+        refuse("bad-message", "The format must be one of %s, not %s."
+               % (", ".join(FORMATS), _name(fmt)))
+    return {"id": req_id, "model": model, "format": fmt}
+
+
+def read_config(data):
+    """The parent origins allowed by dist/embed.json ({"origins": [...]}, written by
+    `bgzero build --embed-origin`); anything malformed allows none."""
+    origins = data.get("origins") if isinstance(data, dict) else None
+    if not isinstance(origins, list):
+        return ()
+    return tuple(o for o in origins if isinstance(o, str) and "://" in o)
+
+
+def ready(provider, threads, isolated, models):
+    return {"type": READY, "provider": provider, "threads": threads,
+            "isolated": bool(isolated), "models": list(models)}
+
+
+def progress(req_id, stage, done=None, total=None):
+    msg = {"type": PROGRESS, "id": req_id, "stage": stage}
+    if done is not None:
+        msg["done"] = done
+        msg["total"] = total
+    return msg
+
+
+def result(req_id, width, height):
+    """The result reply without its `png` Blob, which the frame adds in JS."""
+    return {"type": RESULT, "id": req_id, "width": width, "height": height}
+
+
+def error(req_id, code, message):
+    if code not in CODES:
+        raise ValueError("unknown error code %r" % (code,))
+    return {"type": ERROR, "id": req_id, "code": code, "message": str(message)[:300]}

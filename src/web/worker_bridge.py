@@ -1,0 +1,89 @@
+"""The main thread's side of the inference worker: send a message, await its final reply."""
+
+import js
+from pyscript import PyWorker
+from pyscript.ffi import create_proxy
+
+from shared import messages
+
+
+class WorkerError(Exception):
+    def __init__(self, message, bug):
+        super().__init__(message)
+        self.bug = bug
+
+
+def unpack(js_reply):
+    """(message dict, payload or None) of a final reply; raises WorkerError for "error"."""
+    msg = messages.decode(js_reply.json)
+    if msg["type"] == "error":
+        raise WorkerError(msg["message"], msg.get("bug", False))
+    payload = js_reply.payload if js.Reflect.has(js_reply, "payload") else None
+    return msg, payload
+
+
+class Worker:
+    """A thin bridge: send a message dict (+ transferred payload), get the final reply."""
+
+    def __init__(self, kind, base):
+        self.kind = kind
+        if kind == "py":
+            interpreter, module, config = "pyodide", "pyodide/pyodide.mjs", "./worker-py.toml"
+        else:
+            interpreter, module, config = ("micropython", "micropython/micropython.mjs",
+                                           "./worker-mpy.toml")
+        # PyWorker returns the real Worker (create_named_worker resolves to its `sync` proxy).
+        # Its `type` is polyscript's interpreter name, not "mpy"/"py", and it ignores the
+        # config's `interpreter`: `version` must be the module URL, absolute (blob: worker),
+        # or polyscript falls back to its CDN.
+        self.worker = PyWorker("./py/inference.py", type=interpreter, config=config,
+                               version=js.URL.new("./runtime/" + module, base).href)
+        self._pending = {}    # id -> (resolve of the reply promise, progress callback)
+        self._next_id = 1
+        self._proxy = create_proxy(self._message)
+        self.worker.addEventListener("message", self._proxy)
+
+    async def ready(self):
+        await self.worker.ready
+
+    def request(self, msg_builder, *args, payload=None, on_progress=None):
+        """Promise of the worker's final reply (ready/result/error) to a message;
+        `on_progress(msg)` gets this request's progress messages."""
+        req_id = self._next_id
+        self._next_id += 1
+        msg = msg_builder(req_id, *args)
+
+        def executor(resolve, reject):
+            self._pending[req_id] = (resolve, on_progress)
+
+        promise = js.Promise.new(create_proxy(executor))
+        wire = js.Object.new()
+        wire.json = messages.encode(msg)
+        transfer = js.Array.new()
+        if payload is not None:
+            wire.payload = payload
+            transfer.push(payload)
+        self.worker.postMessage(wire, transfer)
+        return promise
+
+    def _message(self, event):
+        data = event.data
+        if not js.Reflect.has(data, "json"):
+            return   # polyscript's own traffic
+        try:
+            msg = messages.decode(data.json)
+        except messages.MessageError as e:
+            js.console.error("bad worker message: " + str(e))
+            return
+        if msg["type"] == "progress":
+            on_progress = self._pending.get(msg["id"], (None, None))[1]
+            if on_progress is not None:
+                on_progress(msg)
+            return
+        resolve = self._pending.pop(msg["id"], (None, None))[0]
+        if resolve is None:
+            if msg["type"] == "error":
+                js.console.error("BG Zero worker: " + msg["message"])
+            return
+        # Errors resolve too: a Python exception would not survive a JS rejection intact.
+        resolve(data)

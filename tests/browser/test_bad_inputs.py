@@ -1,0 +1,33 @@
+"""The bad-input corpus, one file after another on one page: each gets its own message (or
+its cutout), nothing reaches the console, and a photo still works at the end."""
+
+import sys
+from pathlib import Path
+
+from bgzero.groundtruth import photos
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from make_bad_inputs import OK, make_corpus  # noqa: E402
+
+
+def test_bad_inputs_in_a_row_then_a_photo(app, tmp_path):
+    corpus = make_corpus(tmp_path)
+    app.open()
+    wrong = []
+    for name, expected in corpus:
+        app.pick(tmp_path / name)
+        state, message = app.state(), app.message()
+        if expected == OK:
+            good = state == "done" and message == ""
+        else:
+            good = state == "error" and expected in message
+        if not good:
+            wrong.append((name, expected, state, message))
+        if name == "50-megapixels.jpg" and good:
+            # Cut out at full size, not scaled down.
+            size = "['width', 'height'].map(k => document.getElementById('result')[k])"
+            assert app.page.evaluate(size) == [8660, 5774]
+    assert wrong == []
+    assert app.log.console_errors() == []
+    app.cut(photos("pets")[0])
+    assert app.state() == "done" and app.message() == ""

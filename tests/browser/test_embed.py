@@ -1,0 +1,264 @@
+"""The embed frame in real Chromium, driven by parent pages on other origins.
+
+The app is built into a temporary dist that allows one parent origin; a second origin is
+not allowed. Both parents are the same small page (inline script: it is the test's page,
+not ours) served by http.server without isolation headers, so the frame is not
+cross-origin isolated and must run single-threaded.
+"""
+
+import base64
+import functools
+import io
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
+
+import pytest
+from PIL import Image
+
+from bgzero import site
+from bgzero.driver import TIMEOUT_MS, free_port, serve
+from bgzero.groundtruth import photos
+from oracle import assert_matches_native
+
+PETS = photos("pets")
+ERROR_CODES = {"bad-message", "bad-image", "unknown-model", "busy"}
+
+# ?app=ORIGIN embeds ORIGIN/embed.html; ?intruder=ORIGIN also embeds this page from ORIGIN,
+# which then talks to its sibling (the BG Zero frame) from an origin the build did not allow.
+PARENT = """<!doctype html>
+<meta charset="utf-8">
+<title>A site that embeds BG Zero</title>
+<link rel="icon" href="data:,">
+<body>
+<script>
+const params = new URLSearchParams(location.search);
+window.received = [];
+const results = {};
+addEventListener("message", (e) => {
+  const d = e.data;
+  const png = d && d.png instanceof Blob ? d.png : null;
+  if (png) results[d.id] = png;
+  received.push({origin: e.origin, data: png ? {...d, png: png.type} : d});
+});
+for (const [name, path] of [["app", "/embed.html"], ["intruder", "/parent.html"]]) {
+  if (!params.get(name)) continue;
+  const frame = document.createElement("iframe");
+  frame.id = name;
+  frame.src = params.get(name) + path;
+  document.body.append(frame);
+}
+const bgzero = () => params.get("app") ? document.getElementById("app").contentWindow
+                                       : parent.frames[0];
+async function send(id, path) {
+  const image = await (await fetch(path)).blob();
+  bgzero().postMessage({type: "bgzero:remove", id, image}, "*");
+}
+async function pngBase64(id) {
+  const bytes = new Uint8Array(await results[id].arrayBuffer());
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return btoa(text);
+}
+
+// Malformed requests, reproducibly random; each must get exactly one error reply.
+// Only ids made by `ids` are valid ones (junk never has a valid top-level id).
+const sentIds = new Set();
+const badIds = [undefined, null, NaN, Infinity, {}, [], true, "z".repeat(257), 1n];
+function fuzz(n, seed) {
+  let s = seed >>> 0;
+  const rnd = () => {   // mulberry32
+    s = (s + 0x6D2B79F5) >>> 0;
+    let t = Math.imul(s ^ (s >>> 15), s | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (k) => Math.floor(rnd() * k);
+  const pick = (a) => a[int(a.length)];
+  const str = (k) => Array.from({length: k}, () => String.fromCharCode(int(0x10000))).join("");
+  const junk = (depth) => {
+    switch (int(depth > 0 ? 13 : 9)) {
+      case 0: return null;
+      case 1: return undefined;
+      case 2: return rnd() * 1e12 - 5e11;
+      case 3: return str(int(40));
+      case 4: return rnd() < 0.5;
+      case 5: return pick([NaN, Infinity, -0, 2n ** 70n]);
+      case 6: return new Uint8Array(int(64));
+      case 7: return new Date(int(1e12));
+      case 8: return new Blob([str(int(100))]);
+      case 9: return Array.from({length: int(5)}, () => junk(depth - 1));
+      case 10: return Object.fromEntries(Array.from({length: int(5)},
+                                         () => [pick(["type", "image", "options", str(3)]),
+                                                junk(depth - 1)]));
+      case 11: return new Map([[junk(0), junk(depth - 1)]]);
+      default: return {type: "bgzero:remove", id: pick(badIds), options: junk(depth - 1)};
+    }
+  };
+  const nested = (k) => { let o = {options: {model: "u2netp"}}; while (k--) o = {options: o, id: o}; return o; };
+  const cyclic = () => { const o = {type: "bgzero:remove", id: 1}; o.options = o; return o; };
+  const notImage = () => pick([new Blob([str(int(2000))]), new Blob([]), new ArrayBuffer(0),
+                               new Uint8Array([255, 216, 255, 224, 0, 16]).buffer,
+                               new File([str(50)], "photo.jpg", {type: "image/jpeg"})]);
+  const badImage = () => pick([junk(1), "photo.jpg", new Uint8Array(100), [1, 2, 3],
+                               {size: 10}, null, undefined, 7]);
+  // Valid ids, recorded: replies must echo them exactly (big and fractional ones too).
+  const idMakers = [() => "m" + int(1e6), () => int(1e6) + 0.25, () => 2 ** 53 - int(1e6),
+                    () => -int(1e6)];
+  const ids = [() => { const id = pick(idMakers)(); sentIds.add(id); return id; }];
+  const makers = [
+    () => junk(3),
+    () => ({}),
+    () => ({type: pick(["bgzero:result", "bgzero:remove ", "remove", "", null, 7]),
+            id: pick(ids)(), image: new Blob(["x"])}),
+    () => ({type: "bgzero:remove"}),
+    () => ({type: "bgzero:remove", id: pick(badIds), image: notImage()}),
+    () => ({type: "bgzero:remove", id: pick(ids)(), image: badImage()}),
+    () => ({type: "bgzero:remove", id: pick(ids)(), image: notImage(), options: junk(2)}),
+    () => ({type: "bgzero:remove", id: pick(ids)(), image: notImage(),
+            options: {model: pick(["nope", "U2NETP", "", 3, ["u2netp"]]),
+                      format: pick([undefined, "png", "webp", 1])}}),
+    () => ({type: "bgzero:remove", id: pick(ids)(), image: notImage(),
+            options: {format: pick(["webp", "PNG", ""])}}),
+    () => ({type: "x".repeat(1 << (10 + int(10))), id: pick(ids)(), image: notImage()}),
+    () => ({type: "bgzero:remove", id: pick(ids)(), image: notImage(),
+            options: {model: str(1 << 17)}}),
+    () => nested(50 + int(200)),
+    () => cyclic(),
+    () => ({type: "bgzero:remove", id: pick(ids)(), image: notImage()}),
+  ];
+  const target = bgzero();
+  for (let i = 0; i < n; i++) target.postMessage(pick(makers)(), "*");
+}
+</script>
+"""
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _static_server(root):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=root))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    root = tmp_path_factory.mktemp("parent")
+    (root / "parent.html").write_text(PARENT)
+    for i in range(2):
+        (root / f"pet{i}.jpg").write_bytes(PETS[i].read_bytes())
+    allowed, other = _static_server(str(root)), _static_server(str(root))
+    names = [f"http://127.0.0.1:{s.server_address[1]}" for s in (allowed, other)]
+    dist = tmp_path_factory.mktemp("embed") / "dist"
+    site.build(dist, model_ids=["u2netp"], embed_origins=[names[0] + "/"])
+    port = free_port()
+    process = serve(dist, port)
+    yield SimpleNamespace(app=f"http://127.0.0.1:{port}", allowed=names[0], other=names[1])
+    process.terminate()
+    process.wait(10)
+    for server in (allowed, other):
+        server.shutdown()
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def _messages(page, kind=None, origin=None):
+    return [m["data"] for m in page.evaluate("received")
+            if (origin is None or m["origin"] == origin)
+            and (kind is None or isinstance(m["data"], dict) and m["data"].get("type") == kind)]
+
+
+def _wait_for(page, condition):
+    page.wait_for_function(f"received.some(m => m.data && ({condition}))")
+
+
+def _png(page, req_id):
+    return io.BytesIO(base64.b64decode(page.evaluate("(id) => pngBase64(id)", req_id)))
+
+
+def test_allowed_parent_gets_ready_progress_and_the_native_cutout(sites, page):
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}&intruder={sites.other}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    [ready] = _messages(page, "bgzero:ready")
+    # A parent without COOP/COEP: the frame is not isolated, so one WebAssembly thread.
+    assert ready == {"type": "bgzero:ready", "provider": "wasm", "threads": 1,
+                     "isolated": False, "models": ["u2netp"]}, ready
+    frame = next(f for f in page.frames if f.url.startswith(sites.app))
+    assert "1 thread" in frame.inner_text("#status")
+    assert "not cross-origin isolated" in frame.inner_text("#status")
+
+    # The sibling frame on the other origin is ignored; the parent's request is served.
+    intruder = next(f for f in page.frames if f.url.startswith(sites.other))
+    intruder.evaluate("send('intruder', '/pet1.jpg')")
+    page.evaluate("send(7, '/pet0.jpg')")
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 7")
+    time.sleep(1)
+    replies = _messages(page, origin=sites.app)
+    assert all(m["id"] == 7 for m in replies if m["type"] != "bgzero:ready"), replies
+    assert intruder.evaluate("received") == []
+
+    stages = [m["stage"] for m in replies if m["type"] == "bgzero:progress"]
+    assert [s for s in stages if s in ("decode", "inference", "encode")] == \
+        ["decode", "inference", "encode"], stages
+    [result] = _messages(page, "bgzero:result")
+    assert result["png"] == "image/png"
+    assert (result["width"], result["height"]) == Image.open(PETS[0]).size
+    assert_matches_native(_png(page, 7), PETS[0])
+    assert page.console_errors == []
+
+
+def test_parent_on_an_origin_not_allowed_gets_nothing(sites, page):
+    page.goto(f"{sites.other}/parent.html?app={sites.app}")
+    # The frame may load (and ignore the parent) or be refused by frame-ancestors: either
+    # way not a single message may reach this parent.
+    frame = next((f for f in page.frames if f.url.startswith(sites.app)), None)
+    if frame is not None:
+        frame.wait_for_function("document.body.dataset.state === 'ready'")
+    for i in range(3):
+        page.evaluate("(id) => send(id, '/pet0.jpg')", i)
+        time.sleep(1)
+    time.sleep(2)
+    assert page.evaluate("received") == []
+
+
+def test_a_thousand_malformed_messages_then_a_valid_one(sites, page):
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    page.evaluate("fuzz(1000, 20240601)")
+    page.wait_for_function(
+        "received.filter(m => m.data.type === 'bgzero:error').length >= 1000")
+    time.sleep(1)   # nothing more may come: exactly one reply per message
+    errors = _messages(page, "bgzero:error")
+    assert len(errors) == 1000
+    codes = {}
+    for e in errors:
+        codes[e["code"]] = codes.get(e["code"], 0) + 1
+        assert set(e) == {"type", "id", "code", "message"} and e["message"], e
+    assert set(codes) <= ERROR_CODES, codes
+    assert codes.get("bad-message", 0) > 500 and codes.get("bad-image", 0) > 10, codes
+    echoed = [e["id"] for e in errors if e["id"] is not None]
+    assert len(echoed) > 200
+    assert page.evaluate("""received.filter(m => m.data.type === 'bgzero:error' &&
+        m.data.id !== null).every(m => sentIds.has(m.data.id))""")
+    print("error replies by code:", codes)
+
+    page.evaluate("send('after the junk', '/pet1.jpg')")
+    _wait_for(page, "m.data.type === 'bgzero:result'")
+    assert_matches_native(_png(page, "after the junk"), PETS[1])
