@@ -5,7 +5,7 @@ DIST ?= dist
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test build serve bench unit browser system clean
+.PHONY: run test build serve bench eval unit browser system clean
 
 run: build
 	$(PY) -m bgzero serve --dist $(DIST) --port $(PORT)
@@ -27,6 +27,10 @@ serve: $(VENV)/.installed
 
 bench: build
 	$(PY) -m bgzero bench --dist $(DIST)
+
+# Quality of every model setting on ../shared/data/gt, natively; rewrites docs/quality.md.
+eval: $(VENV)/.installed system
+	$(PY) -m bgzero eval --markdown docs/quality.md
 
 # Chromium for the browser tests and benchmarks, npm for the pinned runtime (Debian packages).
 system:

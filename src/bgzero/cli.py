@@ -104,6 +104,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--images", type=int, default=3, help="photos per model")
     bench.add_argument("--worker", action="append", choices=["mpy", "py"],
                        help="worker interpreters to compare (default: both)")
+    bench.add_argument("--json", help="also write the timings to this file")
     bench.set_defaults(run=_bench)
     evaluate = commands.add_parser("eval", help="cutout quality vs the ground-truth sets")
     evaluate.add_argument("--model", action="append", help="model ids (default: all)")

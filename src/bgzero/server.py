@@ -47,6 +47,9 @@ CSP = [
     "form-action 'self'",
     "manifest-src 'self'",
 ]
+# The embed page may be framed by an isolated parent on another origin (frame-ancestors
+# still decides which): such a parent can only load a frame that allows cross-origin use.
+EMBED_PAGE = "/embed.html"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
@@ -91,17 +94,25 @@ class IsolationHeaders:
 
     def __init__(self, app, csp: str):
         self.app = app
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in
-                        {**ISOLATION, "Content-Security-Policy": csp}.items()]
+        headers = {**ISOLATION, "Content-Security-Policy": csp}
+        self.headers = self._encode(headers)
+        self.embed_headers = self._encode(
+            {**headers, "Cross-Origin-Resource-Policy": "cross-origin"})
+
+    @staticmethod
+    def _encode(headers: dict) -> list:
+        return [(k.lower().encode(), v.encode()) for k, v in headers.items()]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
 
+        extra = self.embed_headers if scope["path"] == EMBED_PAGE else self.headers
+
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message = {**message, "headers": list(message.get("headers", [])) + self.headers}
+                message = {**message, "headers": list(message.get("headers", [])) + extra}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

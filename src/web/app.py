@@ -12,6 +12,7 @@ import file_input
 import offline
 from cutter import Cutter, fetch_catalog
 from shared import catalog, status
+from view import StatusView
 from worker_bridge import WorkerError
 
 T0 = js.performance.now()   # navigation start is 0: this is "main Python ready"
@@ -33,22 +34,13 @@ def set_state(state):
     body.dataset.state = state
 
 
-def show_stage(stage, done=None, total=None):
-    ui["stage"].textContent = status.stage_text(stage, done, total)
-    value = status.fraction(done, total)
-    if value is None:
-        ui["progress"].removeAttribute("value")   # indeterminate
-    else:
-        ui["progress"].value = value
-
-
-def show_message(text):
-    ui["message"].textContent = text or ""
-    ui["message"].hidden = not text
+view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"])
+show_stage = view.stage
+show_message = view.message
 
 
 def show_engine(msg):
-    ui["status"].textContent = status.status_line(msg["model"], msg["provider"], msg["threads"])
+    view.engine(msg, "this site does not send the cross-origin isolation headers")
 
 
 def mark(name):
@@ -65,7 +57,9 @@ app = {"catalog": None, "model": None, "cutter": None, "busy": False, "next": No
 async def load_model():
     """Preload the chosen model so the first cut doesn't wait for the download."""
     try:
-        show_engine(await app["cutter"].load(app["model"], show_stage))
+        reply = await app["cutter"].load(app["model"], show_stage)
+        show_engine(reply)
+        body.dataset.loadTimings = json.dumps(reply["timings"])   # download, session (ms)
         mark("model")
         offline.keep(app["cutter"].graph_files(app["model"]))
         if not app["busy"]:

@@ -10,21 +10,31 @@ from pyscript.ffi import create_proxy
 
 import file_input
 from cutter import Cutter, fetch_catalog
-from shared import catalog, status
+from shared import catalog
 from shared import embed_protocol as protocol
+from view import StatusView
+from worker_bridge import WorkerError
 
 # Reads a message event in JS so its contents never enter Python as they are: a JSON view
-# of the fields we use, bounded in size (see protocol.read_request), and the request id kept
-# as a JS value, since MicroPython would not give large or fractional numbers back exactly.
+# of the fields we use (see protocol.read_request) and the request id kept as a JS value,
+# since MicroPython would not give large or fractional numbers back exactly. The view's
+# cost is bounded by a budget, not by the result's length: a structured clone may share
+# one object or one long string many times, and JSON would spell each copy out.
 _look = js.Function.new("e", "keys", "max", """
 const tag = (v) => Object.prototype.toString.call(v).slice(8, -1);
 const d = e.data, view = {kind: tag(d), image: null, fields: null, problem: null};
 if (view.kind === "Object") {
   view.image = tag(d.image);
-  try {
-    const text = JSON.stringify(d, keys);
-    if (text.length > max) view.problem = "too large"; else view.fields = JSON.parse(text);
-  } catch (error) { view.problem = "unserialisable"; }
+  const keep = new Set(keys), spent = {};
+  let budget = max;
+  const replacer = function (key, value) {
+    if (key !== "" && !Array.isArray(this) && !keep.has(key)) return undefined;
+    budget -= 8 + (typeof value === "string" ? value.length : 0);
+    if (budget < 0) throw spent;
+    return value;
+  };
+  try { view.fields = JSON.parse(JSON.stringify(d, replacer)); }
+  catch (error) { view.problem = error === spent ? "too large" : "unserialisable"; }
 }
 return {view: JSON.stringify(view), id: {id: view.fields ? view.fields.id : null}};
 """)
@@ -43,25 +53,13 @@ def set_state(state):
     body.dataset.state = state
 
 
-def show_stage(stage, done=None, total=None):
-    ui["stage"].textContent = status.stage_text(stage, done, total)
-    value = status.fraction(done, total)
-    if value is None:
-        ui["progress"].removeAttribute("value")
-    else:
-        ui["progress"].value = value
-
-
-def show_message(text):
-    ui["message"].textContent = text or ""
-    ui["message"].hidden = not text
+view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"])
+show_stage = view.stage
+show_message = view.message
 
 
 def show_engine(engine):
-    line = status.status_line(engine["model"], engine["provider"], engine["threads"])
-    if not js.crossOriginIsolated:
-        line += " · single-threaded: the parent page is not cross-origin isolated"
-    ui["status"].textContent = line
+    view.engine(engine, "the parent page is not cross-origin isolated")
 
 
 # ---- messages -----------------------------------------------------------------------------
@@ -177,7 +175,8 @@ async def process(request):
     except Exception as e:
         text = str(e) or e.__class__.__name__
         show_message("Something went wrong: " + text)
-        js.console.error("BG Zero embed: %s: %s" % (e.__class__.__name__, text))
+        if not (isinstance(e, WorkerError) and not e.bug):   # e.g. offline: not a bug
+            js.console.error("BG Zero embed: %s: %s" % (e.__class__.__name__, text))
         reply(protocol.error(req_id, "internal", text))
     finally:
         canvas.width = canvas.height = 0   # a full-size canvas holds tens of MB

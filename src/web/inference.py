@@ -12,6 +12,7 @@ from polyscript import xworker  # the name `xworker` must be a module global: po
                                 # dispatches messages by evaluating "xworker.onmessage"
 from pyscript.ffi import is_none
 
+import wire
 from shared import geometry, messages
 
 # A JS dynamic import: this worker is a blob: URL, so callers pass absolute URLs.
@@ -40,13 +41,7 @@ def _obj(text):
 
 
 def _post(msg, payload=None):
-    wire = js.Object.new()
-    wire.json = messages.encode(msg)
-    transfer = js.Array.new()
-    if payload is not None:
-        wire.payload = payload
-        transfer.push(payload)
-    xworker.postMessage(wire, transfer)
+    xworker.postMessage(*wire.pack(msg, payload))
 
 
 async def _has_gpu_adapter():

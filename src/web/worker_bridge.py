@@ -4,6 +4,7 @@ import js
 from pyscript import PyWorker
 from pyscript.ffi import create_proxy
 
+import wire
 from shared import messages
 
 
@@ -57,13 +58,7 @@ class Worker:
             self._pending[req_id] = (resolve, on_progress)
 
         promise = js.Promise.new(create_proxy(executor))
-        wire = js.Object.new()
-        wire.json = messages.encode(msg)
-        transfer = js.Array.new()
-        if payload is not None:
-            wire.payload = payload
-            transfer.push(payload)
-        self.worker.postMessage(wire, transfer)
+        self.worker.postMessage(*wire.pack(msg, payload))
         return promise
 
     def _message(self, event):

@@ -110,3 +110,39 @@ def test_precache_is_versioned_by_the_build(app):
     version = app.page.evaluate("fetch('./manifest.json').then(r => r.json())")["version"]
     assert f"bgzero-shell-{version}" in names
     assert not [n for n in names if n.startswith("bgzero-shell-") and not n.endswith(version)]
+
+
+def test_plain_static_host_gets_isolation_from_the_service_worker(browser, tmp_path):
+    """A host that sends no COOP/COEP: one thread at first, threads once the worker serves."""
+    import threading
+
+    import uvicorn
+    from starlette.staticfiles import StaticFiles
+
+    import bgzero.server  # noqa: F401  (registers the .mjs and .wasm types a host would send)
+    from bgzero.driver import free_port, wait_for_port
+    from conftest import DIST
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(StaticFiles(directory=DIST, html=True),
+                                           host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_for_port(port)
+    context = browser.new_context()
+    try:
+        app = AppPage(context.new_page(), f"http://127.0.0.1:{port}")
+        app.open()
+        assert app.page.evaluate("crossOriginIsolated") is False
+        assert "1 thread" in app.status()
+        app.page.wait_for_function("navigator.serviceWorker.controller !== null")
+        app.page.reload()
+        app.wait_model_ready()
+        assert app.page.evaluate("crossOriginIsolated") is True
+        assert "2 threads" in app.status()
+        app.cut(PETS[3])
+        assert app.state() == "done"
+    finally:
+        context.close()
+        server.should_exit = True
+        thread.join(10)

@@ -88,3 +88,8 @@ def test_csp_is_strict_and_names_embed_origins(tmp_path):
     assert rules["connect-src"] == "'self'"
     assert "'unsafe-inline'" not in rules["script-src"]
     assert rules["frame-ancestors"] == "'self' https://parent.example"
+
+
+def test_only_the_embed_page_allows_cross_origin_use(client):
+    assert client.get("/embed.html").headers["cross-origin-resource-policy"] == "cross-origin"
+    assert client.get("/").headers["cross-origin-resource-policy"] == "same-origin"

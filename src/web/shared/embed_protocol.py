@@ -24,7 +24,7 @@ FORMATS = ("png",)
 IMAGE_KINDS = ("Blob", "File", "ArrayBuffer")
 # The fields a view keeps, at any depth (JSON.stringify's key list): the image never.
 VIEW_KEYS = ("type", "id", "options", "model", "format")
-MAX_VIEW_CHARS = 65536
+MAX_VIEW_CHARS = 65536   # budget of a view: characters, plus 8 per value
 MAX_ID_CHARS = 256
 MAX_WAITING = 8   # requests queued behind the running one; more are answered "busy"
 
