@@ -1,7 +1,8 @@
 // BG Zero's service worker: the app shell and runtime come from a cache versioned by the
 // build, models are cached on first use once their sha256 checks out, and every response
 // gets the cross-origin isolation headers, so threads work on hosts that cannot send them.
-// Nothing a user made is ever cached: only GETs of files the build listed pass through here.
+// Nothing a user made is ever cached: only GETs of files the build lists (and page
+// navigations) are answered from the caches; a shared photo is held in memory until taken.
 "use strict";
 
 const VERSION = "__VERSION__";        // the build's hash, written by `bgzero build`
@@ -49,9 +50,9 @@ self.addEventListener("fetch", (event) => {
   if (request.method === "POST" && path === "share") {
     event.respondWith(receiveShare(request));
   } else if (request.method === "GET" && request.mode === "navigate") {
-    event.respondWith(fromShell(scoped(path.endsWith(".html") ? path : "index.html")));
+    event.respondWith(fromShell(event, path.endsWith(".html") ? path : "index.html"));
   } else if (request.method === "GET" && listed.has(path)) {
-    event.respondWith(path.endsWith(".onnx") ? model(event, path) : fromShell(scoped(path)));
+    event.respondWith(path.endsWith(".onnx") ? model(event, path) : fromShell(event, path));
   }
 });
 
@@ -73,25 +74,29 @@ function relative(href) {
   return url.pathname.startsWith(SCOPE.pathname) ? url.pathname.slice(SCOPE.pathname.length) : "";
 }
 
-function isolate(response) {
+function isolate(response, path) {
   if (response.type === "opaque" || response.headers.has("Cross-Origin-Embedder-Policy")) {
     return response;
   }
   const headers = new Headers(response.headers);
   for (const [name, value] of Object.entries(ISOLATION)) headers.set(name, value);
+  // As the server does: isolated parents on other origins may frame the embed page.
+  if (path === "embed.html") headers.set("Cross-Origin-Resource-Policy", "cross-origin");
   return new Response(response.body, {status: response.status, statusText: response.statusText,
                                       headers});
 }
 
-async function fromShell(url) {
+async function fromShell(event, path) {
+  const url = scoped(path);
   const cache = await caches.open(SHELL);
   const cached = await cache.match(url);
-  if (cached) return isolate(cached);
+  if (cached) return isolate(cached, path);
   try {
     const response = await fetch(url);
-    // Optional runtime parts (Pyodide, the WebGPU build) are cached the first time they load.
-    if (response.ok) await cache.put(url, response.clone());
-    return isolate(response);
+    // Optional runtime parts (Pyodide, the WebGPU build) are cached the first time they
+    // load, without holding the page's response back until the copy is stored.
+    if (response.ok) event.waitUntil(cache.put(url, response.clone()));
+    return isolate(response, path);
   } catch (error) {
     return Response.error();
   }
@@ -102,8 +107,8 @@ async function sha256(buffer) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-async function expectedHash(path) {
-  const response = await fromShell(scoped("models/catalog.json"));
+async function expectedHash(event, path) {
+  const response = await fromShell(event, "models/catalog.json");
   const catalog = await response.json();
   const entries = [...catalog.models, catalog.prepare, catalog.refiner].filter(Boolean);
   const entry = entries.find((m) => m.file === path);
@@ -113,7 +118,7 @@ async function expectedHash(path) {
 async function model(event, path) {
   const url = scoped(path);
   const cache = await caches.open(MODELS);
-  const expected = await expectedHash(path);
+  const expected = await expectedHash(event, path);
   const cached = await cache.match(url);
   if (cached) {
     const bytes = await cached.arrayBuffer();

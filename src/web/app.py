@@ -15,7 +15,6 @@ from shared import catalog, status
 from view import StatusView
 from worker_bridge import WorkerError
 
-T0 = js.performance.now()   # navigation start is 0: this is "main Python ready"
 
 
 def _el(id_):
@@ -56,12 +55,15 @@ app = {"catalog": None, "model": None, "cutter": None, "busy": False, "next": No
 
 async def load_model():
     """Preload the chosen model so the first cut doesn't wait for the download."""
+    model = app["model"]
     try:
-        reply = await app["cutter"].load(app["model"], show_stage)
+        reply = await app["cutter"].load(model, show_stage)
+        if model is not app["model"]:
+            return   # the user picked another model meanwhile; its own load reports
         show_engine(reply)
         body.dataset.loadTimings = json.dumps(reply["timings"])   # download, session (ms)
         mark("model")
-        offline.keep(app["cutter"].graph_files(app["model"]))
+        offline.keep(app["cutter"].graph_files(model))
         if not app["busy"]:
             show_stage("done")
             ui["stage"].textContent = "Ready: drop a photo"
@@ -138,7 +140,7 @@ async def start():
     app["base"] = document.baseURI
     app["output"] = compositor.Output(ui["result"], ui["before"], ui["toggle"], ui["download"])
     app["input"] = file_input.FileInput(ui["file"], ui["drop"], on_file)
-    offline.start(ui["network"], on_file)
+    offline.start(ui["network"], app["input"].take)
     params = js.URLSearchParams.new(js.location.search)
     kind = "py" if params.get("worker") == "py" else "mpy"
     try:
@@ -151,12 +153,12 @@ async def start():
             option.textContent = catalog.label(m)
             option.selected = m["id"] == app["model"]["id"]
             ui["model"].append(option)
-        ui["model"].addEventListener("change", create_proxy(on_model_change))
-        ui["model"].disabled = False
         ui["status"].textContent = app["model"]["id"] + " · starting worker…"
         app["cutter"] = Cutter(app["catalog"], app["base"], kind)
         await app["cutter"].ready()
         mark("worker")
+        ui["model"].addEventListener("change", create_proxy(on_model_change))
+        ui["model"].disabled = False
     except Exception as e:
         fail(e)
         return

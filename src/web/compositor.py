@@ -1,11 +1,11 @@
 """Canvas work on the main thread: alpha bytes -> full-size cutout, preview, PNG export."""
 
 import js
-from pyscript.ffi import create_proxy
+from pyscript.ffi import create_proxy, is_none
 
 from shared import limits, naming
 
-# Spreads S×S alpha bytes into the A channel of RGBA. This is the one per-pixel loop and it
+# Spreads the mask's alpha bytes into the A channel of RGBA. This is the one per-pixel loop and it
 # must not run in Python (100k+ FFI calls); Canvas has no "luminance to alpha" for a
 # canvas, so a one-line typed-array loop in JS does it in about a millisecond.
 _alpha_to_rgba = js.Function.new(
@@ -45,7 +45,12 @@ def cutout(canvas, bitmap, mask, box):
 def to_png(canvas):
     """A promise of the canvas as a PNG Blob (toBlob only has a callback)."""
     def executor(resolve, reject):
-        canvas.toBlob(resolve, "image/png")
+        def done(blob):
+            if is_none(blob):   # the browser could not encode (e.g. out of memory)
+                reject(js.Error.new("The PNG could not be encoded."))
+            else:
+                resolve(blob)
+        canvas.toBlob(create_proxy(done), "image/png")
     return js.Promise.new(create_proxy(executor))
 
 
@@ -81,6 +86,7 @@ class Output:
         self._download.removeAttribute("aria-disabled")
 
     def clear(self):
+        self.canvas.width = 0   # an error must not leave the previous cut-out on screen
         self._swap_url("png", None)
         self._download.removeAttribute("href")
         self._download.setAttribute("aria-disabled", "true")

@@ -86,15 +86,21 @@ class Cutter:
             copy = await js.createImageBitmap(bitmap, js.JSON.parse(
                 '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}' % (width, height)))
             timings["resize"] = js.performance.now() - t
-            reply, alpha = unpack(await self.worker.request(
-                messages.cut, self.model_spec(model), self._ort(), width, height,
-                self.prepare_spec(), self.refiner_spec(model), payload=copy,
-                on_progress=_progress(on_stage)))
+            try:
+                request = self.worker.request(
+                    messages.cut, self.model_spec(model), self._ort(), width, height,
+                    self.prepare_spec(), self.refiner_spec(model), payload=copy,
+                    on_progress=_progress(on_stage))
+            except Exception:
+                copy.close()   # not transferred: it would hold its pixels until GC
+                raise
+            reply, alpha = unpack(await request)
             timings.update(reply["timings"])
             t = js.performance.now()
             stage("composite")
             mask = compositor.mask_canvas(alpha, reply["width"], reply["height"])
             out_width, out_height = compositor.cutout(canvas, bitmap, mask, reply["box"])
+            mask.width = 0   # up to 64 MB of pixels; JS would keep them until its next GC
             timings["composite"] = js.performance.now() - t
         finally:
             bitmap.close()

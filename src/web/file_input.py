@@ -126,7 +126,8 @@ class FileInput:
             file, self._queued = self._queued, None
             self._on_file(file)
 
-    def _take(self, file):
+    def take(self, file):
+        """Process `file` now, or as soon as the app is ready."""
         if file is None:
             return
         if self._ready:
@@ -137,7 +138,7 @@ class FileInput:
     def _changed(self, event):
         file = _first_image(self._input.files)
         self._input.value = ""   # so picking the same file again fires "change"
-        self._take(file)
+        self.take(file)
 
     def _drag_over(self, event):
         event.preventDefault()
@@ -149,10 +150,10 @@ class FileInput:
     def _dropped(self, event):
         event.preventDefault()
         self._zone.classList.remove("dragging")
-        self._take(_first_image(event.dataTransfer.files))
+        self.take(_first_image(event.dataTransfer.files))
 
     def _pasted(self, event):
         file = _first_image(event.clipboardData.items)
         if file is not None:
             event.preventDefault()
-            self._take(file)
+            self.take(file)

@@ -138,7 +138,8 @@ async def _session(req_id, model, ort_base):
     if session is not None:
         return session
     ort = await _ensure_ort(ort_base)
-    # One model in memory at a time: IS-Net sessions cost hundreds of MB each.
+    # One model in memory at a time: IS-Net sessions cost hundreds of MB each, so the old
+    # one goes before the new one loads (if that load fails, the old one reloads from cache).
     for other in list(_state["sessions"]):
         old = _state["sessions"].pop(other)
         try:

@@ -3,10 +3,10 @@
 import asyncio
 
 import js
-from pyscript.ffi import create_proxy, to_js
+from pyscript.ffi import create_proxy, is_none, to_js
 
 _proxies = []   # JS keeps calling these; they must outlive this module's functions
-_state = {"persisted": False}
+_state = {"persisted": False, "controlled": False}
 
 
 def _keep(fn):
@@ -34,8 +34,10 @@ def _persist():
 
 
 def keep(files):
-    """Have the service worker cache these model files (verified) if it hasn't yet."""
-    if not js.Reflect.has(js.navigator, "serviceWorker"):
+    """Have the service worker cache these model files (verified). Needed only when it did
+    not control this page from the start (a first visit): otherwise every file already
+    passed through it and was cached as it loaded."""
+    if _state["controlled"] or not js.Reflect.has(js.navigator, "serviceWorker"):
         return
 
     async def send():
@@ -57,6 +59,7 @@ def start(network_element, on_file):
     if not js.Reflect.has(js.navigator, "serviceWorker"):
         return
     container = js.navigator.serviceWorker
+    _state["controlled"] = not is_none(container.controller)
 
     def on_message(event):
         data = event.data

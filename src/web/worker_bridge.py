@@ -27,7 +27,6 @@ class Worker:
     """A thin bridge: send a message dict (+ transferred payload), get the final reply."""
 
     def __init__(self, kind, base):
-        self.kind = kind
         if kind == "py":
             interpreter, module, config = "pyodide", "pyodide/pyodide.mjs", "./worker-py.toml"
         else:
@@ -42,7 +41,10 @@ class Worker:
         self._pending = {}    # id -> (resolve of the reply promise, progress callback)
         self._next_id = 1
         self._proxy = create_proxy(self._message)
+        self._failed = create_proxy(self._crashed)
         self.worker.addEventListener("message", self._proxy)
+        self.worker.addEventListener("error", self._failed)
+        self.worker.addEventListener("messageerror", self._failed)
 
     async def ready(self):
         await self.worker.ready
@@ -60,6 +62,14 @@ class Worker:
         promise = js.Promise.new(create_proxy(executor))
         self.worker.postMessage(*wire.pack(msg, payload))
         return promise
+
+    def _crashed(self, event):
+        """The worker died or sent something unreadable: fail what waits, don't hang."""
+        pending, self._pending = self._pending, {}
+        for req_id, (resolve, _) in pending.items():
+            error = messages.error(req_id, "The background remover stopped; reload the page.",
+                                   bug=True)
+            resolve(wire.pack(error)[0])
 
     def _message(self, event):
         data = event.data

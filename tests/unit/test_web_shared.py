@@ -122,7 +122,9 @@ def test_catalog_rejects_broken_entries():
     twice = {"models": [CATALOG["models"][0], CATALOG["models"][0]]}
     with pytest.raises(catalog.CatalogError):
         catalog.parse(twice)
-    assert catalog.parse({"default": "gone", "models": CATALOG["models"]})["default"] == "u2netp"
+    assert catalog.parse({**CATALOG, "default": "gone"})["default"] == "u2netp"
+    with pytest.raises(catalog.CatalogError):
+        catalog.parse({"default": "u2netp", "models": CATALOG["models"]})   # no graphs
 
 
 def test_status_texts():

@@ -30,8 +30,11 @@ def parse(data):
     default = data.get("default")
     if default not in seen:
         default = models[0]["id"]
-    return {"default": default, "models": models, "prepare": data.get("prepare"),
-            "refiner": data.get("refiner")}
+    for graph in ("prepare", "refiner"):
+        if not isinstance(data.get(graph), dict):
+            raise CatalogError("catalog: %r graph missing" % graph)
+    return {"default": default, "models": models, "prepare": data["prepare"],
+            "refiner": data["refiner"]}
 
 
 def find(catalog, model_id):

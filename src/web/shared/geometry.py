@@ -1,13 +1,16 @@
 """Sizes and boxes of the cutout path, shared by the page, the worker and the native pipeline.
 
 Pure arithmetic with no imports, so the native side loads this very file and both compute
-identical pixel boxes. Rounding is spelled out (half up): MicroPython and CPython must agree.
+identical pixel boxes. Rounding is spelled out (half up, or truncation where a size must
+not exceed a limit): MicroPython and CPython must agree.
 """
 
 FITS = ("stretch", "letterbox")
 # Refinement works on the photo at full size up to this many pixels (a 4000×3000 photo fits;
 # WebAssembly's 4 GB must hold the photo, the guide and a few float maps of this size).
 REFINE_MAX_PIXELS = 16000000
+# Canvases in Chromium stop at 32767 px a side; a long panorama is scaled to fit.
+MAX_SIDE = 16384
 
 
 def _round(x):
@@ -39,9 +42,10 @@ def guide_size(height, width, long_side):
     return (max(1, _round(height * scale)), max(1, _round(width * scale)))
 
 
-def working_size(width, height, max_pixels):
-    """(w, h) at which refinement runs: the photo's own size unless it exceeds max_pixels."""
-    if width * height <= max_pixels:
+def working_size(width, height, max_pixels, max_side=MAX_SIDE):
+    """(w, h) at which refinement runs: the photo's own size unless it exceeds max_pixels
+    or max_side (truncated, so the result never exceeds either)."""
+    scale = min(1.0, (max_pixels / (width * height)) ** 0.5, max_side / max(width, height))
+    if scale >= 1.0:
         return (width, height)
-    scale = (max_pixels / (width * height)) ** 0.5
     return (max(1, int(width * scale)), max(1, int(height * scale)))

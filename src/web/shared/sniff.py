@@ -2,7 +2,6 @@
 
 from shared import header as _header
 
-HEAD_BYTES = 32
 
 # ISO-BMFF ("ftyp") brands: AVIF and the HEIF family share the container.
 _AVIF_BRANDS = (b"avif", b"avis")

@@ -1,7 +1,6 @@
 """Texts of the status line and the progress stage."""
 
 STAGES = {
-    "start": "Starting…",
     "download": "Loading model",
     "session": "Preparing model",
     "decode": "Decoding image",
@@ -25,7 +24,7 @@ def stage_text(stage, done=None, total=None):
     text = STAGES.get(stage, stage)
     if done is not None:
         text += " · " + megabytes(done, total)
-    elif stage not in ("done", "start"):
+    elif stage != "done":
         text += "…"
     return text
 
@@ -44,8 +43,7 @@ def status_line(model_id, provider, threads):
 
 def timings_text(timings):
     """{'decode': 12.3, 'run': 830} -> 'decode 12 ms · run 830 ms' in a fixed order."""
-    order = ("decode", "resize", "download", "session", "pixels", "run", "refine", "composite",
-             "encode")
+    order = ("decode", "resize", "pixels", "run", "refine", "composite", "encode")
     parts = []
     for key in order:
         if key in timings:
