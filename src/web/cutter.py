@@ -45,9 +45,8 @@ class Cutter:
         return catalog.spec(model, self._url(model["file"]))
 
     def refiner_spec(self, model):
-        refiner = self.catalog["refiner"]
         return catalog.refiner_spec(self.catalog, model,
-                                    self._url(refiner["file"]) if refiner else None)
+                                    self._url(self.catalog["refiner"]["file"]))
 
     def prepare_spec(self):
         prepare = self.catalog["prepare"]

@@ -189,12 +189,14 @@ async def process(request):
 # ---- start --------------------------------------------------------------------------------
 
 async def read_origins():
-    response = await js.fetch("./embed.json")
-    if not response.ok:
-        return ()
+    """The parent origins the build allows; none when the file can't be read (offline and
+    not cached yet): the frame then answers nobody rather than failing to start."""
     try:
+        response = await js.fetch("./embed.json")
+        if not response.ok:
+            return ()
         return protocol.read_config(json.loads(await response.text()))
-    except ValueError:
+    except Exception:
         return ()
 
 

@@ -66,14 +66,16 @@ def spec(model, url):
 
 
 def graph_spec(graph, url):
-    """What the worker needs to load one of the build's helper graphs (prepare, refine)."""
-    return {"id": url, "url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
+    """What the worker needs to load one of the build's helper graphs (prepare, refine);
+    the worker keeps their sessions by sha256."""
+    return {"url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
 
 
 def refiner_spec(catalog, model, url):
     """The refinement graph's spec when this model's settings use it, else None."""
-    refiner = catalog.get("refiner")
-    if not (model.get("refine") and refiner):
+    if not model.get("refine"):
         return None
-    return {"id": "refine", "url": url, "bytes": refiner["bytes"],
-            "sha256": refiner["sha256"], "guide": refiner["guide"]}
+    refiner = catalog["refiner"]
+    spec = graph_spec(refiner, url)
+    spec["guide"] = refiner["guide"]
+    return spec
