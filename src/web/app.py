@@ -29,17 +29,9 @@ body = document.body
 
 # ---- view ---------------------------------------------------------------------------------
 
-def set_state(state):
-    body.dataset.state = state
-
-
-view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"])
-show_stage = view.stage
-show_message = view.message
-
-
-def show_engine(msg):
-    view.engine(msg, "this site does not send the cross-origin isolation headers")
+view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"],
+                  "this site does not send the cross-origin isolation headers")
+set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
 
 def mark(name):
@@ -142,7 +134,6 @@ async def start():
     app["input"] = file_input.FileInput(ui["file"], ui["drop"], on_file)
     offline.start(ui["network"], app["input"].take)
     params = js.URLSearchParams.new(js.location.search)
-    kind = "py" if params.get("worker") == "py" else "mpy"
     try:
         app["catalog"] = await fetch_catalog()
         wanted = params.get("model")
@@ -154,7 +145,7 @@ async def start():
             option.selected = m["id"] == app["model"]["id"]
             ui["model"].append(option)
         ui["status"].textContent = app["model"]["id"] + " · starting worker…"
-        app["cutter"] = Cutter(app["catalog"], app["base"], kind)
+        app["cutter"] = Cutter(app["catalog"], app["base"])
         await app["cutter"].ready()
         mark("worker")
         ui["model"].addEventListener("change", create_proxy(on_model_change))

@@ -26,10 +26,12 @@ def _progress(on_stage):
 
 
 class Cutter:
-    def __init__(self, models, base, kind="mpy"):
+    def __init__(self, models, base):
         self.catalog = models
         self.base = base
-        self.worker = Worker(kind, base)
+        # MicroPython measured faster (README); ?worker=py runs the same worker on Pyodide.
+        params = js.URLSearchParams.new(js.location.search)
+        self.worker = Worker("py" if params.get("worker") == "py" else "mpy", base)
 
     async def ready(self):
         await self.worker.ready()

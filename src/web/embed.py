@@ -49,17 +49,9 @@ frame = {"origins": (), "catalog": None, "cutter": None, "engine": None, "ready"
 
 # ---- view ---------------------------------------------------------------------------------
 
-def set_state(state):
-    body.dataset.state = state
-
-
-view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"])
-show_stage = view.stage
-show_message = view.message
-
-
-def show_engine(engine):
-    view.engine(engine, "the parent page is not cross-origin isolated")
+view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"],
+                  "the parent page is not cross-origin isolated")
+set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
 
 # ---- messages -----------------------------------------------------------------------------
@@ -212,7 +204,6 @@ def fail(error):
 async def start():
     set_state("starting")
     frame["origins"] = await read_origins()
-    params = js.URLSearchParams.new(js.location.search)
     try:
         frame["catalog"] = await fetch_catalog()
     except Exception as e:
@@ -224,8 +215,7 @@ async def start():
     try:
         model = catalog.pick(frame["catalog"])
         ui["status"].textContent = model["id"] + " · starting worker…"
-        frame["cutter"] = Cutter(frame["catalog"], document.baseURI,
-                                 "py" if params.get("worker") == "py" else "mpy")
+        frame["cutter"] = Cutter(frame["catalog"], document.baseURI)
         await frame["cutter"].ready()
         frame["engine"] = await frame["cutter"].load(model, show_stage)
     except Exception as e:
