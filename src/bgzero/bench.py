@@ -17,7 +17,8 @@ from .driver import AppPage
 from .groundtruth import GT, photos
 from .pipeline import Setting, cutout, open_photo
 
-STAGES = ["decode", "resize", "download", "session", "run", "refine", "composite", "encode"]
+STAGES = ["decode", "resize", "download", "session", "run", "refine", "decontaminate",
+          "composite", "encode"]
 
 
 def bench_photos(count: int) -> list[Path]:
@@ -72,7 +73,7 @@ def _median(rows: list[dict], stage: str) -> float:
 
 
 def _line(label: str, rows: list[dict]) -> str:
-    cells = " ".join(f"{_median(rows, s) * 1000:9.0f}" for s in STAGES)
+    cells = " ".join(f"{_median(rows, s) * 1000:{max(9, len(s))}.0f}" for s in STAGES)
     return f"  {label:<22}{cells}"
 
 
@@ -112,7 +113,7 @@ def run_bench(args) -> int:
     print(f"photos: {', '.join(p.name for p in images)} "
           f"({', '.join('%dx%d' % Image.open(p).size for p in images)})")
     print("milliseconds, median; cold = first photo after opening the page, warm = the rest")
-    header = " ".join(f"{s:>9}" for s in STAGES)
+    header = " ".join(f"{s:>{max(9, len(s))}}" for s in STAGES)
     for model in model_ids:
         card = cards[model]
         print(f"\n{model} ({card.size}²)")
@@ -126,7 +127,7 @@ def run_bench(args) -> int:
         native = [t for photo in images for t in native_timings(card, photo, 1)]
         print(_line("native cold", native[:1]))
         print(_line("native warm", native[1:]))
-    print(f"\n{default.id}, one 4000×3000 photo (12 MP; refinement at full size)")
+    print(f"\n{default.id}, one 4000×3000 photo (12 MP; refinement and colours at full size)")
     print(f"  {'':<22}{header}")
     print(_line(f"browser {workers[0]}", results["large"]["warm"]))
     print(_line("native", large_native[1:]))

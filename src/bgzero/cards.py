@@ -22,6 +22,7 @@ class Card:
     path: Path
     fit: str = "stretch"          # default settings, chosen from `bgzero eval` (docs/quality.md)
     refine: bool = False
+    decontaminate: bool = False
 
     @property
     def source_sha256(self) -> str:
@@ -30,6 +31,10 @@ class Card:
 
 def load_card(path: Path) -> Card:
     data = tomllib.loads(path.read_text())
+    settings = data.get("settings", {})
+    if settings.get("decontaminate") and not settings.get("refine"):
+        # the browser decontaminates the refined alpha only: both sides must agree
+        raise ValueError(f"{path.name}: decontaminate needs refine")
     return Card(
         id=data["id"],
         name=data["name"],
@@ -44,6 +49,7 @@ def load_card(path: Path) -> Card:
         path=path,
         fit=data.get("settings", {}).get("fit", "stretch"),
         refine=bool(data.get("settings", {}).get("refine", False)),
+        decontaminate=bool(data.get("settings", {}).get("decontaminate", False)),
     )
 
 

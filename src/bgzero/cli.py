@@ -108,7 +108,8 @@ def parser() -> argparse.ArgumentParser:
     bench.set_defaults(run=_bench)
     evaluate = commands.add_parser("eval", help="cutout quality vs the ground-truth sets")
     evaluate.add_argument("--model", action="append", help="model ids (default: all)")
-    evaluate.add_argument("--set", action="append", choices=["pets", "people"])
+    evaluate.add_argument("--set", action="append",
+                          choices=["pets", "people", "composites"])
     evaluate.add_argument("--limit", type=int, help="photos per set (default: all)")
     evaluate.add_argument("--json", help="also write the tables to this file")
     evaluate.add_argument("--markdown", help="also write the tables and choices as Markdown")

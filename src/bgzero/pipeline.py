@@ -13,8 +13,10 @@ from . import assets
 from .cards import Card, load_cards
 from .models import INPUT, build_model_bytes
 from .geometry import REFINE_MAX_PIXELS, guide_size, model_box, working_size
-from .refine import DEFAULT as REFINE_DEFAULT
+from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
+from .decontaminate import build_decontaminator
 from .prepare import PAD_VALUE, build_prepare
+from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
 
 # Pillow filters: the peers' bilinear, and the upscale for settings without refinement.
@@ -34,6 +36,7 @@ class Setting:
     eps: float = 1e-3
     guide: int = 1024             # long side of the guide grid
     sharpen: float = 1.0          # edge steepness after refinement (1 = as filtered)
+    decontaminate: bool = False   # estimate edge pixels' foreground colour (decontaminate.py)
 
     @classmethod
     def baseline(cls, model: str) -> "Setting":
@@ -43,13 +46,16 @@ class Setting:
     def default(cls, card: Card) -> "Setting":
         """What the app and `bgzero remove` do with this model (its card's settings)."""
         if card.refine:
-            return cls(card.id, fit=card.fit, upscale="guided", **REFINE_DEFAULT)
-        return cls(card.id, fit=card.fit)
+            return cls(card.id, fit=card.fit, upscale="guided", **REFINE_DEFAULT,
+                       decontaminate=card.decontaminate)
+        return cls(card.id, fit=card.fit, decontaminate=card.decontaminate)
 
     def label(self) -> str:
         parts = [self.model, self.fit, f"in:{self.downscale}", f"out:{self.upscale}"]
         if self.upscale == "guided":
             parts.append(f"r{self.radius} eps{self.eps:g} g{self.guide} k{self.sharpen:g}")
+        if self.decontaminate:
+            parts.append("decontaminated")
         return " ".join(parts)
 
 
@@ -83,6 +89,13 @@ def preparer() -> ort.InferenceSession:
 @lru_cache(maxsize=4)
 def refiner(radius: int, eps: float, sharpen: float, threads: int = 0) -> ort.InferenceSession:
     graph = build_refiner(radius, eps, sharpen).SerializeToString()
+    return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=2)
+def decontaminator(wide: int, narrow: int, soften: int,
+                   threads: int = 0) -> ort.InferenceSession:
+    graph = build_decontaminator(wide, narrow, soften).SerializeToString()
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
 
@@ -163,14 +176,43 @@ def cutout_alpha(photo: Image.Image, setting: Setting, timings: dict | None = No
     return result
 
 
-def cutout(photo: Image.Image, setting: Setting, timings: dict | None = None) -> Image.Image:
+def decontaminate(photo: Image.Image, alpha: np.ndarray, guide: int,
+                  params: dict = DECONTAMINATE_DEFAULT) -> np.ndarray:
+    """RGBA (uint8 H×W×4) whose edge colours are the estimated foreground's."""
+    height, width = alpha.shape
+    feeds = {
+        "rgba": np.asarray(photo, dtype=np.uint8)[None],
+        "alpha": alpha[None, None],
+        "guide": np.array(guide_size(height, width, guide), np.int64),
+        "coarse": np.array(guide_size(height, width, params["coarse"]), np.int64),
+    }
+    return decontaminator(params["wide"], params["narrow"], params["soften"]).run(None, feeds)[0][0]
+
+
+def decontaminates(setting: Setting, photo: Image.Image) -> bool:
+    """Photos above the working size keep their colours: decontaminating them would mean
+    handing back fewer pixels than the user gave (the browser makes the same choice)."""
+    return setting.decontaminate and working_photo(photo) is photo
+
+
+def cutout_rgba(photo: Image.Image, setting: Setting, timings: dict | None = None,
+                prediction=None) -> np.ndarray:
+    """The cut-out as uint8 H×W×4."""
     timings = timings if timings is not None else {}
-    alpha = cutout_alpha(photo, setting, timings)
+    alpha = cutout_alpha(photo, setting, timings, prediction)
     started = time.perf_counter()
-    result = photo.copy()
-    result.putalpha(Image.fromarray(alpha, "L"))
+    if decontaminates(setting, photo):
+        result = decontaminate(photo, alpha, setting.guide)
+        timings["decontaminate"] = time.perf_counter() - started
+        return result
+    result = np.array(photo, dtype=np.uint8)
+    result[..., 3] = alpha
     timings["composite"] = time.perf_counter() - started
     return result
+
+
+def cutout(photo: Image.Image, setting: Setting, timings: dict | None = None) -> Image.Image:
+    return Image.fromarray(cutout_rgba(photo, setting, timings), "RGBA")
 
 
 def default_setting(model: str | None = None) -> Setting:

@@ -36,3 +36,14 @@ def scores(alpha: np.ndarray, truth: np.ndarray, known: np.ndarray) -> dict:
     recall = (true_edge & _dilate(pred_edge, d)).sum() / max(true_edge.sum(), 1)
     f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"iou": float(iou), "mae": mae, "boundary_f": float(f)}
+
+
+def halo(cutout: np.ndarray, alpha: np.ndarray, foreground: np.ndarray) -> float:
+    """Mean visible colour error (0-255) on the true soft edge: |our colour − the true
+    foreground's| weighted by our alpha, over pixels whose true alpha is in (0.05, 0.95).
+    Keeping the photo's colour there scores α·(1−α_true)·|F − B|: the old background's halo.
+    cutout: uint8 H×W×4; alpha: true [0,1] H×W; foreground: true colours H×W×3."""
+    band = (alpha > 0.05) & (alpha < 0.95)
+    ours_a = cutout[..., 3][band].astype(np.float32)[:, None] / 255
+    error = ours_a * np.abs(cutout[..., :3][band].astype(np.float32) - foreground[band])
+    return float(error.mean())

@@ -12,8 +12,10 @@ from .cards import Card, load_cards
 from .geometry import REFINE_MAX_PIXELS
 from .icons import write_icons
 from .models import build_model_bytes
-from .refine import DEFAULT as REFINE_DEFAULT
+from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
+from .decontaminate import build_decontaminator
 from .prepare import build_prepare
+from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +79,7 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
         catalog.append({
             "id": card.id, "name": card.name, "size": card.size, "licence": card.licence,
             "default": card.default, "fit": card.fit, "refine": card.refine,
+            "decontaminate": card.decontaminate,
             **write_hashed(dist, card.id, built),
         })
     return catalog
@@ -91,6 +94,13 @@ def build_refiner_file(dist: Path) -> dict:
     graph = build_refiner(**params).SerializeToString()
     return {**write_hashed(dist, "refine", graph), "guide": REFINE_DEFAULT["guide"],
             "max_pixels": REFINE_MAX_PIXELS}
+
+
+def build_decontaminator_file(dist: Path) -> dict:
+    params = {k: DECONTAMINATE_DEFAULT[k] for k in ("wide", "narrow", "soften", "coarse")}
+    graph = build_decontaminator(**params).SerializeToString()
+    return {**write_hashed(dist, "decontaminate", graph),
+            "coarse": DECONTAMINATE_DEFAULT["coarse"]}
 
 
 def copy_runtime(modules: Path, dist: Path) -> list[dict]:
@@ -198,7 +208,8 @@ def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = N
         catalog = build_models(cards, staging, cache)
         packages = copy_runtime(assets.npm_modules(cache), staging)
         default = next(m["id"] for m in catalog if m["default"])
-        graphs = {"prepare": build_prepare_file(staging), "refiner": build_refiner_file(staging)}
+        graphs = {"prepare": build_prepare_file(staging), "refiner": build_refiner_file(staging),
+                  "decontaminator": build_decontaminator_file(staging)}
         (staging / "models" / "catalog.json").write_text(
             json.dumps({"default": default, "models": catalog, **graphs}, indent=1))
         shutil.copytree(ROOT / "static", staging, dirs_exist_ok=True,

@@ -42,6 +42,15 @@ def cutout(canvas, bitmap, mask, box):
     return width, height
 
 
+def paint(canvas, rgba_buffer, width, height):
+    """Put a finished RGBA cut-out (decontaminated colours and alpha) on `canvas`."""
+    canvas.width = width
+    canvas.height = height
+    pixels = js.Uint8ClampedArray.new(rgba_buffer)
+    canvas.getContext("2d").putImageData(js.ImageData.new(pixels, width, height), 0, 0)
+    return width, height
+
+
 def to_png(canvas):
     """A promise of the canvas as a PNG Blob (toBlob only has a callback)."""
     def executor(resolve, reject):

@@ -50,6 +50,11 @@ class Cutter:
         return catalog.refiner_spec(self.catalog, model,
                                     self._url(self.catalog["refiner"]["file"]))
 
+    def decontaminator_spec(self, model, full_size):
+        return catalog.decontaminator_spec(self.catalog, model,
+                                           self._url(self.catalog["decontaminator"]["file"]),
+                                           full_size)
+
     def prepare_spec(self):
         prepare = self.catalog["prepare"]
         return catalog.graph_spec(prepare, self._url(prepare["file"]))
@@ -61,7 +66,7 @@ class Cutter:
 
     def graph_files(self, model):
         """The files this model's cut-outs load, for the offline cache."""
-        graphs = [self.catalog[k] for k in ("prepare", "refiner") if self.catalog[k]]
+        graphs = [self.catalog[k] for k in catalog.GRAPHS if self.catalog[k]]
         return [model["file"]] + [g["file"] for g in graphs]
 
     async def load(self, model, on_stage=None):
@@ -82,6 +87,7 @@ class Cutter:
         timings["decode"] = js.performance.now() - t
         try:
             width, height = self.sent_size(bitmap.width, bitmap.height)
+            full_size = (width, height) == (bitmap.width, bitmap.height)
             t = js.performance.now()
             stage("resize")
             copy = await js.createImageBitmap(bitmap, js.JSON.parse(
@@ -90,7 +96,8 @@ class Cutter:
             try:
                 request = self.worker.request(
                     messages.cut, self.model_spec(model), self._ort(), width, height,
-                    self.prepare_spec(), self.refiner_spec(model), payload=copy,
+                    self.prepare_spec(), self.refiner_spec(model),
+                    self.decontaminator_spec(model, full_size), payload=copy,
                     on_progress=_progress(on_stage))
             except Exception:
                 copy.close()   # not transferred: it would hold its pixels until GC
@@ -99,9 +106,13 @@ class Cutter:
             timings.update(reply["timings"])
             t = js.performance.now()
             stage("composite")
-            mask = compositor.mask_canvas(alpha, reply["width"], reply["height"])
-            out_width, out_height = compositor.cutout(canvas, bitmap, mask, reply["box"])
-            mask.width = 0   # up to 64 MB of pixels; JS would keep them until its next GC
+            if reply["channels"] == 4:
+                out_width, out_height = compositor.paint(canvas, alpha, reply["width"],
+                                                         reply["height"])
+            else:
+                mask = compositor.mask_canvas(alpha, reply["width"], reply["height"])
+                out_width, out_height = compositor.cutout(canvas, bitmap, mask, reply["box"])
+                mask.width = 0   # up to 64 MB of pixels; JS would keep them until GC
             timings["composite"] = js.performance.now() - t
         finally:
             bitmap.close()

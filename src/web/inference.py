@@ -200,6 +200,8 @@ async def _cut(msg, bitmap):
         session = await _session(msg["id"], model, msg["ort"])
         prepare = await _graph(msg["id"], msg["prepare"])
         refiner = msg["refiner"] and await _graph(msg["id"], msg["refiner"])
+        decontaminator = msg["decontaminator"] and await _graph(msg["id"],
+                                                               msg["decontaminator"])
         ort = _state["ort"]
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
@@ -231,14 +233,28 @@ async def _cut(msg, bitmap):
             out = await refiner.run(feeds)
             alpha = js.Reflect.get(out, "alpha").data
             box = (0, 0, height, width)
-            timings["refine"] = _now() - t2
+            t3 = _now()
+            timings["refine"] = t3 - t2
         else:
             width = height = size
+        channels = 1
+        if decontaminator:
+            _post(messages.progress(msg["id"], "decontaminate"))
+            coarse = geometry.guide_size(height, width, msg["decontaminator"]["coarse"])
+            out = await decontaminator.run(_feeds(ort, [
+                ("rgba", "uint8", photo, (1, height, width, 4)),
+                ("alpha", "uint8", alpha, (1, 1, height, width)),
+                ("guide", "int64", _int64s(str(list(guide))), (2,)),
+                ("coarse", "int64", _int64s(str(list(coarse))), (2,)),
+            ]))
+            alpha = js.Reflect.get(out, "cutout").data
+            channels = 4
+            timings["decontaminate"] = _now() - t3
         buffer = alpha.buffer
         if alpha.byteOffset != 0 or buffer.byteLength != alpha.byteLength:
-            buffer = alpha.slice().buffer   # transfer needs a buffer of exactly the mask
-        _post(messages.result(msg["id"], model["id"], width, height, box, _state["provider"],
-                              _state["threads"], timings), buffer)
+            buffer = alpha.slice().buffer   # transfer needs a buffer of exactly the pixels
+        _post(messages.result(msg["id"], model["id"], width, height, channels, box,
+                              _state["provider"], _state["threads"], timings), buffer)
     finally:
         bitmap.close()
 

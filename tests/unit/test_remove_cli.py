@@ -1,7 +1,7 @@
 """`bgzero remove`: real photos in, transparent PNGs out; bad files get a clear error."""
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from bgzero.cli import main
 from bgzero.groundtruth import GT
@@ -18,6 +18,13 @@ def test_remove_writes_a_cutout_of_the_photos_size(tmp_path):
     known = labels != 255
     iou = ((alpha > 127) & (labels > 0) & known).sum() / (((alpha > 127) | (labels > 0)) & known).sum()
     assert iou > 0.8  # the pet, not the background
+    # Colours: the photo's own inside the pet, decontaminated (changed) only near its edge.
+    photo = np.asarray(Image.open(PHOTO).convert("RGB")).astype(int)
+    changed = np.abs(np.asarray(result)[..., :3].astype(int) - photo).max(-1) > 2
+    solid = np.asarray(Image.fromarray(alpha).filter(ImageFilter.MinFilter(31))) == 255
+    assert not changed[solid].any()
+    edge = (alpha > 0) & ~solid
+    assert changed[edge].mean() > 0.1
 
 
 def test_bad_files_are_reported_and_the_rest_still_written(tmp_path, capsys):

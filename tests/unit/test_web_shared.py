@@ -89,12 +89,14 @@ def test_nobg_name(name, out):
 CATALOG = {"default": "u2netp", "models": [
     {"id": "u2netp", "name": "U²-Net small", "size": 320, "file": "models/u2netp-abc.onnx",
      "bytes": 4574000, "sha256": "ab" * 32, "licence": "MIT", "fit": "letterbox",
-     "refine": True},
+     "refine": True, "decontaminate": True},
     {"id": "isnet-quint8", "name": "IS-Net", "size": 1024, "file": "models/isnet-def.onnx",
      "bytes": 44000000, "sha256": "cd" * 32, "licence": "AGPL-3.0"},
 ], "refiner": {"file": "models/refine-123.onnx", "bytes": 9000, "sha256": "ef" * 32,
                "guide": 1024, "max_pixels": 16000000},
-   "prepare": {"file": "models/prepare-456.onnx", "bytes": 900, "sha256": "aa" * 32}}
+   "prepare": {"file": "models/prepare-456.onnx", "bytes": 900, "sha256": "aa" * 32},
+   "decontaminator": {"file": "models/decontaminate-789.onnx", "bytes": 9000,
+                      "sha256": "bb" * 32, "coarse": 256}}
 
 
 def test_catalog_parse_pick_and_spec():
@@ -112,6 +114,12 @@ def test_catalog_parse_pick_and_spec():
     refiner = catalog.refiner_spec(cat, cat["models"][0], "https://x/models/refine-123.onnx")
     assert refiner["guide"] == 1024 and refiner["sha256"] == "ef" * 32
     assert catalog.refiner_spec(cat, cat["models"][1], "u") is None
+    url = "https://x/models/decontaminate-789.onnx"
+    colours = catalog.decontaminator_spec(cat, cat["models"][0], url, full_size=True)
+    assert colours["coarse"] == 256 and colours["url"] == url
+    # Not for a photo the worker gets scaled down, nor for a model whose card says no.
+    assert catalog.decontaminator_spec(cat, cat["models"][0], url, full_size=False) is None
+    assert catalog.decontaminator_spec(cat, cat["models"][1], url, full_size=True) is None
 
 
 def test_catalog_rejects_broken_entries():
@@ -138,6 +146,8 @@ def test_status_texts():
 
 
 PREPARE = catalog.graph_spec(CATALOG["prepare"], "https://x/models/prepare-456.onnx")
+REFINER = {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}
+COLOURS = {"url": "c", "bytes": 1, "sha256": "cd", "coarse": 256}
 
 
 def test_messages_round_trip_and_validation():
@@ -146,11 +156,13 @@ def test_messages_round_trip_and_validation():
                 messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE),
                 messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE,
                              {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}),
+                messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE, REFINER, COLOURS),
                 messages.progress(2, "download", 10, 100),
                 messages.progress(2, "inference"),
                 messages.ready(1, "u2netp", "wasm", 2, {"session": 300.0}),
-                messages.result(2, "u2netp", 600, 400, [0, 0, 400, 600], "webgpu", 4,
+                messages.result(2, "u2netp", 600, 400, 1, [0, 0, 400, 600], "webgpu", 4,
                                 {"run": 80.0}),
+                messages.result(2, "u2netp", 600, 400, 4, [0, 0, 400, 600], "wasm", 2, {}),
                 messages.error(2, "boom", bug=True)):
         assert messages.decode(messages.encode(msg)) == msg
     with pytest.raises(messages.MessageError):
@@ -168,7 +180,13 @@ def test_messages_round_trip_and_validation():
     with pytest.raises(messages.MessageError):
         messages.cut(1, model, "https://x/ort/", 10, 10, {"url": "u"})
     with pytest.raises(messages.MessageError):
-        messages.result(2, "u2netp", 600, 400, [0, 0], "wasm", 1, {})
+        messages.result(2, "u2netp", 600, 400, 1, [0, 0], "wasm", 1, {})
+    with pytest.raises(messages.MessageError):
+        messages.result(2, "u2netp", 600, 400, 3, [0, 0, 400, 600], "wasm", 1, {})
+    with pytest.raises(messages.MessageError):   # colours need the refined alpha
+        messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE, None, COLOURS)
+    with pytest.raises(messages.MessageError):
+        messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE, REFINER, {"url": "u"})
 
 
 def test_pyscript_toml_ships_every_browser_module():

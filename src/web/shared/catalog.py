@@ -1,6 +1,8 @@
 """The model catalog (models/catalog.json, written by the build) as plain dicts."""
 
 _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
+# The build's helper graphs, run around the segmentation model.
+GRAPHS = ("prepare", "refiner", "decontaminator")
 
 
 class CatalogError(ValueError):
@@ -30,11 +32,12 @@ def parse(data):
     default = data.get("default")
     if default not in seen:
         default = models[0]["id"]
-    for graph in ("prepare", "refiner"):
+    for graph in GRAPHS:
         if not isinstance(data.get(graph), dict):
             raise CatalogError("catalog: %r graph missing" % graph)
-    return {"default": default, "models": models, "prepare": data["prepare"],
-            "refiner": data["refiner"]}
+    parsed = {"default": default, "models": models}
+    parsed.update((graph, data[graph]) for graph in GRAPHS)
+    return parsed
 
 
 def find(catalog, model_id):
@@ -78,4 +81,16 @@ def refiner_spec(catalog, model, url):
     refiner = catalog["refiner"]
     spec = graph_spec(refiner, url)
     spec["guide"] = refiner["guide"]
+    return spec
+
+
+def decontaminator_spec(catalog, model, url, full_size):
+    """The colour decontamination graph's spec when this model's settings use it and the
+    worker gets the photo at full size (else there would be fewer pixels to hand back than
+    the user gave: the cut-out keeps the photo's colours, as `bgzero remove` does)."""
+    if not (model.get("refine") and model.get("decontaminate") and full_size):
+        return None
+    graph = catalog["decontaminator"]
+    spec = graph_spec(graph, url)
+    spec["coarse"] = graph["coarse"]
     return spec

@@ -13,12 +13,14 @@ PROVIDERS = ("wasm", "webgpu")
 _FIELDS = {
     "load": ("model", "ort"),                      # page -> worker: get a session ready
     # page -> worker: payload = ImageBitmap of width×height; prepare: the resize graph's
-    # file spec; refiner: None or the refinement graph's
-    "cut": ("model", "ort", "width", "height", "prepare", "refiner"),
+    # file spec; refiner, decontaminator: None or their graphs' (the second needs the first)
+    "cut": ("model", "ort", "width", "height", "prepare", "refiner", "decontaminator"),
     "progress": ("stage",),                        # worker -> page: optional done/total
     "ready": ("model", "provider", "threads", "timings"),
-    # worker -> page: payload = width×height alpha bytes; box = the photo's part of them
-    "result": ("model", "width", "height", "box", "provider", "threads", "timings"),
+    # worker -> page: payload = width×height alpha bytes (channels 1) or RGBA cut-out
+    # (channels 4); box = the photo's part of them
+    "result": ("model", "width", "height", "channels", "box", "provider", "threads",
+               "timings"),
     "error": ("message",),
 }
 _MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256", "fit")
@@ -39,9 +41,9 @@ def load(req_id, model, ort):
     return _make("load", req_id, model=model, ort=ort)
 
 
-def cut(req_id, model, ort, width, height, prepare, refiner=None):
+def cut(req_id, model, ort, width, height, prepare, refiner=None, decontaminator=None):
     return _make("cut", req_id, model=model, ort=ort, width=width, height=height,
-                 prepare=prepare, refiner=refiner)
+                 prepare=prepare, refiner=refiner, decontaminator=decontaminator)
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -57,9 +59,10 @@ def ready(req_id, model_id, provider, threads, timings):
                  timings=timings)
 
 
-def result(req_id, model_id, width, height, box, provider, threads, timings):
-    return _make("result", req_id, model=model_id, width=width, height=height, box=list(box),
-                 provider=provider, threads=threads, timings=timings)
+def result(req_id, model_id, width, height, channels, box, provider, threads, timings):
+    return _make("result", req_id, model=model_id, width=width, height=height,
+                 channels=channels, box=list(box), provider=provider, threads=threads,
+                 timings=timings)
 
 
 def error(req_id, message, bug=False):
@@ -93,8 +96,14 @@ def validate(msg):
         _check_graph(msg["prepare"], "prepare", ())
         if msg["refiner"] is not None:
             _check_graph(msg["refiner"], "refiner", ("guide",))
+        if msg["decontaminator"] is not None:
+            if msg["refiner"] is None:
+                raise MessageError("cut: decontamination needs the refined alpha")
+            _check_graph(msg["decontaminator"], "decontaminator", ("coarse",))
     if kind == "result" and len(msg["box"]) != 4:
         raise MessageError("result: box needs top, left, bottom, right")
+    if kind == "result" and msg["channels"] not in (1, 4):
+        raise MessageError("result: channels must be 1 (alpha) or 4 (RGBA)")
     return msg
 
 

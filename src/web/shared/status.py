@@ -7,6 +7,7 @@ STAGES = {
     "resize": "Resizing",
     "inference": "Removing background",
     "refine": "Refining edges",
+    "decontaminate": "Cleaning edge colours",
     "composite": "Compositing",
     "encode": "Encoding PNG",
     "done": "Done",
@@ -43,7 +44,8 @@ def status_line(model_id, provider, threads):
 
 def timings_text(timings):
     """{'decode': 12.3, 'run': 830} -> 'decode 12 ms · run 830 ms' in a fixed order."""
-    order = ("decode", "resize", "pixels", "run", "refine", "composite", "encode")
+    order = ("decode", "resize", "pixels", "run", "refine", "decontaminate", "composite",
+             "encode")
     parts = []
     for key in order:
         if key in timings:
