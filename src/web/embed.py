@@ -39,6 +39,8 @@ if (view.kind === "Object") {
 return {view: JSON.stringify(view), id: {id: view.fields ? view.fields.id : null}};
 """)
 _KEYS = js.JSON.parse(json.dumps(list(protocol.VIEW_KEYS)))
+# Window identity in JS: FFI proxies of the same window need not compare equal in Python.
+_from_parent = js.Function.new("e", "return e.source === window.parent")
 
 ui = {k: document.getElementById(k) for k in ("status", "progress", "stage", "message")}
 body = document.body
@@ -97,8 +99,8 @@ def on_message(event):
     if origin not in frame["origins"]:
         return   # not a parent the build allows: no answer at all, not even an error
     source = event.source
-    if source is None:
-        return
+    if source is None or not _from_parent(event):
+        return   # another window on an allowed origin (a popup, a sibling frame): ignored
     ident = None
     try:
         seen = _look(event, _KEYS, protocol.MAX_VIEW_CHARS)

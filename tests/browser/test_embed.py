@@ -27,7 +27,8 @@ PETS = photos("pets")
 ERROR_CODES = {"bad-message", "bad-image", "unknown-model", "busy"}
 
 # ?app=ORIGIN embeds ORIGIN/embed.html; ?intruder=ORIGIN also embeds this page from ORIGIN,
-# which then talks to its sibling (the BG Zero frame) from an origin the build did not allow.
+# which then talks to its sibling (the BG Zero frame) from an origin the build did not allow;
+# ?sibling=ORIGIN does the same from the allowed origin: a window that is not the parent.
 PARENT = """<!doctype html>
 <meta charset="utf-8">
 <title>A site that embeds BG Zero</title>
@@ -43,7 +44,8 @@ addEventListener("message", (e) => {
   if (png) results[d.id] = png;
   received.push({origin: e.origin, data: png ? {...d, png: png.type} : d});
 });
-for (const [name, path] of [["app", "/embed.html"], ["intruder", "/parent.html"]]) {
+for (const [name, path] of [["app", "/embed.html"], ["intruder", "/parent.html"],
+                            ["sibling", "/parent.html"]]) {
   if (!params.get(name)) continue;
   const frame = document.createElement("iframe");
   frame.id = name;
@@ -205,7 +207,8 @@ def _png(page, req_id):
 
 
 def test_allowed_parent_gets_ready_progress_and_the_native_cutout(sites, page):
-    page.goto(f"{sites.allowed}/parent.html?app={sites.app}&intruder={sites.other}")
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}&intruder={sites.other}"
+              f"&sibling={sites.allowed}")
     _wait_for(page, "m.data.type === 'bgzero:ready'")
     [ready] = _messages(page, "bgzero:ready")
     # A parent without COOP/COEP: the frame is not isolated, so one WebAssembly thread.
@@ -215,15 +218,18 @@ def test_allowed_parent_gets_ready_progress_and_the_native_cutout(sites, page):
     assert "1 thread" in frame.inner_text("#status")
     assert "not cross-origin isolated" in frame.inner_text("#status")
 
-    # The sibling frame on the other origin is ignored; the parent's request is served.
+    # Sibling frames are ignored, on the other origin and on the allowed one alike; the
+    # parent's request is served.
     intruder = next(f for f in page.frames if f.url.startswith(sites.other))
+    sibling = next(f for f in page.frames[1:] if f.url.startswith(sites.allowed))
     intruder.evaluate("send('intruder', '/pet1.jpg')")
+    sibling.evaluate("send('sibling', '/pet1.jpg')")
     page.evaluate("send(7, '/pet0.jpg')")
     _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 7")
     time.sleep(1)
     replies = _messages(page, origin=sites.app)
     assert all(m["id"] == 7 for m in replies if m["type"] != "bgzero:ready"), replies
-    assert intruder.evaluate("received") == []
+    assert intruder.evaluate("received") == [] and sibling.evaluate("received") == []
 
     stages = [m["stage"] for m in replies if m["type"] == "bgzero:progress"]
     assert [s for s in stages if s in ("decode", "inference", "encode")] == \
