@@ -19,7 +19,9 @@ Output: cutout uint8 [1,H,W,4]: the estimated foreground colour with the alpha.
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+
+from .graphs import const, finish
 
 OPSET = 17
 # The shipped setting, chosen from `bgzero eval` (docs/quality.md): radii at their grids.
@@ -27,9 +29,6 @@ DEFAULT = {"coarse": 256, "wide": 6, "narrow": 3, "soften": 3}
 EPSILON = 1e-5        # keeps the weighted means finite where a window has no foreground
 EPSILON_LINE = 1e-3   # where F and B look alike, the colour line says little: stay near 0
 
-
-def _const(name, value, dtype):
-    return numpy_helper.from_array(np.asarray(value, dtype), name)
 
 
 class _Nodes:
@@ -117,14 +116,14 @@ def build_decontaminator(wide: int, narrow: int, soften: int,
     nchw = g.op("Concat", rgb_u8, "alpha", axis=1)
     g.nodes.append(helper.make_node("Transpose", [nchw], ["cutout"], perm=[0, 2, 3, 1]))
     constants = [
-        _const("c0", [0], np.int64), _const("c3", [3], np.int64),
-        _const("axis3", [3], np.int64), _const("n_3", [1, 3], np.int64),
-        _const("n_1", [1, 1], np.int64),
-        _const("inv255", 1 / 255, np.float32), _const("c255", 255, np.float32),
-        _const("eps", EPSILON, np.float32), _const("zero", 0, np.float32),
-        _const("one", 1, np.float32), _const("axis1", [1], np.int64),
-        _const("low", 0.01, np.float32), _const("high", 0.99, np.float32),
-        _const("eps_line", EPSILON_LINE, np.float32),
+        const("c0", [0], np.int64), const("c3", [3], np.int64),
+        const("axis3", [3], np.int64), const("n_3", [1, 3], np.int64),
+        const("n_1", [1, 1], np.int64),
+        const("inv255", 1 / 255, np.float32), const("c255", 255, np.float32),
+        const("eps", EPSILON, np.float32), const("zero", 0, np.float32),
+        const("one", 1, np.float32), const("axis1", [1], np.int64),
+        const("low", 0.01, np.float32), const("high", 0.99, np.float32),
+        const("eps_line", EPSILON_LINE, np.float32),
     ]
     graph = helper.make_graph(
         g.nodes, "bgzero-decontaminate", [
@@ -136,10 +135,5 @@ def build_decontaminator(wide: int, narrow: int, soften: int,
         [helper.make_tensor_value_info("cutout", TensorProto.UINT8, [1, "H", "W", 4])],
         constants,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    model.ir_version = 8  # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
-    helper.set_model_props(model, {"bgzero.decontaminate":
-                                   f"blur fusion coarse={coarse} wide={wide} narrow={narrow} "
-                                   f"soften={soften}"})
-    onnx.checker.check_model(model)
-    return model
+    return finish(graph, OPSET, {"bgzero.decontaminate": f"blur fusion coarse={coarse} "
+                                 f"wide={wide} narrow={narrow} soften={soften}"})

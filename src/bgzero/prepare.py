@@ -13,14 +13,13 @@ the rest mid grey.
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+
+from .graphs import const, finish
 
 OPSET = 18          # Resize's antialias attribute
 PAD_VALUE = 128
 
-
-def _const(name, value, dtype):
-    return numpy_helper.from_array(np.asarray(value, dtype), name)
 
 
 def build_prepare() -> onnx.ModelProto:
@@ -45,10 +44,10 @@ def build_prepare() -> onnx.ModelProto:
         helper.make_node("Transpose", ["padded"], ["model_rgba"], perm=[0, 2, 3, 1]),
     ]
     constants = [
-        _const("i0", [0], np.int64), _const("i2", [2], np.int64), _const("i4", [4], np.int64),
-        _const("n_c", [1, 4], np.int64), _const("zeros2", [0, 0], np.int64),
-        _const("zero", 0, np.float32), _const("c255", 255, np.float32),
-        _const("pad_value", PAD_VALUE, np.uint8),
+        const("i0", [0], np.int64), const("i2", [2], np.int64), const("i4", [4], np.int64),
+        const("n_c", [1, 4], np.int64), const("zeros2", [0, 0], np.int64),
+        const("zero", 0, np.float32), const("c255", 255, np.float32),
+        const("pad_value", PAD_VALUE, np.uint8),
     ]
     graph = helper.make_graph(
         nodes, "bgzero-prepare", [
@@ -59,7 +58,4 @@ def build_prepare() -> onnx.ModelProto:
         [helper.make_tensor_value_info("model_rgba", TensorProto.UINT8, [1, "S", "S", 4])],
         constants,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    model.ir_version = 8  # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
-    onnx.checker.check_model(model)
-    return model
+    return finish(graph, OPSET)

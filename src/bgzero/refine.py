@@ -14,7 +14,9 @@ Output: alpha uint8 [1,1,H,W].
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+
+from .graphs import const, finish
 
 OPSET = 17
 # The shipped refinement, chosen from `bgzero eval` (see docs/quality.md).
@@ -22,9 +24,6 @@ DEFAULT = {"radius": 4, "eps": 1e-3, "guide": 1024, "sharpen": 3.0}
 # Luma weights (BT.601), scaled so bytes map to [0, 1].
 LUMA = np.array([0.299, 0.587, 0.114], np.float32) / np.float32(255)
 
-
-def _const(name, value, dtype):
-    return numpy_helper.from_array(np.asarray(value, dtype), name)
 
 
 def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelProto:
@@ -86,13 +85,13 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
         helper.make_node("Cast", ["q_round"], ["alpha"], to=TensorProto.UINT8),
     ]
     constants = [
-        _const("c0", [0], np.int64), _const("c2", [2], np.int64), _const("c3", [3], np.int64),
-        _const("c4", [4], np.int64), _const("axis3", [3], np.int64),
-        _const("axes23", [2, 3], np.int64), _const("ones2", [1, 1], np.int64),
-        _const("luma", LUMA, np.float32), _const("inv255", 1 / 255, np.float32),
-        _const("eps", eps, np.float32), _const("zero", 0, np.float32),
-        _const("one", 1, np.float32), _const("c255", 255, np.float32),
-        _const("half", 0.5, np.float32), _const("sharpen", sharpen, np.float32),
+        const("c0", [0], np.int64), const("c2", [2], np.int64), const("c3", [3], np.int64),
+        const("c4", [4], np.int64), const("axis3", [3], np.int64),
+        const("axes23", [2, 3], np.int64), const("ones2", [1, 1], np.int64),
+        const("luma", LUMA, np.float32), const("inv255", 1 / 255, np.float32),
+        const("eps", eps, np.float32), const("zero", 0, np.float32),
+        const("one", 1, np.float32), const("c255", 255, np.float32),
+        const("half", 0.5, np.float32), const("sharpen", sharpen, np.float32),
     ]
     graph = helper.make_graph(
         nodes, "bgzero-refine", [
@@ -104,9 +103,5 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
         [helper.make_tensor_value_info("alpha", TensorProto.UINT8, [1, 1, "H", "W"])],
         constants,
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)])
-    model.ir_version = 8  # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
-    helper.set_model_props(model, {"bgzero.refine": f"guided r={radius} eps={eps} k={sharpen}"})
-    onnx.checker.check_model(model)
-    return model
+    return finish(graph, OPSET, {"bgzero.refine": f"guided r={radius} eps={eps} k={sharpen}"})
 
