@@ -47,9 +47,9 @@ def load_card(path: Path) -> Card:
         source=data["source"],
         built_sha256=data.get("built", {}).get("sha256"),
         path=path,
-        fit=data.get("settings", {}).get("fit", "stretch"),
-        refine=bool(data.get("settings", {}).get("refine", False)),
-        decontaminate=bool(data.get("settings", {}).get("decontaminate", False)),
+        fit=settings.get("fit", "stretch"),
+        refine=bool(settings.get("refine", False)),
+        decontaminate=bool(settings.get("decontaminate", False)),
     )
 
 

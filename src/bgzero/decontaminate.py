@@ -30,7 +30,6 @@ EPSILON = 1e-5        # keeps the weighted means finite where a window has no fo
 EPSILON_LINE = 1e-3   # where F and B look alike, the colour line says little: stay near 0
 
 
-
 class _Nodes:
     """A small builder so the graph reads like the formulas in the module docstring."""
 

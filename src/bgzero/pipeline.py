@@ -192,7 +192,8 @@ def decontaminate(photo: Image.Image, alpha: np.ndarray, guide: int,
 def decontaminates(setting: Setting, photo: Image.Image) -> bool:
     """Photos above the working size keep their colours: decontaminating them would mean
     handing back fewer pixels than the user gave (the browser makes the same choice)."""
-    return setting.decontaminate and working_photo(photo) is photo
+    return setting.decontaminate and \
+        working_size(*photo.size, REFINE_MAX_PIXELS) == photo.size
 
 
 def cutout_rgba(photo: Image.Image, setting: Setting, timings: dict | None = None,
