@@ -19,7 +19,7 @@ from .geometry import FITS
 from .pipeline import REFINE_DEFAULT, Setting, cutout_alpha, cutout_rgba, predict
 from .quality import halo, scores
 
-METRICS = ("iou", "mae", "boundary_f", "halo", "seconds")
+SCORES = ("iou", "mae", "boundary_f")   # of alpha, on every set; halo only on composites
 
 
 def candidates(model: str, subset: str) -> list[tuple[str, Setting]]:
@@ -77,7 +77,7 @@ def evaluate(setting: Setting, subset: str, limit: int | None = None,
         if truth.matte is not None:
             row["halo"] = halo(made, *truth.matte)
         rows.append(row)
-    summary = {m: statistics.fmean(r[m] for r in rows) for m in METRICS[:3]}
+    summary = {m: statistics.fmean(r[m] for r in rows) for m in SCORES}
     summary["halo"] = statistics.fmean(r["halo"] for r in rows) if "halo" in rows[0] else None
     summary["seconds"] = statistics.median(r["seconds"] for r in rows)
     summary["photos"] = len(rows)

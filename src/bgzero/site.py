@@ -97,8 +97,7 @@ def build_refiner_file(dist: Path) -> dict:
 
 
 def build_decontaminator_file(dist: Path) -> dict:
-    params = {k: DECONTAMINATE_DEFAULT[k] for k in ("wide", "narrow", "soften", "coarse")}
-    graph = build_decontaminator(**params).SerializeToString()
+    graph = build_decontaminator(**DECONTAMINATE_DEFAULT).SerializeToString()
     return {**write_hashed(dist, "decontaminate", graph),
             "coarse": DECONTAMINATE_DEFAULT["coarse"]}
 

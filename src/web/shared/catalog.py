@@ -68,20 +68,20 @@ def spec(model, url):
             "fit": model.get("fit", "stretch")}
 
 
-def graph_spec(graph, url):
-    """What the worker needs to load one of the build's helper graphs (prepare, refine);
-    the worker keeps their sessions by sha256."""
-    return {"url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
+def graph_spec(graph, url, *settings):
+    """What the worker needs to load one of the build's helper graphs (prepare, refine,
+    decontaminate), plus the named run-time settings of it; the worker keeps their sessions
+    by sha256."""
+    spec = {"url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
+    spec.update((key, graph[key]) for key in settings)
+    return spec
 
 
 def refiner_spec(catalog, model, url):
     """The refinement graph's spec when this model's settings use it, else None."""
     if not model.get("refine"):
         return None
-    refiner = catalog["refiner"]
-    spec = graph_spec(refiner, url)
-    spec["guide"] = refiner["guide"]
-    return spec
+    return graph_spec(catalog["refiner"], url, "guide")
 
 
 def decontaminator_spec(catalog, model, url, full_size):
@@ -90,7 +90,4 @@ def decontaminator_spec(catalog, model, url, full_size):
     the user gave: the cut-out keeps the photo's colours, as `bgzero remove` does)."""
     if not (model.get("refine") and model.get("decontaminate") and full_size):
         return None
-    graph = catalog["decontaminator"]
-    spec = graph_spec(graph, url)
-    spec["coarse"] = graph["coarse"]
-    return spec
+    return graph_spec(catalog["decontaminator"], url, "coarse")
