@@ -14,6 +14,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium keeps dialling Google's hosts on this closed network.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
+# A software WebGPU adapter (SwiftShader), as most users' browsers have a (real) adapter:
+# the app must start with one present, and the WebGPU path can be tested on it.
+WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"]
 TIMEOUT_MS = 180_000
 
 # A File built in the page, delivered as a paste (ClipboardEvent) or a drop (DragEvent).
@@ -68,8 +71,11 @@ class AppPage:
         self.origin = origin
         page.set_default_timeout(TIMEOUT_MS)
 
-    def open(self, worker: str | None = None, model: str | None = None, wait: bool = True):
-        query = "&".join(f"{k}={v}" for k, v in (("worker", worker), ("model", model)) if v)
+    def open(self, worker: str | None = None, model: str | None = None, wait: bool = True,
+             **params: str):
+        """The page, with ?worker= ?model= and any other query parameters given."""
+        pairs = (("worker", worker), ("model", model), *params.items())
+        query = "&".join(f"{k}={v}" for k, v in pairs if v)
         self.page.goto(f"{self.origin}/" + (f"?{query}" if query else ""))
         if wait:
             self.wait_model_ready()

@@ -32,13 +32,6 @@ RUNTIME = {
         ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
          "pyodide-lock.json"],
     ),
-    "runtime/ort": (
-        "onnxruntime-web/dist",
-        # The WebGPU build is loaded only when an adapter exists (see inference.py).
-        ["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
-         "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.jsep.mjs",
-         "ort-wasm-simd-threaded.jsep.wasm"],
-    ),
 }
 INTERPRETERS = {
     "mpy": "./runtime/micropython/micropython.mjs",
@@ -49,10 +42,17 @@ COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
 MANIFEST = "manifest.json"
 EMBED_CONFIG = "embed.json"   # parent origins the embed page answers (src/web/embed.py)
 SERVICE_WORKER = "sw.js"
+# onnxruntime-web: the bundles the worker imports, each shipped with every file it loads
+# (read from the bundles themselves: a new ORT version that renames its WebAssembly files
+# still ships what it needs). The WASM bundle runs every visit; the WebGPU bundle only where
+# a WebGPU adapter is chosen (see src/web/providers.py).
+ORT_DIR, ORT_PACKAGE = "runtime/ort", "onnxruntime-web/dist"
+ORT_ENTRIES = {"wasm": "ort.wasm.min.mjs", "webgpu": "ort.webgpu.min.mjs"}
+_ORT_REFERENCE = re.compile(rb'"(ort-wasm[\w.-]*\.(?:mjs|wasm))"')
 # Left out of the service worker's install-time precache: models are cached on first use
-# (after their hash checks out), and these runtime parts only load on some devices.
-ON_DEMAND = ("runtime/pyodide/", "runtime/ort/ort.webgpu",
-             "runtime/ort/ort-wasm-simd-threaded.jsep")
+# (after their hash checks out), Pyodide only loads for ?worker=py, and the WebGPU runtime's
+# own files (added by ort_on_demand) only on devices that use it.
+ON_DEMAND = ("runtime/pyodide/",)
 
 
 def model_file(name: str, built: bytes) -> str:
@@ -102,9 +102,45 @@ def build_decontaminator_file(dist: Path) -> dict:
             "coarse": DECONTAMINATE_DEFAULT["coarse"]}
 
 
+def ort_references(script: bytes) -> list[str]:
+    """The ORT files a bundle or Emscripten loader names (by string literal, as it loads
+    them relative to `env.wasm.wasmPaths`)."""
+    return sorted({m.decode() for m in _ORT_REFERENCE.findall(script)})
+
+
+def ort_files(source: Path, entry: str) -> list[str]:
+    """`entry` and every file it loads, transitively (bundle -> .mjs loader -> .wasm)."""
+    found, todo = [], [entry]
+    while todo:
+        name = todo.pop()
+        if name in found:
+            continue
+        if not (source / name).is_file():
+            raise assets.AssetError(f"{ORT_PACKAGE}/{name} is missing from npm modules "
+                                    f"(loaded by {entry})")
+        found.append(name)
+        if name.endswith(".mjs"):
+            todo += ort_references((source / name).read_bytes())
+    return sorted(found)
+
+
+def ort_on_demand(source: Path) -> list[str]:
+    """Files only the WebGPU runtime loads, as dist paths."""
+    always = set(ort_files(source, ORT_ENTRIES["wasm"]))
+    return [f"{ORT_DIR}/{name}" for name in ort_files(source, ORT_ENTRIES["webgpu"])
+            if name not in always]
+
+
+def runtime_files(modules: Path) -> dict[str, tuple[str, list[str]]]:
+    """dist folder -> (npm package folder, file patterns) of everything the page can load."""
+    ort = sorted({name for entry in ORT_ENTRIES.values()
+                  for name in ort_files(modules / ORT_PACKAGE, entry)})
+    return {**RUNTIME, ORT_DIR: (ORT_PACKAGE, ort)}
+
+
 def copy_runtime(modules: Path, dist: Path) -> list[dict]:
     used = []
-    for folder, (package_dir, patterns) in RUNTIME.items():
+    for folder, (package_dir, patterns) in runtime_files(modules).items():
         source = modules / package_dir
         for pattern in patterns:
             matches = sorted(source.glob(pattern))
@@ -160,9 +196,10 @@ def write_manifest(dist: Path) -> dict:
     return manifest
 
 
-def write_service_worker(dist: Path, manifest: dict) -> None:
+def write_service_worker(dist: Path, manifest: dict, on_demand: list[str]) -> None:
     files = sorted(manifest["files"])
-    precache = [f for f in files if not (f.endswith(".onnx") or f.startswith(ON_DEMAND))]
+    later = ON_DEMAND + tuple(on_demand)
+    precache = [f for f in files if not (f.endswith(".onnx") or f.startswith(later))]
     template = (dist / SERVICE_WORKER).read_text()
     worker = (template.replace("__VERSION__", manifest["version"])
               .replace("__FILES__", json.dumps(files))
@@ -205,7 +242,8 @@ def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = N
     staging.mkdir(parents=True)
     try:
         catalog = build_models(cards, staging, cache)
-        packages = copy_runtime(assets.npm_modules(cache), staging)
+        modules = assets.npm_modules(cache)
+        packages = copy_runtime(modules, staging)
         default = next(m["id"] for m in catalog if m["default"])
         graphs = {"prepare": build_prepare_file(staging), "refiner": build_refiner_file(staging),
                   "decontaminator": build_decontaminator_file(staging)}
@@ -218,7 +256,7 @@ def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = N
         (staging / EMBED_CONFIG).write_text(json.dumps({"origins": origins}, indent=1))
         write_icons(staging / "icons")
         manifest = write_manifest(staging)
-        write_service_worker(staging, manifest)
+        write_service_worker(staging, manifest, ort_on_demand(modules / ORT_PACKAGE))
         compress(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

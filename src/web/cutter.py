@@ -7,8 +7,12 @@ import js
 
 import compositor
 import file_input
-from shared import catalog, geometry, messages
+from shared import catalog, geometry, messages, provider_choice
 from worker_bridge import Worker, unpack
+
+# Provider choices measured on this device, by provider_choice.device_key: the next visit
+# starts on the right one without measuring again.
+_CHOICES = "bgzero:providers"
 
 
 async def fetch_catalog():
@@ -32,6 +36,9 @@ class Cutter:
         # MicroPython measured faster (README); ?worker=py runs the same worker on Pyodide.
         params = js.URLSearchParams.new(js.location.search)
         self.worker = Worker("py" if params.get("worker") == "py" else "mpy", base)
+        # ?provider=webgpu|wasm forces one; ?fault=webgpu-<step> makes that step fail.
+        self.want = provider_choice.wanted(params.get("provider"))
+        self.fault = provider_choice.fault(params.get("fault"))
 
     async def ready(self):
         await self.worker.ready()
@@ -42,6 +49,21 @@ class Cutter:
 
     def _ort(self):
         return self._url("./runtime/ort/")
+
+    def _engine(self):
+        return {"want": self.want, "fault": self.fault, "remembered": _stored_choices()}
+
+    def _remember(self, reply):
+        remember = reply.get("remember")
+        if not remember:
+            return
+        choices = _stored_choices()
+        choices[remember["key"]] = {"provider": remember["provider"],
+                                    "reason": remember["reason"]}
+        try:
+            js.localStorage.setItem(_CHOICES, json.dumps(choices))
+        except Exception:
+            pass   # storage blocked (some embeds, private modes): measure again next time
 
     def model_spec(self, model):
         return catalog.spec(model, self._url(model["file"]))
@@ -72,7 +94,9 @@ class Cutter:
     async def load(self, model, on_stage=None):
         """Get the model's session ready; the worker's "ready" reply (provider, threads)."""
         reply, _ = unpack(await self.worker.request(
-            messages.load, self.model_spec(model), self._ort(), on_progress=_progress(on_stage)))
+            messages.load, self.model_spec(model), self._ort(), self._engine(),
+            on_progress=_progress(on_stage)))
+        self._remember(reply)
         return reply
 
     async def cut(self, image, canvas, model, on_stage=None):
@@ -95,7 +119,8 @@ class Cutter:
             timings["resize"] = js.performance.now() - t
             try:
                 request = self.worker.request(
-                    messages.cut, self.model_spec(model), self._ort(), width, height,
+                    messages.cut, self.model_spec(model), self._ort(), self._engine(),
+                    width, height,
                     self.prepare_spec(), self.refiner_spec(model),
                     self.decontaminator_spec(model, full_size), payload=copy,
                     on_progress=_progress(on_stage))
@@ -103,6 +128,7 @@ class Cutter:
                 copy.close()   # not transferred: it would hold its pixels until GC
                 raise
             reply, alpha = unpack(await request)
+            self._remember(reply)
             timings.update(reply["timings"])
             t = js.performance.now()
             stage("composite")
@@ -122,3 +148,12 @@ class Cutter:
         timings["encode"] = js.performance.now() - t
         return {"png": png, "width": out_width, "height": out_height, "engine": reply,
                 "timings": timings}
+
+
+def _stored_choices():
+    try:
+        text = js.localStorage.getItem(_CHOICES)
+        choices = json.loads(text) if text else {}
+    except Exception:
+        return {}
+    return choices if isinstance(choices, dict) else {}

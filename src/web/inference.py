@@ -1,4 +1,4 @@
-"""Worker: choose the execution provider once, keep one ORT session per model, cut.
+"""Worker: keep one ORT session per model (on the provider providers.py chose), cut.
 
 Runs on MicroPython and Pyodide alike, so it only uses what both FFIs share: attribute
 access, `.new(...)`, awaiting promises, and JS objects built with JSON.parse / Reflect.
@@ -10,21 +10,17 @@ import asyncio
 import js
 from polyscript import xworker  # the name `xworker` must be a module global: polyscript
                                 # dispatches messages by evaluating "xworker.onmessage"
-from pyscript.ffi import is_none
 
 import wire
+from providers import Engine, WebGpuFailed
 from shared import geometry, messages
 
-# A JS dynamic import: this worker is a blob: URL, so callers pass absolute URLs.
-_import = js.Function.new("u", "return import(u)")
 # ORT wants BigInt64Array for int64 inputs; building one element by element from Python
 # would depend on how each interpreter converts BigInt.
 _int64s = js.Function.new("j", "return BigInt64Array.from(JSON.parse(j), x => BigInt(x))")
 
+engine = Engine()        # the ORT runtimes and the execution provider (providers.py)
 _state = {
-    "ort": None,          # the imported onnxruntime-web module
-    "provider": None,     # "wasm" | "webgpu", decided once
-    "threads": 1,
     "sessions": {},       # model id -> InferenceSession (only the current one is kept)
     "created_ms": {},     # model id -> session creation time, reported with "ready"
     "tail": None,         # last queued job: jobs run one at a time, in order
@@ -42,33 +38,6 @@ def _obj(text):
 
 def _post(msg, payload=None):
     xworker.postMessage(*wire.pack(msg, payload))
-
-
-async def _has_gpu_adapter():
-    if not js.Reflect.has(js.navigator, "gpu"):
-        return False
-    try:
-        adapter = await js.navigator.gpu.requestAdapter()
-    except Exception:
-        return False
-    return not is_none(adapter)
-
-
-async def _ensure_ort(base):
-    """Import ORT once: the WebGPU build only when an adapter exists (it is 2x the download)."""
-    if _state["ort"] is not None:
-        return _state["ort"]
-    gpu = await _has_gpu_adapter()
-    ort = await _import(base + ("ort.webgpu.min.mjs" if gpu else "ort.wasm.min.mjs"))
-    ort.env.wasm.wasmPaths = base
-    threads = 1
-    if js.crossOriginIsolated:
-        threads = min(4, int(js.navigator.hardwareConcurrency or 1))
-    ort.env.wasm.numThreads = threads
-    _state["ort"] = ort
-    _state["threads"] = threads
-    _state["provider"] = "webgpu" if gpu else "wasm"   # provisional until a smoke run passes
-    return ort
 
 
 async def _fetch_model(req_id, model):
@@ -111,33 +80,12 @@ async def _fetch_model(req_id, model):
     return buf
 
 
-async def _create_session(ort, model_bytes, model):
-    """Session on the chosen provider. WebGPU must also pass a smoke run, else WASM for good."""
-    if _state["provider"] == "webgpu":
-        try:
-            session = await ort.InferenceSession.create(
-                model_bytes, _obj('{"executionProviders":["webgpu"]}'))
-            size = model["size"]
-            out = await session.run(_feeds(ort, [(session.inputNames[0], "uint8",
-                                                   js.Uint8Array.new(size * size * 4),
-                                                   (1, size, size, 4))]))
-            alpha = js.Reflect.get(out, session.outputNames[0])
-            if alpha.data.length != model["size"] * model["size"]:
-                raise RuntimeError("WebGPU smoke run gave a wrong output size")
-            return session
-        except Exception as e:
-            js.console.warn("WebGPU unusable, using WASM: " + str(e))
-            _state["provider"] = "wasm"
-    return await ort.InferenceSession.create(
-        model_bytes, _obj('{"executionProviders":["wasm"],"graphOptimizationLevel":"all"}'))
-
-
-async def _session(req_id, model, ort_base):
+async def _session(req_id, model, msg):
     model_id = model["id"]
     session = _state["sessions"].get(model_id)
     if session is not None:
         return session
-    ort = await _ensure_ort(ort_base)
+    await engine.start(msg["ort"])
     # One model in memory at a time: IS-Net sessions cost hundreds of MB each, so the old
     # one goes before the new one loads (if that load fails, the old one reloads from cache).
     for other in list(_state["sessions"]):
@@ -150,7 +98,7 @@ async def _session(req_id, model, ort_base):
     model_bytes = await _fetch_model(req_id, model)
     t1 = _now()
     _post(messages.progress(req_id, "session"))
-    session = await _create_session(ort, model_bytes, model)
+    session = await engine.session(model_bytes, model, msg["engine"])
     _state["sessions"][model_id] = session
     _state["created_ms"][model_id] = {"download": t1 - t0, "session": _now() - t1}
     return session
@@ -162,7 +110,7 @@ async def _graph(req_id, spec):
     session = _state["graphs"].get(spec["sha256"])
     if session is None:
         graph = await _fetch_model(req_id, spec)
-        session = await _state["ort"].InferenceSession.create(
+        session = await engine.wasm.InferenceSession.create(
             graph, _obj('{"executionProviders":["wasm"]}'))
         _state["graphs"][spec["sha256"]] = session
     return session
@@ -185,10 +133,33 @@ def _feeds(ort, pairs):
     return feeds
 
 
+def _drop_sessions():
+    """After WebGPU failed: its sessions go, the next _session() makes a WASM one."""
+    _state["sessions"].clear()
+
+
+async def _segment(msg, rgba):
+    """The model's alpha of the prepared square; if WebGPU fails on it, the same square
+    runs again on WASM (the engine has switched for good)."""
+    session = await _session(msg["id"], msg["model"], msg)
+    try:
+        return await engine.run(session, msg["model"], rgba)
+    except WebGpuFailed:
+        _drop_sessions()
+        session = await _session(msg["id"], msg["model"], msg)
+        return await engine.run(session, msg["model"], rgba)
+
+
+def _engine_report():
+    """What every ready/result says of the engine (remember: once, for the page to store)."""
+    remember, engine.remember = engine.remember, None
+    return engine.provider, engine.threads, engine.reason, remember
+
+
 async def _load(msg):
-    await _session(msg["id"], msg["model"], msg["ort"])
-    _post(messages.ready(msg["id"], msg["model"]["id"], _state["provider"], _state["threads"],
-                         _state["created_ms"].get(msg["model"]["id"], {})))
+    await _session(msg["id"], msg["model"], msg)
+    _post(messages.ready(msg["id"], msg["model"]["id"], *_engine_report(),
+                         timings=_state["created_ms"].get(msg["model"]["id"], {})))
 
 
 async def _cut(msg, bitmap):
@@ -197,12 +168,12 @@ async def _cut(msg, bitmap):
     size = model["size"]
     width, height = msg["width"], msg["height"]
     try:
-        session = await _session(msg["id"], model, msg["ort"])
+        await _session(msg["id"], model, msg)
         prepare = await _graph(msg["id"], msg["prepare"])
         refiner = msg["refiner"] and await _graph(msg["id"], msg["refiner"])
         decontaminator = msg["decontaminator"] and await _graph(msg["id"],
                                                                msg["decontaminator"])
-        ort = _state["ort"]
+        ort = engine.wasm   # the helper graphs' runtime
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
         box = geometry.model_box(model["fit"], width, height, size)
@@ -213,11 +184,9 @@ async def _cut(msg, bitmap):
             ("size", "int64", _int64s("[%d]" % size), (1,)),
         ]))
         rgba = js.Reflect.get(out, "model_rgba").data
-        feeds = _feeds(ort, [(session.inputNames[0], "uint8", rgba, (1, size, size, 4))])
         t1 = _now()
-        out = await session.run(feeds)
+        alpha = await _segment(msg, rgba)
         t2 = _now()
-        alpha = js.Reflect.get(out, session.outputNames[0]).data
         if alpha.length != size * size:
             raise RuntimeError("The model returned %d values, expected %d" % (alpha.length, size * size))
         timings = {"pixels": t1 - t0, "run": t2 - t1}
@@ -254,7 +223,7 @@ async def _cut(msg, bitmap):
         if alpha.byteOffset != 0 or buffer.byteLength != alpha.byteLength:
             buffer = alpha.slice().buffer   # transfer needs a buffer of exactly the pixels
         _post(messages.result(msg["id"], model["id"], width, height, channels, box,
-                              _state["provider"], _state["threads"], timings), buffer)
+                              *_engine_report(), timings=timings), buffer)
     finally:
         bitmap.close()
 

@@ -33,7 +33,8 @@ class StatusView:
 
     def engine(self, reply):
         """'model · provider · N threads', with the reason when isolation is missing."""
-        line = status.status_line(reply["model"], reply["provider"], reply["threads"])
+        line = status.status_line(reply["model"], reply["provider"], reply["threads"],
+                                  reply.get("reason"))
         if not js.crossOriginIsolated:
             line += " · single-threaded: " + self._why
         self._status.textContent = line

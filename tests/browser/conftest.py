@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from bgzero.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
+from bgzero.driver import CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS, AppPage, free_port, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("BGZERO_DIST", ROOT / "dist"))
@@ -31,7 +31,9 @@ def playwright():
 
 @pytest.fixture(scope="session")
 def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    # With a (software) WebGPU adapter, as users have one: every test starts the app with it.
+    browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                         args=CHROMIUM_ARGS + WEBGPU_ARGS)
     yield browser
     browser.close()
 

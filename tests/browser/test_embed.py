@@ -11,6 +11,7 @@ import functools
 import io
 import threading
 import time
+import urllib.parse
 import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
@@ -28,7 +29,8 @@ ERROR_CODES = {"bad-message", "bad-image", "unknown-model", "busy"}
 
 # ?app=ORIGIN embeds ORIGIN/embed.html; ?intruder=ORIGIN also embeds this page from ORIGIN,
 # which then talks to its sibling (the BG Zero frame) from an origin the build did not allow;
-# ?sibling=ORIGIN does the same from the allowed origin: a window that is not the parent.
+# ?sibling=ORIGIN does the same from the allowed origin: a window that is not the parent;
+# ?query=?a=b is the frame's own query string.
 PARENT = """<!doctype html>
 <meta charset="utf-8">
 <title>A site that embeds BG Zero</title>
@@ -50,7 +52,7 @@ for (const [name, path] of [["app", "/embed.html"], ["intruder", "/parent.html"]
   const frame = document.createElement("iframe");
   frame.id = name;
   frame.allow = "cross-origin-isolated";   // takes effect only under an isolated parent
-  frame.src = params.get(name) + path;
+  frame.src = params.get(name) + path + (name === "app" ? params.get("query") || "" : "");
   document.body.append(frame);
 }
 const bgzero = () => params.get("app") ? document.getElementById("app").contentWindow
@@ -296,4 +298,30 @@ def test_isolated_parent_gets_a_multi_threaded_frame(sites, page):
     page.evaluate("send('isolated', '/pet1.jpg')")
     _wait_for(page, "m.data.type === 'bgzero:result'")
     assert_matches_native(_png(page, "isolated"), PETS[1])
+    assert page.console_errors == []
+
+
+# The frame runs the page's worker: the same choice of provider and the same fallbacks
+# (the browser has a software WebGPU adapter, see conftest).
+@pytest.mark.parametrize("query, provider, said", [
+    ("", "wasm", "WebGPU not used: software adapter (swiftshader)"),
+    ("?provider=webgpu&fault=webgpu-import", "wasm", "WebGPU failed, using WASM: import"),
+    ("?provider=webgpu&fault=webgpu-session", "wasm", "WebGPU failed, using WASM: session"),
+    ("?provider=webgpu&fault=webgpu-smoke", "wasm", "WebGPU failed, using WASM: smoke run"),
+    ("?provider=webgpu", "webgpu", "WebGPU forced by ?provider=webgpu"),
+])
+def test_the_frame_chooses_and_falls_back_like_the_page(sites, page, query, provider, said):
+    page.set_default_timeout(900_000)   # a forced cut on SwiftShader takes minutes
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}"
+              f"&query={urllib.parse.quote(query)}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    [ready] = _messages(page, "bgzero:ready")
+    assert ready["provider"] == provider, ready
+    frame = next(f for f in page.frames if f.url.startswith(sites.app))
+    assert frame.url.endswith("/embed.html" + query)
+    assert said in frame.inner_text("#status"), frame.inner_text("#status")
+    page.evaluate("send(1, '/pet0.jpg')")
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 1")
+    assert provider in frame.inner_text("#status")
+    assert_matches_native(_png(page, 1), PETS[0])
     assert page.console_errors == []

@@ -8,7 +8,8 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
 
-from shared import catalog, limits, messages, naming, sniff, status  # noqa: E402
+from shared import (  # noqa: E402
+    catalog, limits, messages, naming, provider_choice, sniff, status)
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
@@ -138,6 +139,8 @@ def test_catalog_rejects_broken_entries():
 def test_status_texts():
     assert status.status_line("u2netp", "wasm", 2) == "u2netp · wasm · 2 threads"
     assert status.status_line("u2netp", "webgpu", 1) == "u2netp · webgpu · 1 thread"
+    assert status.status_line("u2netp", "wasm", 2, provider_choice.reason("no-adapter")) == \
+        "u2netp · wasm · 2 threads · WebGPU not used: no WebGPU adapter"
     assert status.megabytes(1_200_000, 4_400_000) == "1.2 / 4.4 MB"
     assert status.stage_text("download", 1_200_000, 4_400_000) == "Loading model · 1.2 / 4.4 MB"
     assert status.stage_text("inference") == "Removing background…"
@@ -150,19 +153,26 @@ REFINER = {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}
 COLOURS = {"url": "c", "bytes": 1, "sha256": "cd", "coarse": 256}
 
 
+ENGINE = {"want": "auto", "fault": None, "remembered": {}}
+WHY = provider_choice.reason("software", "swiftshader")
+ORT = "https://x/ort/"
+
+
 def test_messages_round_trip_and_validation():
     model = catalog.spec(CATALOG["models"][0], "https://x/m.onnx")
-    for msg in (messages.load(1, model, "https://x/ort/"),
-                messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE),
-                messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE,
+    remember = {"key": "webgpu:a/b/c/d@ort-1.30.0", "provider": "wasm", "reason": WHY}
+    for msg in (messages.load(1, model, ORT, ENGINE),
+                messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE),
+                messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE,
                              {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}),
-                messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE, REFINER, COLOURS),
+                messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE, REFINER, COLOURS),
                 messages.progress(2, "download", 10, 100),
                 messages.progress(2, "inference"),
-                messages.ready(1, "u2netp", "wasm", 2, {"session": 300.0}),
+                messages.ready(1, "u2netp", "wasm", 2, WHY, remember, {"session": 300.0}),
                 messages.result(2, "u2netp", 600, 400, 1, [0, 0, 400, 600], "webgpu", 4,
-                                {"run": 80.0}),
-                messages.result(2, "u2netp", 600, 400, 4, [0, 0, 400, 600], "wasm", 2, {}),
+                                None, None, {"run": 80.0}),
+                messages.result(2, "u2netp", 600, 400, 4, [0, 0, 400, 600], "wasm", 2, WHY,
+                                None, {}),
                 messages.error(2, "boom", bug=True)):
         assert messages.decode(messages.encode(msg)) == msg
     with pytest.raises(messages.MessageError):
@@ -170,23 +180,25 @@ def test_messages_round_trip_and_validation():
     with pytest.raises(messages.MessageError):
         messages.decode("not json")
     with pytest.raises(messages.MessageError):
-        messages.ready(1, "u2netp", "cuda", 2, {})
+        messages.ready(1, "u2netp", "cuda", 2, None, None, {})
     with pytest.raises(messages.MessageError):
-        messages.cut(1, {"id": "u2netp"}, "https://x/ort/", 10, 10, PREPARE)
+        messages.load(1, model, ORT, "webgpu")   # engine options are an object
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, "https://x/ort/", 0, 10, PREPARE)
+        messages.cut(1, {"id": "u2netp"}, ORT, ENGINE, 10, 10, PREPARE)
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, "https://x/ort/", 10, 10, PREPARE, {"url": "u"})
+        messages.cut(1, model, ORT, ENGINE, 0, 10, PREPARE)
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, "https://x/ort/", 10, 10, {"url": "u"})
+        messages.cut(1, model, ORT, ENGINE, 10, 10, PREPARE, {"url": "u"})
     with pytest.raises(messages.MessageError):
-        messages.result(2, "u2netp", 600, 400, 1, [0, 0], "wasm", 1, {})
+        messages.cut(1, model, ORT, ENGINE, 10, 10, {"url": "u"})
     with pytest.raises(messages.MessageError):
-        messages.result(2, "u2netp", 600, 400, 3, [0, 0, 400, 600], "wasm", 1, {})
+        messages.result(2, "u2netp", 600, 400, 1, [0, 0], "wasm", 1, None, None, {})
+    with pytest.raises(messages.MessageError):
+        messages.result(2, "u2netp", 600, 400, 3, [0, 0, 400, 600], "wasm", 1, None, None, {})
     with pytest.raises(messages.MessageError):   # colours need the refined alpha
-        messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE, None, COLOURS)
+        messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE, None, COLOURS)
     with pytest.raises(messages.MessageError):
-        messages.cut(2, model, "https://x/ort/", 600, 400, PREPARE, REFINER, {"url": "u"})
+        messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE, REFINER, {"url": "u"})
 
 
 def test_pyscript_toml_ships_every_browser_module():

@@ -11,16 +11,21 @@ PROVIDERS = ("wasm", "webgpu")
 
 # kind -> required fields (besides "type" and "id")
 _FIELDS = {
-    "load": ("model", "ort"),                      # page -> worker: get a session ready
+    # page -> worker: get a session ready; engine: {want, fault, remembered}, see
+    # provider_choice (the provider is chosen by the first load or cut)
+    "load": ("model", "ort", "engine"),
     # page -> worker: payload = ImageBitmap of width×height; prepare: the resize graph's
     # file spec; refiner, decontaminator: None or their graphs' (the second needs the first)
-    "cut": ("model", "ort", "width", "height", "prepare", "refiner", "decontaminator"),
+    "cut": ("model", "ort", "engine", "width", "height", "prepare", "refiner",
+            "decontaminator"),
     "progress": ("stage",),                        # worker -> page: optional done/total
-    "ready": ("model", "provider", "threads", "timings"),
+    # reason: why this provider (None or a provider_choice reason); remember: None or
+    # {key, provider, reason}, a choice for the page to keep for the next visit
+    "ready": ("model", "provider", "threads", "reason", "remember", "timings"),
     # worker -> page: payload = width×height alpha bytes (channels 1) or RGBA cut-out
     # (channels 4); box = the photo's part of them
     "result": ("model", "width", "height", "channels", "box", "provider", "threads",
-               "timings"),
+               "reason", "remember", "timings"),
     "error": ("message",),
 }
 _MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256", "fit")
@@ -37,13 +42,15 @@ def _make(kind, req_id, **fields):
     return validate(msg)
 
 
-def load(req_id, model, ort):
-    return _make("load", req_id, model=model, ort=ort)
+def load(req_id, model, ort, engine):
+    return _make("load", req_id, model=model, ort=ort, engine=engine)
 
 
-def cut(req_id, model, ort, width, height, prepare, refiner=None, decontaminator=None):
-    return _make("cut", req_id, model=model, ort=ort, width=width, height=height,
-                 prepare=prepare, refiner=refiner, decontaminator=decontaminator)
+def cut(req_id, model, ort, engine, width, height, prepare, refiner=None,
+        decontaminator=None):
+    return _make("cut", req_id, model=model, ort=ort, engine=engine, width=width,
+                 height=height, prepare=prepare, refiner=refiner,
+                 decontaminator=decontaminator)
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -54,15 +61,16 @@ def progress(req_id, stage, done=None, total=None):
     return validate(msg)
 
 
-def ready(req_id, model_id, provider, threads, timings):
+def ready(req_id, model_id, provider, threads, reason, remember, timings):
     return _make("ready", req_id, model=model_id, provider=provider, threads=threads,
-                 timings=timings)
+                 reason=reason, remember=remember, timings=timings)
 
 
-def result(req_id, model_id, width, height, channels, box, provider, threads, timings):
+def result(req_id, model_id, width, height, channels, box, provider, threads, reason,
+           remember, timings):
     return _make("result", req_id, model=model_id, width=width, height=height,
                  channels=channels, box=list(box), provider=provider, threads=threads,
-                 timings=timings)
+                 reason=reason, remember=remember, timings=timings)
 
 
 def error(req_id, message, bug=False):
@@ -88,6 +96,8 @@ def validate(msg):
         for key in _MODEL_FIELDS:
             if key not in model:
                 raise MessageError("%s: model lacks %r" % (kind, key))
+    if kind in ("load", "cut") and not isinstance(msg["engine"], dict):
+        raise MessageError("%s: engine must be an object" % kind)
     if "provider" in _FIELDS[kind] and msg["provider"] not in PROVIDERS:
         raise MessageError("%s: unknown provider %r" % (kind, msg["provider"]))
     if kind == "cut" and not (msg["width"] > 0 and msg["height"] > 0):

@@ -1,5 +1,7 @@
 """Texts of the status line and the progress stage."""
 
+from shared import provider_choice
+
 STAGES = {
     "download": "Loading model",
     "session": "Preparing model",
@@ -37,9 +39,12 @@ def fraction(done, total):
     return min(1.0, max(0.0, done / total))
 
 
-def status_line(model_id, provider, threads):
-    """'u2netp · wasm · 2 threads'."""
-    return "%s · %s · %d %s" % (model_id, provider, threads, "thread" if threads == 1 else "threads")
+def status_line(model_id, provider, threads, reason=None):
+    """'u2netp · wasm · 2 threads', then why this provider when there is a reason."""
+    line = "%s · %s · %d %s" % (model_id, provider, threads,
+                                "thread" if threads == 1 else "threads")
+    why = provider_choice.reason_text(reason)
+    return line + " · " + why if why else line
 
 
 def timings_text(timings):
