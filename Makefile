@@ -28,7 +28,7 @@ serve: $(VENV)/.installed
 bench: build
 	$(PY) -m bgzero bench --dist $(DIST)
 
-# Quality of every model setting on ../shared/data/gt, natively; rewrites docs/quality.md.
+# Quality of every model setting on tests/data/gt, natively; rewrites docs/quality.md.
 eval: $(VENV)/.installed system
 	$(PY) -m bgzero eval --markdown docs/quality.md
 

@@ -173,7 +173,7 @@ def markdown(report: dict) -> str:
     out = ["# Cutout quality", "",
            "Written by `bgzero eval --markdown docs/quality.md` (`make eval`): every model "
            "setting run natively, with the graphs the browser runs, over the ground-truth sets "
-           "in `../shared/data/gt/`. IoU at 0.5 and MAE of alpha leave out the pets' unsure "
+           "in `tests/data/gt/`. IoU at 0.5 and MAE of alpha leave out the pets' unsure "
            "band; BF is the boundary F-measure (tolerance 0.75 % of the diagonal); s/img is "
            "the median time per photo on this machine (2 cores). *baseline* is what the "
            "JavaScript peers do: square stretch, bilinear in and out. *default* is the model "

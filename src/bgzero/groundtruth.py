@@ -1,5 +1,5 @@
-"""The ground-truth photo sets in ../shared/data/gt (read-only; see their README), and the
-synthetic composites made from them."""
+"""The ground-truth photo sets in tests/data/gt (read-only; sources and licences in its
+README), and the synthetic composites made from them."""
 
 import os
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 ROOT = Path(__file__).resolve().parents[2]
-GT = Path(os.environ.get("BGZERO_GT", ROOT.parent / "shared" / "data" / "gt"))
+GT = Path(os.environ.get("BGZERO_GT", ROOT / "tests" / "data" / "gt"))
 SETS = ("pets", "people")
 # Synthetic composites for colour decontamination: each person, with a softened edge, over
 # another photo of the set (blurred, as a portrait's background usually is). The true matte
