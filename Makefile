@@ -5,13 +5,18 @@ DIST ?= dist
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test build serve bench eval unit browser system clean
+.PHONY: run test lint build serve bench eval unit browser system clean
 
 run: build
 	$(PY) -m bgzero serve --dist $(DIST) --port $(PORT)
 
-test: build
+test: lint build
 	$(PY) -m pytest -q tests
+
+# ruff's lint and format check (settings in pyproject.toml); `ruff format src tests` fixes the latter.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff format --check src tests
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest -q tests/unit

@@ -110,8 +110,7 @@ async function sha256(buffer) {
 async function expectedHash(event, path) {
   const response = await fromShell(event, "models/catalog.json");
   const catalog = await response.json();
-  const entries = [...catalog.models, catalog.prepare, catalog.refiner, catalog.decontaminator]
-    .filter(Boolean);
+  const entries = [...catalog.models, ...Object.values(catalog.graphs)];
   const entry = entries.find((m) => m.file === path);
   return entry ? entry.sha256 : null;
 }

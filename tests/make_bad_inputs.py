@@ -19,7 +19,7 @@ from PIL import Image
 from bgzero.groundtruth import photos
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src" / "web"))
-from shared import limits  # noqa: E402
+from shared import limits
 
 OK = "ok"
 
@@ -44,13 +44,17 @@ def _png_chunk(kind, data, crc=None):
 
 def _png(width, height, idat, depth=8, colour=2, idat_crc=None):
     ihdr = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr)
-            + _png_chunk(b"IDAT", idat, idat_crc) + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", ihdr)
+        + _png_chunk(b"IDAT", idat, idat_crc)
+        + _png_chunk(b"IEND", b"")
+    )
 
 
 def _png_16bit(photo):
     rgb = np.asarray(photo).astype(">u2") * 257
-    rows = b"".join(b"\x00" + row.tobytes() for row in rgb)   # filter type 0 on every row
+    rows = b"".join(b"\x00" + row.tobytes() for row in rgb)  # filter type 0 on every row
     return _png(photo.width, photo.height, zlib.compress(rows), depth=16)
 
 
@@ -58,7 +62,7 @@ def _jpeg_claiming(width, height):
     """A real 8×8 JPEG whose frame header (SOF0) says width × height."""
     data = bytearray(_encode(Image.new("RGB", (8, 8), "red"), "JPEG"))
     sof = data.index(b"\xff\xc0")
-    data[sof + 5:sof + 9] = struct.pack(">HH", height, width)
+    data[sof + 5 : sof + 9] = struct.pack(">HH", height, width)
     return bytes(data)
 
 
@@ -67,8 +71,8 @@ def _gif_claiming(width, height, frame=None):
     data = bytearray(_encode(Image.new("P", (1, 1)), "GIF"))
     data[6:10] = struct.pack("<HH", width, height)
     if frame:
-        at = data.index(b"\x2c\x00\x00\x00\x00") + 5   # image descriptor at (0, 0)
-        data[at:at + 4] = struct.pack("<HH", *frame)
+        at = data.index(b"\x2c\x00\x00\x00\x00") + 5  # image descriptor at (0, 0)
+        data[at : at + 4] = struct.pack("<HH", *frame)
     return bytes(data)
 
 
@@ -108,8 +112,11 @@ def make_corpus(folder, big=True):
         ("shopping-list.jpg", b"eggs, milk, bread\n" * 40, "not an image"),
         ("truncated.jpg", jpeg[: len(jpeg) * 6 // 10], "JPEG file is incomplete"),
         ("truncated.png", png[: len(png) * 6 // 10], "PNG file is incomplete"),
-        ("bomb-100000x100000.png", _png(100000, 100000, zlib.compress(b"\x00" * 1000)),
-         "100000 × 100000 pixels"),
+        (
+            "bomb-100000x100000.png",
+            _png(100000, 100000, zlib.compress(b"\x00" * 1000)),
+            "100000 × 100000 pixels",
+        ),
         ("bomb-65000x65000.jpg", _jpeg_claiming(65000, 65000), "65000 × 65000 pixels"),
         ("70-megapixels.jpg", _jpeg_claiming(10000, 7000), "10000 × 7000 pixels"),
         ("bomb-65535x65535.gif", _gif_claiming(65535, 65535), "65535 × 65535 pixels"),
@@ -118,24 +125,42 @@ def make_corpus(folder, big=True):
         ("absurd-header.bmp", _bmp(0x7FFFFFF0, 8, 8), "could not be decoded"),
         ("bomb-in-first-frame.gif", _gif_claiming(1, 1, (40000, 40000)), "40000 × 40000 pixels"),
         ("zero-size.gif", _gif_claiming(0, 0, (0, 0)), "no pixels"),
-        ("script.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
-                       b'<rect width="10" height="10"/></svg>', "SVG images can't be opened"),
+        (
+            "script.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+            b'<rect width="10" height="10"/></svg>',
+            "SVG images can't be opened",
+        ),
         ("iphone.heic", _ftyp(b"heic", rng.randbytes(2000)), "HEIC/HEIF images can't be opened"),
         ("junk.avif", _ftyp(b"avif", rng.randbytes(2000)), "could not be decoded"),
         ("scan.tiff", _encode(_photo(64), "TIFF"), "TIFF images can't be opened"),
-        ("invoice.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n",
-         "not an image"),
-        ("page.png", b"<!doctype html><html><body><img src=x onerror=alert(1)></body></html>",
-         "not an image"),
+        (
+            "invoice.pdf",
+            b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n",
+            "not an image",
+        ),
+        (
+            "page.png",
+            b"<!doctype html><html><body><img src=x onerror=alert(1)></body></html>",
+            "not an image",
+        ),
         ("photos.zip", _zip(), "not an image"),
         ("random.jpg", b"\x00" + rng.randbytes(4095), "not an image"),
         ("garbage-idat.png", _png(64, 64, rng.randbytes(500)), "could not be decoded"),
-        ("bad-crc.png", _png(64, 64, zlib.compress((b"\x00" + b"\x80" * 192) * 64), idat_crc=0),
-         "could not be decoded"),
+        (
+            "bad-crc.png",
+            _png(64, 64, zlib.compress((b"\x00" + b"\x80" * 192) * 64), idat_crc=0),
+            "could not be decoded",
+        ),
         ("soi-eoi.jpg", b"\xff\xd8\xff\xd9", "could not be decoded"),
         ("too-large.png", None, "too large"),
-        ("animated.gif", _encode(frames[0], "GIF", save_all=True, append_images=frames[1:],
-                                 duration=100, loop=0), OK),
+        (
+            "animated.gif",
+            _encode(
+                frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0
+            ),
+            OK,
+        ),
         ("cmyk.jpg", _encode(small.convert("CMYK"), "JPEG", quality=85), OK),
         ("16-bit.png", _png_16bit(small), OK),
     ]
@@ -147,7 +172,7 @@ def make_corpus(folder, big=True):
         if name == "too-large.png":
             with open(path, "wb") as f:
                 f.write(png[:64])
-                f.truncate(limits.MAX_BYTES + 5000000)   # sparse: costs no disk
+                f.truncate(limits.MAX_BYTES + 5000000)  # sparse: costs no disk
         elif name == "50-megapixels.jpg":
             _photo().resize((8660, 5774), Image.Resampling.BILINEAR).save(path, quality=80)
         else:

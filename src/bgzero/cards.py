@@ -20,7 +20,7 @@ class Card:
     source: dict
     built_sha256: str | None
     path: Path
-    fit: str = "stretch"          # default settings, chosen from `bgzero eval` (docs/quality.md)
+    fit: str = "stretch"  # default settings, chosen from `bgzero eval` (docs/quality.md)
     refine: bool = False
     decontaminate: bool = False
 

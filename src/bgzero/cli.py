@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .web_shared import formats
 
 DIST = Path("dist")
 
@@ -24,8 +25,10 @@ def _build(args) -> int:
         print(f"bgzero build: {error}", file=sys.stderr)
         return 1
     total = sum(f["size"] for f in manifest["files"].values())
-    print(f"built {args.dist}: {len(manifest['files'])} files, {total / 1e6:.1f} MB, "
-          f"version {manifest['version']}")
+    print(
+        f"built {args.dist}: {len(manifest['files'])} files, {total / 1e6:.1f} MB, "
+        f"version {manifest['version']}"
+    )
     return 0
 
 
@@ -49,10 +52,12 @@ def _remove(args) -> int:
     from .pipeline import remove
 
     if args.model and args.model not in load_cards():
-        print(f"bgzero remove: unknown model {args.model!r}; "
-              f"choose from {', '.join(load_cards())}", file=sys.stderr)
+        print(
+            f"bgzero remove: unknown model {args.model!r}; choose from {', '.join(load_cards())}",
+            file=sys.stderr,
+        )
         return 2
-    errors = remove(args.photos, args.out, args.model)
+    errors = remove(args.photos, args.out, args.model, args.format)
     for error in errors:
         print(f"bgzero remove: {error}", file=sys.stderr)
     done = len(args.photos) - len(errors)
@@ -79,11 +84,16 @@ def parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="assemble the static site into DIST")
     build.add_argument("--dist", type=Path, default=DIST)
-    build.add_argument("--model", action="append",
-                       help="only these models (the default model is always built)")
-    build.add_argument("--embed-origin", action="append", metavar="ORIGIN",
-                       help="a parent origin allowed to embed embed.html and use its "
-                            "postMessage API, e.g. https://example.com (repeatable)")
+    build.add_argument(
+        "--model", action="append", help="only these models (the default model is always built)"
+    )
+    build.add_argument(
+        "--embed-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="a parent origin allowed to embed embed.html and use its "
+        "postMessage API, e.g. https://example.com (repeatable)",
+    )
     build.set_defaults(run=_build)
 
     serve = commands.add_parser("serve", help="serve DIST with the isolation headers")
@@ -96,20 +106,29 @@ def parser() -> argparse.ArgumentParser:
     remove.add_argument("photos", nargs="+", type=Path)
     remove.add_argument("-o", "--out", type=Path, required=True)
     remove.add_argument("--model", help="model card id (default: the card marked default)")
+    remove.add_argument(
+        "--format",
+        choices=list(formats.FORMATS),
+        default=formats.DEFAULT,
+        help="png, webp (with alpha), jpeg (on white) or mask (the alpha as greyscale PNG)",
+    )
     remove.set_defaults(run=_remove)
 
     bench = commands.add_parser("bench", help="stage timings in headless Chromium vs native")
     bench.add_argument("--dist", type=Path, default=DIST)
     bench.add_argument("--model", action="append", help="model ids (default: all)")
     bench.add_argument("--images", type=int, default=3, help="photos per model")
-    bench.add_argument("--worker", action="append", choices=["mpy", "py"],
-                       help="worker interpreters to compare (default: both)")
+    bench.add_argument(
+        "--worker",
+        action="append",
+        choices=["mpy", "py"],
+        help="worker interpreters to compare (default: both)",
+    )
     bench.add_argument("--json", help="also write the timings to this file")
     bench.set_defaults(run=_bench)
     evaluate = commands.add_parser("eval", help="cutout quality vs the ground-truth sets")
     evaluate.add_argument("--model", action="append", help="model ids (default: all)")
-    evaluate.add_argument("--set", action="append",
-                          choices=["pets", "people", "composites"])
+    evaluate.add_argument("--set", action="append", choices=["pets", "people", "composites"])
     evaluate.add_argument("--limit", type=int, help="photos per set (default: all)")
     evaluate.add_argument("--json", help="also write the tables to this file")
     evaluate.add_argument("--markdown", help="also write the tables and choices as Markdown")

@@ -26,8 +26,8 @@ from .graphs import const, finish
 OPSET = 17
 # The shipped setting, chosen from `bgzero eval` (docs/quality.md): radii at their grids.
 DEFAULT = {"coarse": 256, "wide": 6, "narrow": 3, "soften": 3}
-EPSILON = 1e-5        # keeps the weighted means finite where a window has no foreground
-EPSILON_LINE = 1e-3   # where F and B look alike, the colour line says little: stay near 0
+EPSILON = 1e-5  # keeps the weighted means finite where a window has no foreground
+EPSILON_LINE = 1e-3  # where F and B look alike, the colour line says little: stay near 0
 
 
 class _Nodes:
@@ -46,16 +46,19 @@ class _Nodes:
     def box(self, x, radius):
         # Separable mean; count_include_pad=0 averages only real pixels at the border.
         k = 2 * radius + 1
-        x = self.op("AveragePool", x, kernel_shape=[1, k], pads=[0, radius, 0, radius],
-                    count_include_pad=0)
-        return self.op("AveragePool", x, kernel_shape=[k, 1], pads=[radius, 0, radius, 0],
-                       count_include_pad=0)
+        x = self.op(
+            "AveragePool", x, kernel_shape=[1, k], pads=[0, radius, 0, radius], count_include_pad=0
+        )
+        return self.op(
+            "AveragePool", x, kernel_shape=[k, 1], pads=[radius, 0, radius, 0], count_include_pad=0
+        )
 
     def resize(self, x, hw, channels="n_3"):
         """Linear resize of an NCHW map to `hw` (a [2] size input, or a full NCHW shape)."""
         sizes = hw if hw.endswith("_shape") else self.op("Concat", channels, hw, axis=0)
-        return self.op("Resize", x, "", "", sizes, mode="linear",
-                       coordinate_transformation_mode="half_pixel")
+        return self.op(
+            "Resize", x, "", "", sizes, mode="linear", coordinate_transformation_mode="half_pixel"
+        )
 
     def weighted_means(self, f_times_a, b_times_1ma, a, radius):
         """Local mean of F weighted by α and of B weighted by 1−α."""
@@ -67,35 +70,43 @@ class _Nodes:
 
     def fuse(self, f, b, image, a):
         """F + α(I − αF − (1−α)B), clipped to [0, 1]."""
-        mix = self.op("Add", self.op("Mul", a, f),
-                      self.op("Mul", self.op("Sub", "one", a), b))
+        mix = self.op("Add", self.op("Mul", a, f), self.op("Mul", self.op("Sub", "one", a), b))
         fixed = self.op("Add", f, self.op("Mul", a, self.op("Sub", image, mix)))
         return self.op("Clip", fixed, "zero", "one")
 
 
-def build_decontaminator(wide: int, narrow: int, soften: int,
-                         coarse: int = 0) -> onnx.ModelProto:
+def build_decontaminator(wide: int, narrow: int, soften: int, coarse: int = 0) -> onnx.ModelProto:
     """`coarse` only labels the graph: the grids' sizes are inputs (geometry.guide_size)."""
     g = _Nodes()
     rgb = g.op("Slice", "rgba", "c0", "c3", "axis3")
-    image = g.op("Mul", g.op("Transpose", g.op("Cast", rgb, to=TensorProto.FLOAT),
-                             perm=[0, 3, 1, 2]), "inv255")
+    image = g.op(
+        "Mul",
+        g.op("Transpose", g.op("Cast", rgb, to=TensorProto.FLOAT), perm=[0, 3, 1, 2]),
+        "inv255",
+    )
     a = g.op("Mul", g.op("Cast", "alpha", to=TensorProto.FLOAT), "inv255")
     g.nodes.append(helper.make_node("Shape", [image], ["full_shape"]))
     image_a = g.op("Mul", image, a)
     # The guide grid, then the coarse grid (plain linear resampling: the box filters that
     # follow average away its aliasing).
-    image_g, a_g, image_a_g = g.resize(image, "guide"), g.resize(a, "guide", "n_1"), \
-        g.resize(image_a, "guide")
-    image_c, a_c, image_a_c = g.resize(image_g, "coarse"), g.resize(a_g, "coarse", "n_1"), \
-        g.resize(image_a_g, "coarse")
+    image_g, a_g, image_a_g = (
+        g.resize(image, "guide"),
+        g.resize(a, "guide", "n_1"),
+        g.resize(image_a, "guide"),
+    )
+    image_c, a_c, image_a_c = (
+        g.resize(image_g, "coarse"),
+        g.resize(a_g, "coarse", "n_1"),
+        g.resize(image_a_g, "coarse"),
+    )
     # Pass 1 (wide): F = B = I.
     f1, b1 = g.weighted_means(image_a_c, g.op("Sub", image_c, image_a_c), a_c, wide)
     f1, b1 = g.resize(f1, "guide"), g.resize(b1, "guide")
     f1 = g.fuse(f1, b1, image_g, a_g)
     # Pass 2 (narrow), on the guide grid.
-    f2, b2 = g.weighted_means(g.op("Mul", f1, a_g),
-                              g.op("Mul", b1, g.op("Sub", "one", a_g)), a_g, narrow)
+    f2, b2 = g.weighted_means(
+        g.op("Mul", f1, a_g), g.op("Mul", b1, g.op("Sub", "one", a_g)), a_g, narrow
+    )
     f2, b2 = g.resize(f2, "full_shape"), g.resize(b2, "full_shape")
     # Which alpha mixes the edge? The refined one is steep (it scores best against the
     # labels), so a rim pixel with α = 1 can still hold old background. In the band where
@@ -106,8 +117,9 @@ def build_decontaminator(wide: int, narrow: int, soften: int,
     band = g.op("And", g.op("Greater", soft, "low"), g.op("Less", soft, "high"))
     line = g.op("Sub", f2, b2)
     along = g.op("ReduceSum", g.op("Mul", g.op("Sub", image, b2), line), "axis1", keepdims=1)
-    length = g.op("Add", g.op("ReduceSum", g.op("Mul", line, line), "axis1", keepdims=1),
-                  "eps_line")
+    length = g.op(
+        "Add", g.op("ReduceSum", g.op("Mul", line, line), "axis1", keepdims=1), "eps_line"
+    )
     on_line = g.op("Clip", g.op("Div", along, length), "zero", "one")
     a_fuse = g.op("Where", band, g.op("Min", soft, on_line), a)
     f = g.fuse(f2, b2, image, a_fuse)
@@ -115,17 +127,25 @@ def build_decontaminator(wide: int, narrow: int, soften: int,
     nchw = g.op("Concat", rgb_u8, "alpha", axis=1)
     g.nodes.append(helper.make_node("Transpose", [nchw], ["cutout"], perm=[0, 2, 3, 1]))
     constants = [
-        const("c0", [0], np.int64), const("c3", [3], np.int64),
-        const("axis3", [3], np.int64), const("n_3", [1, 3], np.int64),
+        const("c0", [0], np.int64),
+        const("c3", [3], np.int64),
+        const("axis3", [3], np.int64),
+        const("n_3", [1, 3], np.int64),
         const("n_1", [1, 1], np.int64),
-        const("inv255", 1 / 255, np.float32), const("c255", 255, np.float32),
-        const("eps", EPSILON, np.float32), const("zero", 0, np.float32),
-        const("one", 1, np.float32), const("axis1", [1], np.int64),
-        const("low", 0.01, np.float32), const("high", 0.99, np.float32),
+        const("inv255", 1 / 255, np.float32),
+        const("c255", 255, np.float32),
+        const("eps", EPSILON, np.float32),
+        const("zero", 0, np.float32),
+        const("one", 1, np.float32),
+        const("axis1", [1], np.int64),
+        const("low", 0.01, np.float32),
+        const("high", 0.99, np.float32),
         const("eps_line", EPSILON_LINE, np.float32),
     ]
     graph = helper.make_graph(
-        g.nodes, "bgzero-decontaminate", [
+        g.nodes,
+        "bgzero-decontaminate",
+        [
             helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "H", "W", 4]),
             helper.make_tensor_value_info("alpha", TensorProto.UINT8, [1, 1, "H", "W"]),
             helper.make_tensor_value_info("guide", TensorProto.INT64, [2]),
@@ -134,5 +154,11 @@ def build_decontaminator(wide: int, narrow: int, soften: int,
         [helper.make_tensor_value_info("cutout", TensorProto.UINT8, [1, "H", "W", 4])],
         constants,
     )
-    return finish(graph, OPSET, {"bgzero.decontaminate": f"blur fusion coarse={coarse} "
-                                 f"wide={wide} narrow={narrow} soften={soften}"})
+    return finish(
+        graph,
+        OPSET,
+        {
+            "bgzero.decontaminate": f"blur fusion coarse={coarse} "
+            f"wide={wide} narrow={narrow} soften={soften}"
+        },
+    )

@@ -12,8 +12,14 @@ from pathlib import Path
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Without these, Chromium keeps dialling Google's hosts on this closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 # A software WebGPU adapter (SwiftShader), as most users' browsers have a (real) adapter:
 # the app must start with one present, and the WebGPU path can be tested on it.
 WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--use-webgpu-adapter=swiftshader"]
@@ -53,8 +59,9 @@ def wait_for_port(port: int, alive=lambda: True, seconds: float = 30) -> None:
 
 def serve(dist: Path, port: int) -> subprocess.Popen:
     """`bgzero serve` in a child process, returned once it accepts connections."""
-    process = subprocess.Popen([sys.executable, "-m", "bgzero", "serve", "--dist", str(dist),
-                                "--port", str(port)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bgzero", "serve", "--dist", str(dist), "--port", str(port)]
+    )
     try:
         wait_for_port(port, alive=lambda: process.poll() is None)
     except RuntimeError:
@@ -71,8 +78,9 @@ class AppPage:
         self.origin = origin
         page.set_default_timeout(TIMEOUT_MS)
 
-    def open(self, worker: str | None = None, model: str | None = None, wait: bool = True,
-             **params: str):
+    def open(
+        self, worker: str | None = None, model: str | None = None, wait: bool = True, **params: str
+    ):
         """The page, with ?worker= ?model= and any other query parameters given."""
         pairs = (("worker", worker), ("model", model), *params.items())
         query = "&".join(f"{k}={v}" for k, v in pairs if v)
@@ -88,7 +96,8 @@ class AppPage:
 
     def _wait_handled(self, before: int, count: int = 1) -> None:
         self.page.wait_for_function(
-            f"Number(document.body.dataset.handled || 0) >= {before + count}")
+            f"Number(document.body.dataset.handled || 0) >= {before + count}"
+        )
 
     def pick(self, photo: Path, wait: bool = True) -> None:
         before = self.handled()

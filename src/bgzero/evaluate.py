@@ -15,11 +15,11 @@ import numpy as np
 
 from .cards import load_cards
 from .groundtruth import COMPOSITES, SETS, samples
-from .geometry import FITS
 from .pipeline import REFINE_DEFAULT, Setting, cutout_alpha, cutout_rgba, predict
 from .quality import halo, scores
+from .web_shared import geometry
 
-SCORES = ("iou", "mae", "boundary_f")   # of alpha, on every set; halo only on composites
+SCORES = ("iou", "mae", "boundary_f")  # of alpha, on every set; halo only on composites
 
 
 def candidates(model: str, subset: str) -> list[tuple[str, Setting]]:
@@ -32,7 +32,7 @@ def candidates(model: str, subset: str) -> list[tuple[str, Setting]]:
     if subset == COMPOSITES:
         flipped = Setting(**{**default.__dict__, "decontaminate": not default.decontaminate})
         return rows + [("ours", flipped)]
-    for fit in FITS:
+    for fit in geometry.FITS:
         for refine in (False, True):
             extra = {"upscale": "guided", **REFINE_DEFAULT} if refine else {}
             setting = Setting(model, fit=fit, decontaminate=default.decontaminate, **extra)
@@ -54,16 +54,16 @@ class Predictions:
         started = time.perf_counter()
         if key not in self._memo:
             card = load_cards()[setting.model]
-            self._memo[key] = (predict(image, card, setting, {}),
-                               time.perf_counter() - started)
+            self._memo[key] = (predict(image, card, setting, {}), time.perf_counter() - started)
             started = time.perf_counter()
         prediction, model_seconds = self._memo[key]
         made = (cutout_rgba if colour else cutout_alpha)(image, setting, prediction=prediction)
         return made, model_seconds + time.perf_counter() - started
 
 
-def evaluate(setting: Setting, subset: str, limit: int | None = None,
-             predictions: Predictions | None = None) -> dict:
+def evaluate(
+    setting: Setting, subset: str, limit: int | None = None, predictions: Predictions | None = None
+) -> dict:
     predictions = predictions or Predictions()
     rows = []
     for sample in samples(subset)[:limit]:
@@ -71,8 +71,9 @@ def evaluate(setting: Setting, subset: str, limit: int | None = None,
         made, seconds = predictions.cutout(sample, truth.image, setting, truth.matte is not None)
         alpha = (made[..., 3] if truth.matte is not None else made).astype(np.float32) / 255
         if truth.foreground.shape != alpha.shape:
-            raise ValueError(f"{sample.name}: truth {truth.foreground.shape} vs photo "
-                             f"{alpha.shape}")
+            raise ValueError(
+                f"{sample.name}: truth {truth.foreground.shape} vs photo {alpha.shape}"
+            )
         row = {**scores(alpha, truth.foreground, truth.known), "seconds": seconds}
         if truth.matte is not None:
             row["halo"] = halo(made, *truth.matte)
@@ -89,11 +90,15 @@ def _halo(row: dict) -> str:
 
 
 def table(subset: str, rows: list[dict]) -> str:
-    lines = [f"{subset} ({rows[0]['photos']} photos)",
-             f"  {'':9}{'setting':<72}{'IoU':>7}{'MAE':>8}{'BF':>7}{'halo':>7}{'s/img':>7}"]
+    lines = [
+        f"{subset} ({rows[0]['photos']} photos)",
+        f"  {'':9}{'setting':<72}{'IoU':>7}{'MAE':>8}{'BF':>7}{'halo':>7}{'s/img':>7}",
+    ]
     for r in rows:
-        lines.append(f"  {r['kind']:<9}{r['label']:<72}{r['iou']:7.4f}{r['mae']:8.4f}"
-                     f"{r['boundary_f']:7.4f}{_halo(r):>7}{r['seconds']:7.2f}")
+        lines.append(
+            f"  {r['kind']:<9}{r['label']:<72}{r['iou']:7.4f}{r['mae']:8.4f}"
+            f"{r['boundary_f']:7.4f}{_halo(r):>7}{r['seconds']:7.2f}"
+        )
     return "\n".join(lines)
 
 
@@ -117,8 +122,10 @@ def choose(report: dict) -> dict:
         key = (sum(r["iou"] for r in rows) / len(rows), -sum(r["mae"] for r in rows) / len(rows))
         if model not in best or key > best[model][0]:
             best[model] = (key, label, rows[0]["kind"] == "default")
-    return {m: {"label": label, "mean_iou": key[0], "mean_mae": -key[1], "is_default": d}
-            for m, (key, label, d) in best.items()}
+    return {
+        m: {"label": label, "mean_iou": key[0], "mean_mae": -key[1], "is_default": d}
+        for m, (key, label, d) in best.items()
+    }
 
 
 def decontamination(report: dict) -> dict:
@@ -136,8 +143,10 @@ def app_model(report: dict, within: float = 0.005) -> str:
     best = choose(report)
     report = labelled(report)
     top = max(c["mean_iou"] for c in best.values())
-    seconds = {m: sum(r["seconds"] for rows in report.values() for r in rows
-                      if r["label"] == c["label"]) for m, c in best.items()}
+    seconds = {
+        m: sum(r["seconds"] for rows in report.values() for r in rows if r["label"] == c["label"])
+        for m, c in best.items()
+    }
     return min((m for m, c in best.items() if c["mean_iou"] >= top - within), key=seconds.get)
 
 
@@ -147,12 +156,14 @@ def target(row: dict, base: dict) -> str:
     if base["iou"] > 0.96:
         bar = base["mae"] * 0.8
         met = row["mae"] <= bar
-        return f"target MAE ≤ {bar:.4f}: " + ("met" if met else
-                                             f"not met ({row['mae'] - bar:.4f} short)")
+        return f"target MAE ≤ {bar:.4f}: " + (
+            "met" if met else f"not met ({row['mae'] - bar:.4f} short)"
+        )
     bar = base["iou"] + 0.02
     met = row["iou"] >= bar
-    return f"target IoU ≥ {bar:.4f}: " + ("met" if met else
-                                         f"not met ({(bar - row['iou']) * 100:.2f} points short)")
+    return f"target IoU ≥ {bar:.4f}: " + (
+        "met" if met else f"not met ({(bar - row['iou']) * 100:.2f} points short)"
+    )
 
 
 def against_best_baseline(report: dict) -> list[str]:
@@ -165,49 +176,75 @@ def against_best_baseline(report: dict) -> list[str]:
                 f"{subset}: {r['label']}: IoU {r['iou']:.4f} vs {base['iou']:.4f} "
                 f"({(r['iou'] - base['iou']) * 100:+.2f} points), MAE {r['mae']:.4f} vs "
                 f"{base['mae']:.4f} ({(r['mae'] / base['mae'] - 1) * 100:+.1f} %); "
-                f"{target(r, base)} [best baseline: {base['label']}]")
+                f"{target(r, base)} [best baseline: {base['label']}]"
+            )
     return lines
 
 
 def markdown(report: dict) -> str:
-    out = ["# Cutout quality", "",
-           "Written by `bgzero eval --markdown docs/quality.md` (`make eval`): every model "
-           "setting run natively, with the graphs the browser runs, over the ground-truth sets "
-           "in `tests/data/gt/`. IoU at 0.5 and MAE of alpha leave out the pets' unsure "
-           "band; BF is the boundary F-measure (tolerance 0.75 % of the diagonal); s/img is "
-           "the median time per photo on this machine (2 cores). *baseline* is what the "
-           "JavaScript peers do: square stretch, bilinear in and out. *default* is the model "
-           "card's setting, i.e. what the app and `bgzero remove` do.", "",
-           "*composites* are the people photos, their masks softened (Gaussian, 2 px), laid "
-           "over another photo of the set (blurred, 12 px), so the true matte and foreground "
-           "colours are known. *halo* is the visible colour error on that soft edge (0-255, "
-           "our colour minus the true foreground's, weighted by our alpha, where the true "
-           "alpha is in (0.05, 0.95)): what is left of the old background. Lower is better.",
-           ""]
+    out = [
+        "# Cutout quality",
+        "",
+        "Written by `bgzero eval --markdown docs/quality.md` (`make eval`): every model "
+        "setting run natively, with the graphs the browser runs, over the ground-truth sets "
+        "in `tests/data/gt/`. IoU at 0.5 and MAE of alpha leave out the pets' unsure "
+        "band; BF is the boundary F-measure (tolerance 0.75 % of the diagonal); s/img is "
+        "the median time per photo on this machine (2 cores). *baseline* is what the "
+        "JavaScript peers do: square stretch, bilinear in and out. *default* is the model "
+        "card's setting, i.e. what the app and `bgzero remove` do.",
+        "",
+        "*composites* are the people photos, their masks softened (Gaussian, 2 px), laid "
+        "over another photo of the set (blurred, 12 px), so the true matte and foreground "
+        "colours are known. *halo* is the visible colour error on that soft edge (0-255, "
+        "our colour minus the true foreground's, weighted by our alpha, where the true "
+        "alpha is in (0.05, 0.95)): what is left of the old background. Lower is better.",
+        "",
+    ]
     for subset, rows in report.items():
-        out += [f"## {subset} ({rows[0]['photos']} photos)", "",
-                "| kind | setting | IoU | MAE | BF | halo | s/img |",
-                "|---|---|---|---|---|---|---|"]
-        out += [f"| {r['kind']} | {r['label']} | {r['iou']:.4f} | {r['mae']:.4f} | "
-                f"{r['boundary_f']:.4f} | {_halo(r)} | {r['seconds']:.2f} |" for r in rows]
+        out += [
+            f"## {subset} ({rows[0]['photos']} photos)",
+            "",
+            "| kind | setting | IoU | MAE | BF | halo | s/img |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        out += [
+            f"| {r['kind']} | {r['label']} | {r['iou']:.4f} | {r['mae']:.4f} | "
+            f"{r['boundary_f']:.4f} | {_halo(r)} | {r['seconds']:.2f} |"
+            for r in rows
+        ]
         out.append("")
-    out += ["## Defaults chosen from these tables", "",
-            "Rule: per model, the setting with the best mean IoU over pets and people, then "
-            "the lower mean MAE; colour decontamination where it lowers the composites' halo.",
-            ""]
+    out += [
+        "## Defaults chosen from these tables",
+        "",
+        "Rule: per model, the setting with the best mean IoU over pets and people, then "
+        "the lower mean MAE; colour decontamination where it lowers the composites' halo.",
+        "",
+    ]
     for model, c in choose(report).items():
         flag = "" if c["is_default"] else " **(not the card's default: update the card)**"
-        out.append(f"- {model}: {c['label']} (mean IoU {c['mean_iou']:.4f}, mean MAE "
-                   f"{c['mean_mae']:.4f}){flag}")
+        out.append(
+            f"- {model}: {c['label']} (mean IoU {c['mean_iou']:.4f}, mean MAE "
+            f"{c['mean_mae']:.4f}){flag}"
+        )
     for model, (on, off) in decontamination(report).items():
         card = load_cards()[model]
-        flag = "" if (on < off) == card.decontaminate else \
-            " **(not the card's default: update the card)**"
-        out.append(f"- {model}: colour decontamination {'on' if on < off else 'off'}: halo "
-                   f"{on:.2f} with it vs {off:.2f} without ({(on / off - 1) * 100:+.1f} %){flag}")
-    out += ["", f"App default model: **{app_model(report)}**, the fastest model whose mean IoU "
-            "is within 0.5 points of the best model's.",
-            "", "## Default settings against the best baseline row", ""]
+        flag = (
+            ""
+            if (on < off) == card.decontaminate
+            else " **(not the card's default: update the card)**"
+        )
+        out.append(
+            f"- {model}: colour decontamination {'on' if on < off else 'off'}: halo "
+            f"{on:.2f} with it vs {off:.2f} without ({(on / off - 1) * 100:+.1f} %){flag}"
+        )
+    out += [
+        "",
+        f"App default model: **{app_model(report)}**, the fastest model whose mean IoU "
+        "is within 0.5 points of the best model's.",
+        "",
+        "## Default settings against the best baseline row",
+        "",
+    ]
     out += [f"- {line}" for line in against_best_baseline(report)]
     return "\n".join(out) + "\n"
 
@@ -228,14 +265,17 @@ def run_eval(args) -> int:
         for model in models:
             for kind, setting in candidates(model, subset):
                 result = evaluate(setting, subset, args.limit, predictions)
-                rows.append({"kind": kind, "setting": setting.__dict__,
-                             "label": setting.label(), **result})
+                rows.append(
+                    {"kind": kind, "setting": setting.__dict__, "label": setting.label(), **result}
+                )
                 print(f"  ... {subset} {setting.label()}", file=sys.stderr, flush=True)
         report[subset] = rows
         print(table(subset, rows), flush=True)
     for model, c in choose(report).items():
-        print(f"best for {model}: {c['label']}" + ("" if c["is_default"] else
-                                                   "  (the card's default differs)"))
+        print(
+            f"best for {model}: {c['label']}"
+            + ("" if c["is_default"] else "  (the card's default differs)")
+        )
     for model, (on, off) in decontamination(report).items():
         print(f"{model}: halo {on:.2f} decontaminated vs {off:.2f} not")
     if labelled(report):

@@ -4,7 +4,7 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
-IR_VERSION = 8   # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
+IR_VERSION = 8  # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
 
 
 def const(name: str, value, dtype) -> onnx.TensorProto:

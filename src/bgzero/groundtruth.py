@@ -15,8 +15,8 @@ SETS = ("pets", "people")
 # another photo of the set (blurred, as a portrait's background usually is). The true matte
 # and foreground colours are then known exactly, which no hand-made label gives.
 COMPOSITES = "composites"
-SOFT_EDGE = 2          # px: Gaussian radius that turns the coarse masks into soft mattes
-BACKGROUND_BLUR = 12   # px
+SOFT_EDGE = 2  # px: Gaussian radius that turns the coarse masks into soft mattes
+BACKGROUND_BLUR = 12  # px
 
 
 def photos(subset: str) -> list[Path]:
@@ -62,15 +62,15 @@ class Labelled:
         return self.photo.name
 
     def load(self) -> Truth:
-        from .pipeline import open_photo   # the CLI's own decoding (EXIF, RGBA)
+        from .pipeline import open_photo  # the CLI's own decoding (EXIF, RGBA)
 
         return Truth(open_photo(self.photo), *truth(self.subset, self.photo))
 
 
 @dataclass(frozen=True)
 class Composite:
-    photo: Path          # the person
-    background: Path     # another photo of the set
+    photo: Path  # the person
+    background: Path  # another photo of the set
 
     @property
     def name(self) -> str:

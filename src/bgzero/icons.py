@@ -6,8 +6,11 @@ from PIL import Image, ImageDraw
 
 TEAL, LIGHT, DARK, WHITE = (15, 118, 110), (226, 232, 240), (148, 163, 184), (255, 255, 255)
 # (file, size, maskable): Chrome asks for 192 and 512, and a maskable one for adaptive icons.
-ICONS = [("icon-192.png", 192, False), ("icon-512.png", 512, False),
-         ("icon-maskable-512.png", 512, True)]
+ICONS = [
+    ("icon-192.png", 192, False),
+    ("icon-512.png", 512, False),
+    ("icon-maskable-512.png", 512, True),
+]
 
 
 def draw(size: int, maskable: bool) -> Image.Image:
@@ -24,10 +27,15 @@ def draw(size: int, maskable: bool) -> Image.Image:
             draw.rectangle([x, y, x + cell - 1, y + cell - 1], fill=colour)
     head = square // 5
     cx = size // 2
-    draw.ellipse([cx - head, inset + square // 5, cx + head, inset + square // 5 + 2 * head],
-                 fill=WHITE)
-    draw.pieslice([cx - 2 * head, inset + square // 2, cx + 2 * head,
-                   inset + square // 2 + 4 * head], 180, 360, fill=WHITE)
+    draw.ellipse(
+        [cx - head, inset + square // 5, cx + head, inset + square // 5 + 2 * head], fill=WHITE
+    )
+    draw.pieslice(
+        [cx - 2 * head, inset + square // 2, cx + 2 * head, inset + square // 2 + 4 * head],
+        180,
+        360,
+        fill=WHITE,
+    )
     return image
 
 

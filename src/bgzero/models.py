@@ -124,9 +124,7 @@ def build_model(card: Card, source: bytes) -> onnx.ModelProto:
 
     size = card.size
     del graph.input[:]
-    graph.input.append(
-        helper.make_tensor_value_info(INPUT, TensorProto.UINT8, [1, size, size, 4])
-    )
+    graph.input.append(helper.make_tensor_value_info(INPUT, TensorProto.UINT8, [1, size, size, 4]))
     del graph.output[:]
     graph.output.append(
         helper.make_tensor_value_info(OUTPUT, TensorProto.UINT8, [1, 1, size, size])

@@ -11,13 +11,13 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from . import assets
 from .cards import Card, load_cards
-from .models import INPUT, build_model_bytes
-from .geometry import REFINE_MAX_PIXELS, guide_size, model_box, working_size
 from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from .decontaminate import build_decontaminator
+from .models import INPUT, build_model_bytes
 from .prepare import PAD_VALUE, build_prepare
 from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
+from .web_shared import formats, geometry
 
 # Pillow filters: the peers' bilinear, and the upscale for settings without refinement.
 # Our own downscale runs in the prepare graph, exactly as in the browser.
@@ -29,14 +29,14 @@ class Setting:
     """How one photo becomes a mask. The peer baseline is `Setting.baseline(model)`."""
 
     model: str
-    fit: str = "stretch"          # stretch | letterbox: how the photo meets the S×S input
-    downscale: str = "graph"      # graph (prepare.py, as the browser) | bilinear (Pillow)
-    upscale: str = "bicubic"      # bilinear | bicubic | guided (the refinement graph)
-    radius: int = 4               # guided filter, at the guide grid's resolution
+    fit: str = "stretch"  # stretch | letterbox: how the photo meets the S×S input
+    downscale: str = "graph"  # graph (prepare.py, as the browser) | bilinear (Pillow)
+    upscale: str = "bicubic"  # bilinear | bicubic | guided (the refinement graph)
+    radius: int = 4  # guided filter, at the guide grid's resolution
     eps: float = 1e-3
-    guide: int = 1024             # long side of the guide grid
-    sharpen: float = 1.0          # edge steepness after refinement (1 = as filtered)
-    decontaminate: bool = False   # estimate edge pixels' foreground colour (decontaminate.py)
+    guide: int = 1024  # long side of the guide grid
+    sharpen: float = 1.0  # edge steepness after refinement (1 = as filtered)
+    decontaminate: bool = False  # estimate edge pixels' foreground colour (decontaminate.py)
 
     @classmethod
     def baseline(cls, model: str) -> "Setting":
@@ -46,8 +46,13 @@ class Setting:
     def default(cls, card: Card) -> "Setting":
         """What the app and `bgzero remove` do with this model (its card's settings)."""
         if card.refine:
-            return cls(card.id, fit=card.fit, upscale="guided", **REFINE_DEFAULT,
-                       decontaminate=card.decontaminate)
+            return cls(
+                card.id,
+                fit=card.fit,
+                upscale="guided",
+                **REFINE_DEFAULT,
+                decontaminate=card.decontaminate,
+            )
         return cls(card.id, fit=card.fit, decontaminate=card.decontaminate)
 
     def label(self) -> str:
@@ -61,10 +66,6 @@ class Setting:
 
 class PhotoError(ValueError):
     """A file that cannot be processed, with a message meant for the user."""
-
-
-def nobg_name(photo: Path) -> str:
-    return f"{photo.stem}-nobg.png"
 
 
 def _options(threads: int) -> ort.SessionOptions:
@@ -82,8 +83,9 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
 
 @lru_cache(maxsize=1)
 def preparer() -> ort.InferenceSession:
-    return ort.InferenceSession(build_prepare().SerializeToString(),
-                                providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(
+        build_prepare().SerializeToString(), providers=["CPUExecutionProvider"]
+    )
 
 
 @lru_cache(maxsize=4)
@@ -93,8 +95,7 @@ def refiner(radius: int, eps: float, sharpen: float, threads: int = 0) -> ort.In
 
 
 @lru_cache(maxsize=2)
-def decontaminator(wide: int, narrow: int, soften: int,
-                   threads: int = 0) -> ort.InferenceSession:
+def decontaminator(wide: int, narrow: int, soften: int, threads: int = 0) -> ort.InferenceSession:
     graph = build_decontaminator(wide, narrow, soften).SerializeToString()
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
@@ -114,16 +115,19 @@ def open_photo(path: Path) -> Image.Image:
 
 def working_photo(photo: Image.Image) -> Image.Image:
     """The photo as the page hands it to the worker: at most REFINE_MAX_PIXELS."""
-    size = working_size(*photo.size, REFINE_MAX_PIXELS)
+    size = geometry.fit_size(*photo.size, geometry.REFINE_MAX_PIXELS)
     return photo if size == photo.size else photo.resize(size, Image.Resampling.LANCZOS)
 
 
 def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
     """(S×S RGBA array [1,S,S,4], box): box = top, left, bottom, right of the photo in it."""
-    box = top, left, bottom, right = model_box(fit, *photo.size, size)
+    box = top, left, bottom, right = geometry.model_box(fit, *photo.size, size)
     if downscale == "graph":
-        feeds = {"rgba": np.asarray(working_photo(photo), dtype=np.uint8)[None],
-                 "box": np.array(box, np.int64), "size": np.array([size], np.int64)}
+        feeds = {
+            "rgba": np.asarray(working_photo(photo), dtype=np.uint8)[None],
+            "box": np.array(box, np.int64),
+            "size": np.array([size], np.int64),
+        }
         return preparer().run(None, feeds)[0], box
     canvas = Image.new("RGBA", (size, size), (PAD_VALUE,) * 4)
     canvas.paste(photo.resize((right - left, bottom - top), FILTERS[downscale]), (left, top))
@@ -156,7 +160,7 @@ def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> 
         "rgba": np.asarray(working, dtype=np.uint8)[None],
         "mask": alpha[None, None],
         "box": np.array(box, np.int64),
-        "guide": np.array(guide_size(height, width, setting.guide), np.int64),
+        "guide": np.array(geometry.guide_size(height, width, setting.guide), np.int64),
     }
     refined = refiner(setting.radius, setting.eps, setting.sharpen).run(None, feeds)[0][0, 0]
     if working is photo:
@@ -164,8 +168,9 @@ def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> 
     return np.asarray(Image.fromarray(refined, "L").resize(photo.size, FILTERS["bicubic"]))
 
 
-def cutout_alpha(photo: Image.Image, setting: Setting, timings: dict | None = None,
-                 prediction=None) -> np.ndarray:
+def cutout_alpha(
+    photo: Image.Image, setting: Setting, timings: dict | None = None, prediction=None
+) -> np.ndarray:
     """Full-size alpha; `prediction` (alpha, box) skips the model when already known."""
     timings = timings if timings is not None else {}
     card = load_cards()[setting.model]
@@ -176,15 +181,16 @@ def cutout_alpha(photo: Image.Image, setting: Setting, timings: dict | None = No
     return result
 
 
-def decontaminate(photo: Image.Image, alpha: np.ndarray, guide: int,
-                  params: dict = DECONTAMINATE_DEFAULT) -> np.ndarray:
+def decontaminate(
+    photo: Image.Image, alpha: np.ndarray, guide: int, params: dict = DECONTAMINATE_DEFAULT
+) -> np.ndarray:
     """RGBA (uint8 H×W×4) whose edge colours are the estimated foreground's."""
     height, width = alpha.shape
     feeds = {
         "rgba": np.asarray(photo, dtype=np.uint8)[None],
         "alpha": alpha[None, None],
-        "guide": np.array(guide_size(height, width, guide), np.int64),
-        "coarse": np.array(guide_size(height, width, params["coarse"]), np.int64),
+        "guide": np.array(geometry.guide_size(height, width, guide), np.int64),
+        "coarse": np.array(geometry.guide_size(height, width, params["coarse"]), np.int64),
     }
     return decontaminator(params["wide"], params["narrow"], params["soften"]).run(None, feeds)[0][0]
 
@@ -192,12 +198,15 @@ def decontaminate(photo: Image.Image, alpha: np.ndarray, guide: int,
 def decontaminates(setting: Setting, photo: Image.Image) -> bool:
     """Photos above the working size keep their colours: decontaminating them would mean
     handing back fewer pixels than the user gave (the browser makes the same choice)."""
-    return setting.decontaminate and \
-        working_size(*photo.size, REFINE_MAX_PIXELS) == photo.size
+    return (
+        setting.decontaminate
+        and geometry.fit_size(*photo.size, geometry.REFINE_MAX_PIXELS) == photo.size
+    )
 
 
-def cutout_rgba(photo: Image.Image, setting: Setting, timings: dict | None = None,
-                prediction=None) -> np.ndarray:
+def cutout_rgba(
+    photo: Image.Image, setting: Setting, timings: dict | None = None, prediction=None
+) -> np.ndarray:
     """The cut-out as uint8 H×W×4."""
     timings = timings if timings is not None else {}
     alpha = cutout_alpha(photo, setting, timings, prediction)
@@ -205,11 +214,20 @@ def cutout_rgba(photo: Image.Image, setting: Setting, timings: dict | None = Non
     if decontaminates(setting, photo):
         result = decontaminate(photo, alpha, setting.guide)
         timings["decontaminate"] = time.perf_counter() - started
-        return result
-    result = np.array(photo, dtype=np.uint8)
-    result[..., 3] = alpha
-    timings["composite"] = time.perf_counter() - started
-    return result
+    else:
+        result = np.array(photo, dtype=np.uint8)
+        result[..., 3] = alpha
+        timings["composite"] = time.perf_counter() - started
+    return keep_transparency(result, photo)
+
+
+def keep_transparency(rgba: np.ndarray, photo: Image.Image) -> np.ndarray:
+    """The cut-out's alpha times the photo's own, as a canvas's destination-in computes it: a
+    pixel the photo had transparent stays transparent (output alpha <= input alpha)."""
+    own = np.asarray(photo.getchannel("A"), dtype=np.uint16)
+    if own.min() < 255:
+        rgba[..., 3] = (rgba[..., 3].astype(np.uint16) * own + 127) // 255
+    return rgba
 
 
 def cutout(photo: Image.Image, setting: Setting, timings: dict | None = None) -> Image.Image:
@@ -221,8 +239,28 @@ def default_setting(model: str | None = None) -> Setting:
     return Setting.default(cards[model] if model else next(c for c in cards.values() if c.default))
 
 
-def remove(photos: list[Path], out_dir: Path, model: str | None = None) -> list[str]:
-    """Write <stem>-nobg.png for each photo; returns one error message per failed photo."""
+def save(result: Image.Image, path: Path, format_id: str = formats.DEFAULT) -> None:
+    """Write an RGBA cut-out in one of shared/formats (the page's table): a format without
+    alpha is flattened on white, the mask is the alpha as greyscale."""
+    entry = formats.get(format_id)
+    quality = formats.quality(format_id)
+    options = {} if quality is None else {"quality": round(quality * 100)}
+    if format_id == "mask":
+        image = result.getchannel("A")
+    elif not entry["alpha"]:
+        image = Image.new("RGB", result.size, formats.FLATTEN_ON)
+        image.paste(result, mask=result.getchannel("A"))
+    else:
+        image = result
+    image.save(path, entry["pillow"], **options)
+
+
+def remove(
+    photos: list[Path], out_dir: Path, model: str | None = None, format_id: str = formats.DEFAULT
+) -> list[str]:
+    """Write <stem>-nobg.<ext> (or <stem>-mask.png) for each photo; returns one error message
+    per failed photo."""
+    formats.get(format_id)
     setting = default_setting(model)
     out_dir.mkdir(parents=True, exist_ok=True)
     errors = []
@@ -232,5 +270,5 @@ def remove(photos: list[Path], out_dir: Path, model: str | None = None) -> list[
         except PhotoError as error:
             errors.append(str(error))
             continue
-        result.save(out_dir / nobg_name(path), "PNG")
+        save(result, out_dir / formats.file_name(path.name, format_id), format_id)
     return errors

@@ -17,9 +17,8 @@ from onnx import TensorProto, helper
 
 from .graphs import const, finish
 
-OPSET = 18          # Resize's antialias attribute
+OPSET = 18  # Resize's antialias attribute
 PAD_VALUE = 128
-
 
 
 def build_prepare() -> onnx.ModelProto:
@@ -30,8 +29,14 @@ def build_prepare() -> onnx.ModelProto:
         helper.make_node("Slice", ["box", "i2", "i4"], ["bottom_right"]),
         helper.make_node("Sub", ["bottom_right", "top_left"], ["box_hw"]),
         helper.make_node("Concat", ["n_c", "box_hw"], ["sizes"], axis=0),
-        helper.make_node("Resize", ["nchw", "", "", "sizes"], ["resized"], mode="linear",
-                         antialias=1, coordinate_transformation_mode="half_pixel"),
+        helper.make_node(
+            "Resize",
+            ["nchw", "", "", "sizes"],
+            ["resized"],
+            mode="linear",
+            antialias=1,
+            coordinate_transformation_mode="half_pixel",
+        ),
         helper.make_node("Round", ["resized"], ["rounded"]),
         helper.make_node("Clip", ["rounded", "zero", "c255"], ["clipped"]),
         helper.make_node("Cast", ["clipped"], ["resized_u8"], to=TensorProto.UINT8),
@@ -39,18 +44,23 @@ def build_prepare() -> onnx.ModelProto:
         helper.make_node("Concat", ["size", "size"], ["size2"], axis=0),
         helper.make_node("Sub", ["size2", "bottom_right"], ["after"]),
         helper.make_node("Concat", ["zeros2", "top_left", "zeros2", "after"], ["pads"], axis=0),
-        helper.make_node("Pad", ["resized_u8", "pads", "pad_value"], ["padded"],
-                         mode="constant"),
+        helper.make_node("Pad", ["resized_u8", "pads", "pad_value"], ["padded"], mode="constant"),
         helper.make_node("Transpose", ["padded"], ["model_rgba"], perm=[0, 2, 3, 1]),
     ]
     constants = [
-        const("i0", [0], np.int64), const("i2", [2], np.int64), const("i4", [4], np.int64),
-        const("n_c", [1, 4], np.int64), const("zeros2", [0, 0], np.int64),
-        const("zero", 0, np.float32), const("c255", 255, np.float32),
+        const("i0", [0], np.int64),
+        const("i2", [2], np.int64),
+        const("i4", [4], np.int64),
+        const("n_c", [1, 4], np.int64),
+        const("zeros2", [0, 0], np.int64),
+        const("zero", 0, np.float32),
+        const("c255", 255, np.float32),
         const("pad_value", PAD_VALUE, np.uint8),
     ]
     graph = helper.make_graph(
-        nodes, "bgzero-prepare", [
+        nodes,
+        "bgzero-prepare",
+        [
             helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "H", "W", 4]),
             helper.make_tensor_value_info("box", TensorProto.INT64, [4]),
             helper.make_tensor_value_info("size", TensorProto.INT64, [1]),

@@ -14,7 +14,7 @@ def _dilate(mask: np.ndarray, radius: int) -> np.ndarray:
 def boundary(mask: np.ndarray) -> np.ndarray:
     """Pixels of `mask` with a 4-neighbour outside it."""
     padded = np.pad(mask, 1, mode="edge")
-    inner = (padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:])
+    inner = padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
     return mask & ~inner
 
 

@@ -25,7 +25,6 @@ DEFAULT = {"radius": 4, "eps": 1e-3, "guide": 1024, "sharpen": 3.0}
 LUMA = np.array([0.299, 0.587, 0.114], np.float32) / np.float32(255)
 
 
-
 def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelProto:
     """`sharpen` > 1 steepens the refined edge around 0.5: the model's soft rim at low
     resolution is mostly blur from upscaling, not transparency."""
@@ -33,12 +32,24 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
 
     def box(x, out):
         # count_include_pad=0: the border averages only real pixels, as the reference does.
-        return helper.make_node("AveragePool", [x], [out], kernel_shape=[k, k],
-                                pads=[radius] * 4, strides=[1, 1], count_include_pad=0)
+        return helper.make_node(
+            "AveragePool",
+            [x],
+            [out],
+            kernel_shape=[k, k],
+            pads=[radius] * 4,
+            strides=[1, 1],
+            count_include_pad=0,
+        )
 
     def resize(x, sizes, out):
-        return helper.make_node("Resize", [x, "", "", sizes], [out], mode="linear",
-                                coordinate_transformation_mode="half_pixel")
+        return helper.make_node(
+            "Resize",
+            [x, "", "", sizes],
+            [out],
+            mode="linear",
+            coordinate_transformation_mode="half_pixel",
+        )
 
     nodes = [
         # Guide: luma of the photo in [0, 1], NCHW.
@@ -60,7 +71,9 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
         resize("p", "low_shape", "p_low"),
         helper.make_node("Mul", ["I_low", "p_low"], ["Ip"]),
         helper.make_node("Mul", ["I_low", "I_low"], ["II"]),
-        box("I_low", "mean_I"), box("p_low", "mean_p"), box("Ip", "mean_Ip"),
+        box("I_low", "mean_I"),
+        box("p_low", "mean_p"),
+        box("Ip", "mean_Ip"),
         box("II", "mean_II"),
         helper.make_node("Mul", ["mean_I", "mean_p"], ["mImp"]),
         helper.make_node("Sub", ["mean_Ip", "mImp"], ["cov_Ip"]),
@@ -70,7 +83,8 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
         helper.make_node("Div", ["cov_Ip", "var_eps"], ["a"]),
         helper.make_node("Mul", ["a", "mean_I"], ["a_mI"]),
         helper.make_node("Sub", ["mean_p", "a_mI"], ["b"]),
-        box("a", "mean_a"), box("b", "mean_b"),
+        box("a", "mean_a"),
+        box("b", "mean_b"),
         # Full-resolution apply.
         resize("mean_a", "full_shape", "A"),
         resize("mean_b", "full_shape", "B"),
@@ -85,16 +99,26 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
         helper.make_node("Cast", ["q_round"], ["alpha"], to=TensorProto.UINT8),
     ]
     constants = [
-        const("c0", [0], np.int64), const("c2", [2], np.int64), const("c3", [3], np.int64),
-        const("c4", [4], np.int64), const("axis3", [3], np.int64),
-        const("axes23", [2, 3], np.int64), const("ones2", [1, 1], np.int64),
-        const("luma", LUMA, np.float32), const("inv255", 1 / 255, np.float32),
-        const("eps", eps, np.float32), const("zero", 0, np.float32),
-        const("one", 1, np.float32), const("c255", 255, np.float32),
-        const("half", 0.5, np.float32), const("sharpen", sharpen, np.float32),
+        const("c0", [0], np.int64),
+        const("c2", [2], np.int64),
+        const("c3", [3], np.int64),
+        const("c4", [4], np.int64),
+        const("axis3", [3], np.int64),
+        const("axes23", [2, 3], np.int64),
+        const("ones2", [1, 1], np.int64),
+        const("luma", LUMA, np.float32),
+        const("inv255", 1 / 255, np.float32),
+        const("eps", eps, np.float32),
+        const("zero", 0, np.float32),
+        const("one", 1, np.float32),
+        const("c255", 255, np.float32),
+        const("half", 0.5, np.float32),
+        const("sharpen", sharpen, np.float32),
     ]
     graph = helper.make_graph(
-        nodes, "bgzero-refine", [
+        nodes,
+        "bgzero-refine",
+        [
             helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "H", "W", 4]),
             helper.make_tensor_value_info("mask", TensorProto.UINT8, [1, 1, "S", "S"]),
             helper.make_tensor_value_info("box", TensorProto.INT64, [4]),
@@ -104,4 +128,3 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
         constants,
     )
     return finish(graph, OPSET, {"bgzero.refine": f"guided r={radius} eps={eps} k={sharpen}"})
-

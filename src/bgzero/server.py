@@ -14,10 +14,15 @@ from starlette.types import Receive, Scope, Send
 
 # Python 3.11's table lacks some of these; the browser refuses modules and streaming
 # compilation without the right type.
-for _suffix, _type in {".wasm": "application/wasm", ".mjs": "text/javascript",
-                       ".js": "text/javascript", ".toml": "text/plain",
-                       ".onnx": "application/octet-stream", ".py": "text/plain",
-                       ".webmanifest": "application/manifest+json"}.items():
+for _suffix, _type in {
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".toml": "text/plain",
+    ".onnx": "application/octet-stream",
+    ".py": "text/plain",
+    ".webmanifest": "application/manifest+json",
+}.items():
     mimetypes.add_type(_type, _suffix)
 
 # Cross-origin isolation: SharedArrayBuffer for ORT's threads and PyScript's workers.
@@ -68,17 +73,26 @@ class DistFiles(StaticFiles):
         gz = path.with_name(path.name + ".gz")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if "gzip" in headers.get("accept-encoding", "") and gz.is_file():
-            response = FileResponse(gz, stat_result=os.stat(gz), media_type=media_type,
-                                    headers={"Content-Encoding": "gzip"})
+            response = FileResponse(
+                gz,
+                stat_result=os.stat(gz),
+                media_type=media_type,
+                headers={"Content-Encoding": "gzip"},
+            )
         else:
             response = FileResponse(path, stat_result=stat_result, media_type=media_type)
         response.headers["Vary"] = "Accept-Encoding"
         relative = path.relative_to(Path(self.directory).resolve()).as_posix()
         response.headers["Cache-Control"] = IMMUTABLE if is_hashed(relative) else REVALIDATE
         if self.is_not_modified(response.headers, headers):
-            return Response(status_code=304, headers={
-                k: v for k, v in response.headers.items()
-                if k.lower() in {"etag", "cache-control", "vary"}})
+            return Response(
+                status_code=304,
+                headers={
+                    k: v
+                    for k, v in response.headers.items()
+                    if k.lower() in {"etag", "cache-control", "vary"}
+                },
+            )
         return response
 
 
@@ -97,7 +111,8 @@ class IsolationHeaders:
         headers = {**ISOLATION, "Content-Security-Policy": csp}
         self.headers = self._encode(headers)
         self.embed_headers = self._encode(
-            {**headers, "Cross-Origin-Resource-Policy": "cross-origin"})
+            {**headers, "Cross-Origin-Resource-Policy": "cross-origin"}
+        )
 
     @staticmethod
     def _encode(headers: dict) -> list:

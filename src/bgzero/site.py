@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 
 from . import assets
 from .cards import Card, load_cards
-from .geometry import REFINE_MAX_PIXELS
-from .icons import write_icons
-from .models import build_model_bytes
 from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from .decontaminate import build_decontaminator
+from .icons import write_icons
+from .models import build_model_bytes
 from .prepare import build_prepare
 from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
+from .web_shared import geometry
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,8 +29,13 @@ RUNTIME = {
     ),
     "runtime/pyodide": (
         "pyodide",
-        ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-         "pyodide-lock.json"],
+        [
+            "pyodide.mjs",
+            "pyodide.asm.mjs",
+            "pyodide.asm.wasm",
+            "python_stdlib.zip",
+            "pyodide-lock.json",
+        ],
     ),
 }
 INTERPRETERS = {
@@ -40,7 +45,7 @@ INTERPRETERS = {
 # Served precompressed so the transfer is small and still has a Content-Length.
 COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
 MANIFEST = "manifest.json"
-EMBED_CONFIG = "embed.json"   # parent origins the embed page answers (src/web/embed.py)
+EMBED_CONFIG = "embed.json"  # parent origins the embed page answers (src/web/embed.py)
 SERVICE_WORKER = "sw.js"
 # onnxruntime-web: the bundles the worker imports, each shipped with every file it loads
 # (read from the bundles themselves: a new ORT version that renames its WebAssembly files
@@ -76,12 +81,19 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
                 f"built {card.id} has sha256 {digest}, model card {card.path.name} says "
                 f"{card.built_sha256}: the builder or its onnx version changed"
             )
-        catalog.append({
-            "id": card.id, "name": card.name, "size": card.size, "licence": card.licence,
-            "default": card.default, "fit": card.fit, "refine": card.refine,
-            "decontaminate": card.decontaminate,
-            **write_hashed(dist, card.id, built),
-        })
+        catalog.append(
+            {
+                "id": card.id,
+                "name": card.name,
+                "size": card.size,
+                "licence": card.licence,
+                "default": card.default,
+                "fit": card.fit,
+                "refine": card.refine,
+                "decontaminate": card.decontaminate,
+                **write_hashed(dist, card.id, built),
+            }
+        )
     return catalog
 
 
@@ -92,14 +104,25 @@ def build_prepare_file(dist: Path) -> dict:
 def build_refiner_file(dist: Path) -> dict:
     params = {k: REFINE_DEFAULT[k] for k in ("radius", "eps", "sharpen")}
     graph = build_refiner(**params).SerializeToString()
-    return {**write_hashed(dist, "refine", graph), "guide": REFINE_DEFAULT["guide"],
-            "max_pixels": REFINE_MAX_PIXELS}
+    return {
+        **write_hashed(dist, "refine", graph),
+        "guide": REFINE_DEFAULT["guide"],
+        "max_pixels": geometry.REFINE_MAX_PIXELS,
+    }
 
 
 def build_decontaminator_file(dist: Path) -> dict:
     graph = build_decontaminator(**DECONTAMINATE_DEFAULT).SerializeToString()
-    return {**write_hashed(dist, "decontaminate", graph),
-            "coarse": DECONTAMINATE_DEFAULT["coarse"]}
+    return {**write_hashed(dist, "decontaminate", graph), "coarse": DECONTAMINATE_DEFAULT["coarse"]}
+
+
+# The helper graphs of catalog.json (src/web/shared/catalog.py's GRAPHS): name -> builder of
+# its file and run-time settings.
+GRAPH_FILES = {
+    "prepare": build_prepare_file,
+    "refiner": build_refiner_file,
+    "decontaminator": build_decontaminator_file,
+}
 
 
 def ort_references(script: bytes) -> list[str]:
@@ -116,8 +139,9 @@ def ort_files(source: Path, entry: str) -> list[str]:
         if name in found:
             continue
         if not (source / name).is_file():
-            raise assets.AssetError(f"{ORT_PACKAGE}/{name} is missing from npm modules "
-                                    f"(loaded by {entry})")
+            raise assets.AssetError(
+                f"{ORT_PACKAGE}/{name} is missing from npm modules (loaded by {entry})"
+            )
         found.append(name)
         if name.endswith(".mjs"):
             todo += ort_references((source / name).read_bytes())
@@ -127,14 +151,18 @@ def ort_files(source: Path, entry: str) -> list[str]:
 def ort_on_demand(source: Path) -> list[str]:
     """Files only the WebGPU runtime loads, as dist paths."""
     always = set(ort_files(source, ORT_ENTRIES["wasm"]))
-    return [f"{ORT_DIR}/{name}" for name in ort_files(source, ORT_ENTRIES["webgpu"])
-            if name not in always]
+    return [
+        f"{ORT_DIR}/{name}"
+        for name in ort_files(source, ORT_ENTRIES["webgpu"])
+        if name not in always
+    ]
 
 
 def runtime_files(modules: Path) -> dict[str, tuple[str, list[str]]]:
     """dist folder -> (npm package folder, file patterns) of everything the page can load."""
-    ort = sorted({name for entry in ORT_ENTRIES.values()
-                  for name in ort_files(modules / ORT_PACKAGE, entry)})
+    ort = sorted(
+        {name for entry in ORT_ENTRIES.values() for name in ort_files(modules / ORT_PACKAGE, entry)}
+    )
     return {**RUNTIME, ORT_DIR: (ORT_PACKAGE, ort)}
 
 
@@ -150,26 +178,37 @@ def copy_runtime(modules: Path, dist: Path) -> list[dict]:
                 (dist / folder).mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, dist / folder / path.name)
         package = json.loads((modules / package_dir.split("/dist")[0] / "package.json").read_text())
-        used.append({"name": package["name"], "version": package["version"],
-                     "licence": package.get("license", "see package")})
+        used.append(
+            {
+                "name": package["name"],
+                "version": package["version"],
+                "licence": package.get("license", "see package"),
+            }
+        )
     return used
 
 
 def copy_web_python(dist: Path) -> None:
-    shutil.copytree(ROOT / "src" / "web", dist / "py",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "src" / "web", dist / "py", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     config = (ROOT / "pyscript.toml").read_text()
     (dist / "pyscript.toml").write_text(config)
     for kind, interpreter in INTERPRETERS.items():
-        worker = re.sub(r'(?m)^interpreter\s*=.*$', f'interpreter = "{interpreter}"', config)
+        worker = re.sub(r"(?m)^interpreter\s*=.*$", f'interpreter = "{interpreter}"', config)
         (dist / f"worker-{kind}.toml").write_text(worker)
 
 
 def write_licences(dist: Path, packages: list[dict], cards: dict[str, Card]) -> None:
-    rows = [f"<tr><td>{p['name']}</td><td>{p['version']}</td><td>{p['licence']}</td></tr>"
-            for p in packages]
-    rows += [f"<tr><td>model {c.id} ({c.source['package']} {c.source['version']})</td>"
-             f"<td>{c.source_sha256[:12]}</td><td>{c.licence}</td></tr>" for c in cards.values()]
+    rows = [
+        f"<tr><td>{p['name']}</td><td>{p['version']}</td><td>{p['licence']}</td></tr>"
+        for p in packages
+    ]
+    rows += [
+        f"<tr><td>model {c.id} ({c.source['package']} {c.source['version']})</td>"
+        f"<td>{c.source_sha256[:12]}</td><td>{c.licence}</td></tr>"
+        for c in cards.values()
+    ]
     page = (ROOT / "static" / "licences.html").read_text().replace("<!-- rows -->", "\n".join(rows))
     (dist / "licences.html").write_text(page)
 
@@ -188,8 +227,10 @@ def write_manifest(dist: Path) -> dict:
     for path in sorted(dist.rglob("*")):
         if path.is_file() and path.suffix != ".gz" and path.name != SERVICE_WORKER:
             data = path.read_bytes()
-            files[path.relative_to(dist).as_posix()] = {"sha256": assets.sha256(data),
-                                                        "size": len(data)}
+            files[path.relative_to(dist).as_posix()] = {
+                "sha256": assets.sha256(data),
+                "size": len(data),
+            }
     version = assets.sha256(json.dumps(files, sort_keys=True).encode())[:16]
     manifest = {"version": version, "files": files}
     (dist / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
@@ -201,9 +242,11 @@ def write_service_worker(dist: Path, manifest: dict, on_demand: list[str]) -> No
     later = ON_DEMAND + tuple(on_demand)
     precache = [f for f in files if not (f.endswith(".onnx") or f.startswith(later))]
     template = (dist / SERVICE_WORKER).read_text()
-    worker = (template.replace("__VERSION__", manifest["version"])
-              .replace("__FILES__", json.dumps(files))
-              .replace("__PRECACHE__", json.dumps(precache)))
+    worker = (
+        template.replace("__VERSION__", manifest["version"])
+        .replace("__FILES__", json.dumps(files))
+        .replace("__PRECACHE__", json.dumps(precache))
+    )
     (dist / SERVICE_WORKER).write_text(worker)
 
 
@@ -215,19 +258,31 @@ def embed_origin(text: str) -> str:
         port = parts.port
     except ValueError:
         port = -1
-    if (parts.scheme.lower() not in ("http", "https") or not parts.hostname or port == -1
-            or parts.username is not None or parts.path not in ("", "/") or parts.query
-            or parts.fragment or "*" in text):
-        raise ValueError(f"{text!r} is not an origin like https://example.com or "
-                         "http://127.0.0.1:8080")
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or port == -1
+        or parts.username is not None
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or "*" in text
+    ):
+        raise ValueError(
+            f"{text!r} is not an origin like https://example.com or http://127.0.0.1:8080"
+        )
     scheme = parts.scheme.lower()
     host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
     default = {"http": 80, "https": 443}[scheme]
     return f"{scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
 
 
-def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = None,
-          embed_origins: list[str] | None = None) -> dict:
+def build(
+    dist: Path,
+    cache: Path | None = None,
+    model_ids: list[str] | None = None,
+    embed_origins: list[str] | None = None,
+) -> dict:
     """Build into a sibling folder, then swap it in, so a failed build leaves dist/ intact."""
     origins = list(dict.fromkeys(embed_origin(o) for o in embed_origins or []))
     cache = cache or assets.cache_dir()
@@ -245,12 +300,16 @@ def build(dist: Path, cache: Path | None = None, model_ids: list[str] | None = N
         modules = assets.npm_modules(cache)
         packages = copy_runtime(modules, staging)
         default = next(m["id"] for m in catalog if m["default"])
-        graphs = {"prepare": build_prepare_file(staging), "refiner": build_refiner_file(staging),
-                  "decontaminator": build_decontaminator_file(staging)}
+        graphs = {name: build(staging) for name, build in GRAPH_FILES.items()}
         (staging / "models" / "catalog.json").write_text(
-            json.dumps({"default": default, "models": catalog, **graphs}, indent=1))
-        shutil.copytree(ROOT / "static", staging, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("licences.html"))
+            json.dumps({"default": default, "models": catalog, "graphs": graphs}, indent=1)
+        )
+        shutil.copytree(
+            ROOT / "static",
+            staging,
+            dirs_exist_ok=True,
+            ignore=shutil.ignore_patterns("licences.html"),
+        )
         copy_web_python(staging)
         write_licences(staging, packages, cards)
         (staging / EMBED_CONFIG).write_text(json.dumps({"origins": origins}, indent=1))

@@ -1,4 +1,4 @@
-"""The page (main thread, MicroPython): owns the state, wires input -> worker -> compositor."""
+"""The page (main thread, MicroPython): owns the state, wires input -> worker -> result."""
 
 import asyncio
 import json
@@ -7,30 +7,66 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import compositor
 import file_input
 import offline
-from cutter import Cutter, fetch_catalog
-from shared import catalog, status
+from cutout import Cutout
+from cutter import Cutter, fetch_catalog, to_file
+from editor import Editor
+from result_view import ResultView
+from shared import catalog, formats, status
 from view import StatusView
 from worker_bridge import WorkerError
-
 
 
 def _el(id_):
     return document.getElementById(id_)
 
 
-ui = {k: _el(k) for k in ("file", "pick-text", "drop", "model", "status", "progress", "stage",
-                          "message", "timings", "result", "before", "toggle", "download",
-                          "network")}
+ui = {
+    k: _el(k)
+    for k in (
+        "file",
+        "pick-text",
+        "drop",
+        "model",
+        "status",
+        "progress",
+        "stage",
+        "message",
+        "timings",
+        "result",
+        "before",
+        "toggle",
+        "download",
+        "format",
+        "network",
+        "viewport",
+        "brush-outline",
+        "editor-tools",
+        "start-from",
+        "tool-erase",
+        "tool-restore",
+        "brush-size",
+        "brush-hardness",
+        "undo",
+        "redo",
+        "fit",
+        "mode-auto",
+        "mode-manual",
+    )
+}
 body = document.body
 
 
 # ---- view ---------------------------------------------------------------------------------
 
-view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"],
-                  "this site does not send the cross-origin isolation headers")
+view = StatusView(
+    ui["status"],
+    ui["progress"],
+    ui["stage"],
+    ui["message"],
+    "this site does not send the cross-origin isolation headers",
+)
 set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
 
@@ -39,24 +75,60 @@ def mark(name):
     body.setAttribute("data-t-" + name, str(int(js.performance.now())))
 
 
-# ---- app ----------------------------------------------------------------------------------
+# ---- state --------------------------------------------------------------------------------
 
-app = {"catalog": None, "model": None, "cutter": None, "busy": False, "next": None,
-       "base": None, "input": None, "output": None, "handled": 0}
+
+class Page:
+    """What the page holds: the catalog and chosen model, the cutter, the cut-out on screen,
+    and the one photo waiting while another is cut."""
+
+    def __init__(self):
+        self.catalog = None
+        self.model = None
+        self.cutter = None
+        self.input = None
+        self.result = None  # ResultView
+        self.cutout = None  # the Cutout on screen (the editor's, next)
+        self.busy = False
+        self.waiting = None  # a File chosen while busy; a newer choice replaces it
+        self.handled = 0
+        self.format = formats.DEFAULT  # what the download is encoded as
+        self.edits = 0  # finished edits of the cut-out on screen
+        self.offered = None  # (format, edits) of what is behind the download link now
+        self.mode = "auto"  # "auto" | "manual" (the editor's brush is on)
+        self.editor = None
+
+    def keep(self, cutout):
+        """The new cut-out on screen; the previous one's pixels are freed."""
+        if self.cutout is not None:
+            self.editor.release()
+            self.editor.show(None)
+            self.cutout.close()
+        self.cutout = cutout
+        self.edits = 0
+
+    def drop(self):
+        self.keep(None)
+
+
+page = Page()
+
+
+# ---- app ----------------------------------------------------------------------------------
 
 
 async def load_model():
     """Preload the chosen model so the first cut doesn't wait for the download."""
-    model = app["model"]
+    model = page.model
     try:
-        reply = await app["cutter"].load(model, show_stage)
-        if model is not app["model"]:
-            return   # the user picked another model meanwhile; its own load reports
+        reply = await page.cutter.load(model, show_stage)
+        if model is not page.model:
+            return  # the user picked another model meanwhile; its own load reports
         show_engine(reply)
-        body.dataset.loadTimings = json.dumps(reply["timings"])   # download, session (ms)
+        body.dataset.loadTimings = json.dumps(reply["timings"])  # download, session (ms)
         mark("model")
-        offline.keep(app["cutter"].graph_files(model))
-        if not app["busy"]:
+        offline.keep(page.cutter.graph_files(model))
+        if not page.busy:
             show_stage("done")
             ui["stage"].textContent = "Ready: drop a photo"
             ui["progress"].value = 1
@@ -65,39 +137,96 @@ async def load_model():
 
 
 async def cut(file):
-    output = app["output"]
+    result = page.result
     set_state("busy")
     show_message("")
-    output.clear()
-    done = await app["cutter"].cut(file, output.canvas, app["model"], show_stage)
-    show_engine(done["engine"])
-    output.show_before(file)
-    output.set_png(done["png"], file.name)
-    ui["timings"].textContent = status.timings_text(done["timings"])
-    body.dataset.timings = json.dumps(done["timings"])
+    result.clear()
+    page.drop()
+    start = ui["start-from"].value if page.mode == "manual" else "model"
+    if start == "model":
+        cutout = await page.cutter.cut(file, page.model, show_stage, file.name)
+        show_engine(cutout.engine)
+    else:  # Manual Remove without the model
+        show_stage("decode")
+        cutout = Cutout.blank(file.name, await file_input.read_image(file), start == "keep")
+    page.keep(cutout)
+    result.show_before(file)
+    await offer(cutout)
+    page.editor.show(cutout)
+    ui["timings"].textContent = status.timings_text(cutout.timings)
+    body.dataset.timings = json.dumps(cutout.timings)
     show_stage("done")
     ui["progress"].value = 1
     set_state("done")
 
 
-async def run_cuts(file):
-    """One cut at a time; a file chosen meanwhile replaces any earlier waiting one."""
-    if app["busy"]:
-        app["next"] = file
-        return
-    app["busy"] = True
+async def offer(cutout):
+    """Compose and encode the cut-out in the chosen format, behind the download link."""
+    format_id = page.format
+    blob, name = await to_file(cutout, page.result.canvas, format_id, show_stage)
+    page.result.offer(blob, name, formats.get(format_id)["label"])
+    page.offered = (format_id, page.edits)
+    body.dataset.format = format_id
+    body.dataset.offered = str(page.edits)
+
+
+def on_edit():
+    """After each stroke, undo or redo: the download follows (encoded in the background)."""
+    page.edits += 1
+    body.dataset.edits = str(page.edits)
+    asyncio.create_task(run_cuts(None))
+
+
+def set_mode(mode):
+    """Auto Remove: the model's cut-out; Manual Remove: the brush on it (or on a blank)."""
+    page.mode = mode
+    body.dataset.mode = mode
+    ui["editor-tools"].hidden = mode != "manual"
+    ui["mode-auto"].setAttribute("aria-pressed", str(mode == "auto").lower())
+    ui["mode-manual"].setAttribute("aria-pressed", str(mode == "manual").lower())
+    page.editor.set_active(mode == "manual")
+
+
+def on_format_change(event):
+    page.format = ui["format"].value
+    asyncio.create_task(run_cuts(None))
+
+
+async def reoffer():
+    """The cut-out on screen again, in the format chosen since it was encoded."""
     try:
-        while file is not None:
-            try:
-                await cut(file)
-            except Exception as e:
-                fail(e)
-            # Counts every finished attempt, good or bad: tests and bench wait on it.
-            app["handled"] += 1
-            body.dataset.handled = str(app["handled"])
-            file, app["next"] = app["next"], None
+        await offer(page.cutout)
+        show_stage("done")
+        ui["progress"].value = 1
+    except Exception as e:
+        fail(e)
+
+
+async def run_cuts(file):
+    """One job at a time: cut `file` (a file chosen meanwhile replaces any earlier waiting
+    one), or with None, re-encode the result when the chosen format changed."""
+    if page.busy:
+        if file is not None:
+            page.waiting = file
+        return
+    page.busy = True
+    try:
+        while True:
+            if file is not None:
+                try:
+                    await cut(file)
+                except Exception as e:
+                    fail(e)
+                # Counts every finished attempt, good or bad: tests and bench wait on it.
+                page.handled += 1
+                body.dataset.handled = str(page.handled)
+            elif page.cutout is not None and page.offered != (page.format, page.edits):
+                await reoffer()
+            else:
+                break
+            file, page.waiting = page.waiting, None
     finally:
-        app["busy"] = False
+        page.busy = False
 
 
 def on_file(file):
@@ -121,42 +250,69 @@ def fail(error):
 
 
 def on_model_change(event):
-    app["model"] = catalog.pick(app["catalog"], ui["model"].value)
-    ui["status"].textContent = app["model"]["id"] + " · loading…"
+    page.model = catalog.pick(page.catalog, ui["model"].value)
+    ui["status"].textContent = page.model["id"] + " · loading…"
     asyncio.create_task(load_model())
 
 
 async def start():
     set_state("starting")
     mark("main")
-    app["base"] = document.baseURI
-    app["output"] = compositor.Output(ui["result"], ui["before"], ui["toggle"], ui["download"])
-    app["input"] = file_input.FileInput(ui["file"], ui["drop"], on_file)
-    offline.start(ui["network"], app["input"].take)
+    page.result = ResultView(ui["result"], ui["before"], ui["toggle"], ui["download"])
+    els = {
+        k: ui[k]
+        for k in (
+            "viewport",
+            "before",
+            "tool-erase",
+            "tool-restore",
+            "brush-size",
+            "brush-hardness",
+            "undo",
+            "redo",
+            "fit",
+        )
+    }
+    els.update(canvas=ui["result"], outline=ui["brush-outline"])
+    page.editor = Editor(els, on_edit)
+    ui["mode-auto"].addEventListener("click", create_proxy(lambda e: set_mode("auto")))
+    ui["mode-manual"].addEventListener("click", create_proxy(lambda e: set_mode("manual")))
+    if js.URLSearchParams.new(js.location.search).get("mode") == "manual":
+        set_mode("manual")
+    page.input = file_input.FileInput(ui["file"], ui["drop"], on_file)
+    offline.start(ui["network"], page.input.take)
     params = js.URLSearchParams.new(js.location.search)
     try:
-        app["catalog"] = await fetch_catalog()
+        page.catalog = await fetch_catalog()
         wanted = params.get("model")
-        app["model"] = catalog.pick(app["catalog"], wanted if wanted else None)
-        for m in app["catalog"]["models"]:
+        page.model = catalog.pick(page.catalog, wanted if wanted else None)
+        for m in page.catalog["models"]:
             option = document.createElement("option")
             option.value = m["id"]
             option.textContent = catalog.label(m)
-            option.selected = m["id"] == app["model"]["id"]
+            option.selected = m["id"] == page.model["id"]
             ui["model"].append(option)
-        ui["status"].textContent = app["model"]["id"] + " · starting worker…"
-        app["cutter"] = Cutter(app["catalog"], app["base"])
-        await app["cutter"].ready()
+        ui["status"].textContent = page.model["id"] + " · starting worker…"
+        page.cutter = Cutter(page.catalog, document.baseURI)
+        await page.cutter.ready()
         mark("worker")
         ui["model"].addEventListener("change", create_proxy(on_model_change))
         ui["model"].disabled = False
+        for format_id, entry in formats.FORMATS.items():
+            option = document.createElement("option")
+            option.value = format_id
+            option.textContent = entry["label"]
+            option.selected = format_id == page.format
+            ui["format"].append(option)
+        ui["format"].addEventListener("change", create_proxy(on_format_change))
+        ui["format"].disabled = False
     except Exception as e:
         fail(e)
         return
     ui["pick-text"].textContent = "Choose a photo"
     set_state("ready")
     asyncio.create_task(load_model())
-    app["input"].enable()
+    page.input.enable()
 
 
 asyncio.create_task(start())

@@ -1,13 +1,16 @@
-"""One cut-out, decode -> worker -> composite -> PNG, for the page (app.py) and the embed
-frame (embed.py) alike. Stages are reported through `on_stage(stage, done=None, total=None)`."""
+"""One cut-out, decode -> worker -> Cutout, and a Cutout -> composed file, for the page
+(app.py) and the embed frame (embed.py) alike. Stages are reported through
+`on_stage(stage, done=None, total=None)`."""
 
 import json
 
 import js
 
-import compositor
+import compose
+import export
 import file_input
-from shared import catalog, geometry, messages, provider_choice
+from cutout import Cutout
+from shared import catalog, formats, geometry, messages, provider_choice
 from worker_bridge import Worker, unpack
 
 # Provider choices measured on this device, by provider_choice.device_key: the next visit
@@ -26,6 +29,7 @@ def _progress(on_stage):
     def forward(msg):
         if on_stage is not None:
             on_stage(msg["stage"], msg.get("done"), msg.get("total"))
+
     return forward
 
 
@@ -58,51 +62,41 @@ class Cutter:
         if not remember:
             return
         choices = _stored_choices()
-        choices[remember["key"]] = {"provider": remember["provider"],
-                                    "reason": remember["reason"]}
+        choices[remember["key"]] = {"provider": remember["provider"], "reason": remember["reason"]}
         try:
             js.localStorage.setItem(_CHOICES, json.dumps(choices))
         except Exception:
-            pass   # storage blocked (some embeds, private modes): measure again next time
+            pass  # storage blocked (some embeds, private modes): measure again next time
 
     def model_spec(self, model):
         return catalog.spec(model, self._url(model["file"]))
 
-    def refiner_spec(self, model):
-        return catalog.refiner_spec(self.catalog, model,
-                                    self._url(self.catalog["refiner"]["file"]))
-
-    def decontaminator_spec(self, model, full_size):
-        return catalog.decontaminator_spec(self.catalog, model,
-                                           self._url(self.catalog["decontaminator"]["file"]),
-                                           full_size)
-
-    def prepare_spec(self):
-        prepare = self.catalog["prepare"]
-        return catalog.graph_spec(prepare, self._url(prepare["file"]))
-
     def sent_size(self, width, height):
         """Size of the copy that crosses to the worker (the original stays here for
         compositing): the photo's own, unless it is too large to refine in memory."""
-        return geometry.working_size(width, height, self.catalog["refiner"]["max_pixels"])
+        return geometry.fit_size(width, height, self.catalog["graphs"]["refiner"]["max_pixels"])
 
     def graph_files(self, model):
         """The files this model's cut-outs load, for the offline cache."""
-        graphs = [self.catalog[k] for k in catalog.GRAPHS if self.catalog[k]]
-        return [model["file"]] + [g["file"] for g in graphs]
+        return catalog.graph_files(self.catalog, model)
 
     async def load(self, model, on_stage=None):
         """Get the model's session ready; the worker's "ready" reply (provider, threads)."""
-        reply, _ = unpack(await self.worker.request(
-            messages.load, self.model_spec(model), self._ort(), self._engine(),
-            on_progress=_progress(on_stage)))
+        reply, _ = unpack(
+            await self.worker.request(
+                messages.load,
+                self.model_spec(model),
+                self._ort(),
+                self._engine(),
+                on_progress=_progress(on_stage),
+            )
+        )
         self._remember(reply)
         return reply
 
-    async def cut(self, image, canvas, model, on_stage=None):
-        """Cut `image` (a File or Blob) out into `canvas`. Returns {png, width, height,
-        engine (the worker's result reply), timings (ms)}; raises file_input.BadInput for
-        an unusable image and WorkerError when the worker fails."""
+    async def cut(self, image, model, on_stage=None, name=""):
+        """Cut `image` (a File or Blob, called `name`) out: a Cutout. Raises
+        file_input.BadInput for an unusable image and WorkerError when the worker fails."""
         stage = on_stage or (lambda *args: None)
         timings = {}
         t = js.performance.now()
@@ -114,40 +108,56 @@ class Cutter:
             full_size = (width, height) == (bitmap.width, bitmap.height)
             t = js.performance.now()
             stage("resize")
-            copy = await js.createImageBitmap(bitmap, js.JSON.parse(
-                '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}' % (width, height)))
+            copy = await js.createImageBitmap(
+                bitmap,
+                js.JSON.parse(
+                    '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}' % (width, height)
+                ),
+            )
             timings["resize"] = js.performance.now() - t
             try:
                 request = self.worker.request(
-                    messages.cut, self.model_spec(model), self._ort(), self._engine(),
-                    width, height,
-                    self.prepare_spec(), self.refiner_spec(model),
-                    self.decontaminator_spec(model, full_size), payload=copy,
-                    on_progress=_progress(on_stage))
+                    messages.cut,
+                    self.model_spec(model),
+                    self._ort(),
+                    self._engine(),
+                    width,
+                    height,
+                    catalog.graph_specs(self.catalog, model, self._url, full_size),
+                    payload=copy,
+                    on_progress=_progress(on_stage),
+                )
             except Exception:
-                copy.close()   # not transferred: it would hold its pixels until GC
+                copy.close()  # not transferred: it would hold its pixels until GC
                 raise
             reply, alpha = unpack(await request)
             self._remember(reply)
             timings.update(reply["timings"])
             t = js.performance.now()
             stage("composite")
-            if reply["channels"] == 4:
-                out_width, out_height = compositor.paint(canvas, alpha, reply["width"],
-                                                         reply["height"])
-            else:
-                mask = compositor.mask_canvas(alpha, reply["width"], reply["height"])
-                out_width, out_height = compositor.cutout(canvas, bitmap, mask, reply["box"])
-                mask.width = 0   # up to 64 MB of pixels; JS would keep them until GC
+            cutout = Cutout.from_worker(name, bitmap, reply, alpha, timings)
             timings["composite"] = js.performance.now() - t
-        finally:
+        except BaseException:
             bitmap.close()
-        t = js.performance.now()
-        stage("encode")
-        png = await compositor.to_png(canvas)
-        timings["encode"] = js.performance.now() - t
-        return {"png": png, "width": out_width, "height": out_height, "engine": reply,
-                "timings": timings}
+            raise
+        return cutout
+
+
+async def to_file(cutout, canvas, format_id=formats.DEFAULT, on_stage=None):
+    """Compose `cutout` on `canvas` and encode it: (Blob, file name). Adds the time of each
+    to the cut-out's timings."""
+    stage = on_stage or (lambda *args: None)
+    entry = formats.get(format_id)
+    t = js.performance.now()
+    compose.render(
+        cutout, canvas, None if entry["alpha"] else formats.FLATTEN_ON, mask=format_id == "mask"
+    )
+    cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
+    t = js.performance.now()
+    stage("encode")
+    blob = await export.encode(canvas, format_id)
+    cutout.timings["encode"] = js.performance.now() - t
+    return blob, formats.file_name(cutout.name, format_id)
 
 
 def _stored_choices():

@@ -9,7 +9,7 @@ from pyscript import document
 from pyscript.ffi import create_proxy
 
 import file_input
-from cutter import Cutter, fetch_catalog
+from cutter import Cutter, fetch_catalog, to_file
 from shared import catalog
 from shared import embed_protocol as protocol
 from view import StatusView
@@ -20,7 +20,11 @@ from worker_bridge import WorkerError
 # since MicroPython would not give large or fractional numbers back exactly. The view's
 # cost is bounded by a budget, not by the result's length: a structured clone may share
 # one object or one long string many times, and JSON would spell each copy out.
-_look = js.Function.new("e", "keys", "max", """
+_look = js.Function.new(
+    "e",
+    "keys",
+    "max",
+    """
 const tag = (v) => Object.prototype.toString.call(v).slice(8, -1);
 const d = e.data, view = {kind: tag(d), image: null, fields: null, problem: null};
 if (view.kind === "Object") {
@@ -37,33 +41,58 @@ if (view.kind === "Object") {
   catch (error) { view.problem = error === spent ? "too large" : "unserialisable"; }
 }
 return {view: JSON.stringify(view), id: {id: view.fields ? view.fields.id : null}};
-""")
+""",
+)
 _KEYS = js.JSON.parse(json.dumps(list(protocol.VIEW_KEYS)))
 # Window identity in JS: FFI proxies of the same window need not compare equal in Python.
 _from_parent = js.Function.new("e", "return e.source === window.parent")
 
 ui = {k: document.getElementById(k) for k in ("status", "progress", "stage", "message")}
 body = document.body
-frame = {"origins": (), "catalog": None, "cutter": None, "engine": None, "ready": False,
-         "failed": None, "running": False, "queue": [], "handled": 0,
-         "canvas": document.createElement("canvas")}
+
+
+class Frame:
+    """The frame's state: allowed parent origins, the cutter, and the requests in order."""
+
+    def __init__(self):
+        self.origins = ()
+        self.catalog = None
+        self.cutter = None
+        self.engine = None  # the worker's "ready" reply
+        self.ready = False
+        self.failed = None  # why the frame could not start; every request gets it
+        self.running = False
+        self.queue = []
+        self.handled = 0
+        self.canvas = document.createElement("canvas")
+
+
+frame = Frame()
 
 
 # ---- view ---------------------------------------------------------------------------------
 
-view = StatusView(ui["status"], ui["progress"], ui["stage"], ui["message"],
-                  "the parent page is not cross-origin isolated")
+view = StatusView(
+    ui["status"],
+    ui["progress"],
+    ui["stage"],
+    ui["message"],
+    "the parent page is not cross-origin isolated",
+)
 set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
 
 # ---- messages -----------------------------------------------------------------------------
 
-def post(target, origin, msg, ident=None, png=None):
+
+def post(target, origin, msg, ident=None, file=None):
     wire = js.JSON.parse(json.dumps(msg))
     if ident is not None:
         js.Object.assign(wire, ident)
-    if png is not None:
-        wire.png = png
+    if file is not None:
+        wire.file = file
+        if msg.get("format") == "png":
+            wire.png = file  # the name the API had before it had formats
     target.postMessage(wire, origin)
 
 
@@ -71,116 +100,135 @@ def parent_origins():
     """Where "ready" goes: the parent's origin when the browser tells it and it is allowed;
     failing that every allowed origin (the browser drops the ones that don't match)."""
     if getattr(js.Object, "is")(js.window.parent, js.window):
-        return ()   # opened on its own, not in a frame
+        return ()  # opened on its own, not in a frame
     origin = None
     if js.Reflect.has(js.location, "ancestorOrigins") and js.location.ancestorOrigins.length:
         origin = js.location.ancestorOrigins.item(0)
     elif document.referrer:
         origin = js.URL.new(document.referrer).origin
     if origin is not None:
-        return (origin,) if origin in frame["origins"] else ()
-    return frame["origins"]
+        return (origin,) if origin in frame.origins else ()
+    return frame.origins
 
 
 def model_ids():
-    return [m["id"] for m in frame["catalog"]["models"]] if frame["catalog"] else []
+    return [m["id"] for m in frame.catalog["models"]] if frame.catalog else []
 
 
 def announce():
-    engine = frame["engine"]
-    msg = protocol.ready(engine["provider"], engine["threads"], js.crossOriginIsolated,
-                         model_ids())
+    engine = frame.engine
+    msg = protocol.ready(engine["provider"], engine["threads"], js.crossOriginIsolated, model_ids())
     for origin in parent_origins():
         post(js.window.parent, origin, msg)
 
 
 def on_message(event):
     origin = event.origin
-    if origin not in frame["origins"]:
-        return   # not a parent the build allows: no answer at all, not even an error
+    if origin not in frame.origins:
+        return  # not a parent the build allows: no answer at all, not even an error
     source = event.source
     if source is None or not _from_parent(event):
-        return   # another window on an allowed origin (a popup, a sibling frame): ignored
+        return  # another window on an allowed origin (a popup, a sibling frame): ignored
     ident = None
     try:
         seen = _look(event, _KEYS, protocol.MAX_VIEW_CHARS)
         ident = seen.id
         view = json.loads(seen.view)
         request = protocol.read_request(view, model_ids())
-        if len(frame["queue"]) >= protocol.MAX_WAITING:
+        if len(frame.queue) >= protocol.MAX_WAITING:
             raise protocol.ProtocolError(
-                "busy", "%d requests are already waiting; send this one later."
-                % protocol.MAX_WAITING, True)
+                "busy",
+                "%d requests are already waiting; send this one later." % protocol.MAX_WAITING,
+                True,
+            )
     except protocol.ProtocolError as e:
         post(source, origin, protocol.error(None, e.code, str(e)), ident if e.has_id else None)
         return
-    except Exception as e:   # e.g. text MicroPython cannot hold (lone surrogates)
-        post(source, origin, protocol.error(None, "bad-message", "The message could not be "
-                                            "read (%s)." % (e.__class__.__name__,)))
+    except Exception as e:  # e.g. text MicroPython cannot hold (lone surrogates)
+        post(
+            source,
+            origin,
+            protocol.error(
+                None, "bad-message", "The message could not be read (%s)." % (e.__class__.__name__,)
+            ),
+        )
         return
     request["source"], request["origin"], request["ident"] = source, origin, ident
     request["kind"], request["image"] = view["image"], event.data.image
-    frame["queue"].append(request)
+    frame.queue.append(request)
     asyncio.create_task(pump())
 
 
 # ---- requests -----------------------------------------------------------------------------
 
+
+def _name(request):
+    """The image's file name when the parent sent a File (it names the export), else ''."""
+    image = request["image"]
+    return str(image.name) if request["kind"] == "File" else ""
+
+
 async def pump():
     """Requests run one at a time, in arrival order, once the model is ready."""
-    if frame["running"] or not (frame["ready"] or frame["failed"]):
+    if frame.running or not (frame.ready or frame.failed):
         return
-    frame["running"] = True
+    frame.running = True
     try:
-        while frame["queue"]:
-            await process(frame["queue"].pop(0))
+        while frame.queue:
+            await process(frame.queue.pop(0))
     finally:
-        frame["running"] = False
+        frame.running = False
 
 
 async def process(request):
-    def reply(msg, png=None):
-        post(request["source"], request["origin"], msg, request["ident"], png)
+    def reply(msg, file=None):
+        post(request["source"], request["origin"], msg, request["ident"], file)
 
     def on_stage(stage, done=None, total=None):
         show_stage(stage, done, total)
         reply(protocol.progress(request["id"], stage, done, total))
 
     req_id = request["id"]
-    if frame["failed"]:
-        reply(protocol.error(req_id, "internal", frame["failed"]))
+    if frame.failed:
+        reply(protocol.error(req_id, "internal", frame.failed))
         return
     set_state("busy")
-    canvas = frame["canvas"]
+    canvas = frame.canvas
     try:
         image = request["image"]
         if request["kind"] == "ArrayBuffer":
             parts = js.Array.new()
             parts.push(image)
             image = js.Blob.new(parts)
-        model = catalog.pick(frame["catalog"], request["model"])
-        done = await frame["cutter"].cut(image, canvas, model, on_stage)
-        show_engine(done["engine"])
+        model = catalog.pick(frame.catalog, request["model"])
+        cutout = await frame.cutter.cut(image, model, on_stage, _name(request))
+        try:
+            show_engine(cutout.engine)
+            blob, name = await to_file(cutout, canvas, request["format"], on_stage)
+        finally:
+            cutout.close()  # the frame keeps nothing of a request once it is answered
         show_message("")
-        reply(protocol.result(req_id, done["width"], done["height"]), done["png"])
+        result = protocol.result(req_id, request["format"], name, cutout.width, cutout.height)
+        reply(result, blob)
     except file_input.BadInput as e:
         show_message(str(e))
         reply(protocol.error(req_id, "bad-image", str(e)))
     except Exception as e:
         text = str(e) or e.__class__.__name__
         show_message("Something went wrong: " + text)
-        if not (isinstance(e, WorkerError) and not e.bug):   # e.g. offline: not a bug
+        if not (isinstance(e, WorkerError) and not e.bug):  # e.g. offline: not a bug
             js.console.error("BG Zero embed: %s: %s" % (e.__class__.__name__, text))
         reply(protocol.error(req_id, "internal", text))
     finally:
-        canvas.width = canvas.height = 0   # a full-size canvas holds tens of MB
-        frame["handled"] += 1
-        body.dataset.handled = str(frame["handled"])
+        canvas.width = canvas.height = 0  # a full-size canvas holds tens of MB
+        frame.handled += 1
+        body.dataset.handled = str(frame.handled)
         show_stage("done")
         set_state("ready")
 
 
 # ---- start --------------------------------------------------------------------------------
+
 
 async def read_origins():
     """The parent origins the build allows; none when the file can't be read (offline and
@@ -196,40 +244,40 @@ async def read_origins():
 
 def fail(error):
     text = str(error) or error.__class__.__name__
-    frame["failed"] = "The frame could not start: " + text
+    frame.failed = "The frame could not start: " + text
     set_state("error")
-    show_message(frame["failed"])
+    show_message(frame.failed)
     js.console.error("BG Zero embed: " + text)
-    asyncio.create_task(pump())   # answers whatever waits
+    asyncio.create_task(pump())  # answers whatever waits
 
 
 async def start():
     set_state("starting")
-    frame["origins"] = await read_origins()
+    frame.origins = await read_origins()
     try:
-        frame["catalog"] = await fetch_catalog()
+        frame.catalog = await fetch_catalog()
     except Exception as e:
         fail(e)
     # From here on requests are answered; those sent before "ready" wait in the queue.
     js.window.addEventListener("message", create_proxy(on_message))
-    if frame["failed"]:
+    if frame.failed:
         return
     try:
-        model = catalog.pick(frame["catalog"])
+        model = catalog.pick(frame.catalog)
         ui["status"].textContent = model["id"] + " · starting worker…"
-        frame["cutter"] = Cutter(frame["catalog"], document.baseURI)
-        await frame["cutter"].ready()
-        frame["engine"] = await frame["cutter"].load(model, show_stage)
+        frame.cutter = Cutter(frame.catalog, document.baseURI)
+        await frame.cutter.ready()
+        frame.engine = await frame.cutter.load(model, show_stage)
     except Exception as e:
         fail(e)
         return
-    show_engine(frame["engine"])
+    show_engine(frame.engine)
     show_stage("done")
     ui["stage"].textContent = "Ready"
     ui["progress"].value = 1
-    if not frame["origins"]:
+    if not frame.origins:
         show_message("No parent origin is allowed: build with --embed-origin.")
-    frame["ready"] = True
+    frame.ready = True
     set_state("ready")
     announce()
     asyncio.create_task(pump())

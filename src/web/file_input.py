@@ -33,7 +33,7 @@ async def _jpeg_complete(file, size, scan):
     if sniff.jpeg_complete(await _bytes(file.slice(max(0, size - 2), size))):
         return True
     if scan is None:
-        return True   # can't tell: let the decoder judge
+        return True  # can't tell: let the decoder judge
     # latin-1 keeps one char per byte, so each chunk is searched in C, not byte by byte.
     decoder = js.TextDecoder.new("latin1")
     pos = scan
@@ -43,7 +43,7 @@ async def _jpeg_complete(file, size, scan):
             return True
         if end == size:
             break
-        pos = end - 1   # FF D9 may straddle two chunks
+        pos = end - 1  # FF D9 may straddle two chunks
     return False
 
 
@@ -54,23 +54,27 @@ async def read_image(file):
     decompression bomb never allocates its pixels."""
     size = int(file.size)
     head = await _bytes(file.slice(0, header.HEAD_BYTES))
-    problem = limits.check_file(size, head)
+    mime = sniff.sniff(head)  # once: everything below goes by this type
+    problem = limits.check_type(size, mime)
     if problem:
         raise BadInput(problem)
-    mime = sniff.sniff(head)
     complete = True
-    if limits.needs_end_check(head):
+    if mime == "image/jpeg":
         dims, scan = await _jpeg_header(file, size, head)
         complete = await _jpeg_complete(file, size, scan)
-        problem = limits.check_file(size, head, complete, dims)
-        if problem:
-            raise BadInput(problem)
-    elif mime == "image/png":
-        complete = sniff.png_complete(await _bytes(file.slice(max(0, size - 12), size)))
+    else:
+        dims = header.image_size(head, mime)
+        if mime == "image/png":
+            complete = sniff.png_complete(await _bytes(file.slice(max(0, size - 12), size)))
+    problem = limits.check_image(mime, dims, complete)
+    if problem:
+        raise BadInput(problem)
     try:
-        bitmap = await js.createImageBitmap(file, js.JSON.parse('{"imageOrientation":"from-image"}'))
+        bitmap = await js.createImageBitmap(
+            file, js.JSON.parse('{"imageOrientation":"from-image"}')
+        )
     except Exception:
-        raise BadInput(limits.undecodable(mime, complete))
+        raise BadInput(limits.undecodable(mime, complete)) from None
     problem = limits.check_pixels(bitmap.width, bitmap.height)
     if problem:
         bitmap.close()
@@ -84,7 +88,7 @@ def _first_image(items):
         return None
     for i in range(items.length):
         item = items[i]
-        if js.Reflect.has(item, "getAsFile"):   # DataTransferItem (paste)
+        if js.Reflect.has(item, "getAsFile"):  # DataTransferItem (paste)
             if item.kind != "file":
                 continue
             item = item.getAsFile()
@@ -104,9 +108,13 @@ class FileInput:
         self._on_file = on_file
         self._ready = False
         self._queued = None
-        self._proxies = [create_proxy(self._changed), create_proxy(self._drag_over),
-                         create_proxy(self._drag_leave), create_proxy(self._dropped),
-                         create_proxy(self._pasted)]
+        self._proxies = [
+            create_proxy(self._changed),
+            create_proxy(self._drag_over),
+            create_proxy(self._drag_leave),
+            create_proxy(self._dropped),
+            create_proxy(self._pasted),
+        ]
         changed, over, leave, dropped, pasted = self._proxies
         input_el.addEventListener("change", changed)
         # Drops anywhere on the page: a missed drop would navigate away to the file.
@@ -137,7 +145,7 @@ class FileInput:
 
     def _changed(self, event):
         file = _first_image(self._input.files)
-        self._input.value = ""   # so picking the same file again fires "change"
+        self._input.value = ""  # so picking the same file again fires "change"
         self.take(file)
 
     def _drag_over(self, event):

@@ -5,7 +5,7 @@ import asyncio
 import js
 from pyscript.ffi import create_proxy, is_none, to_js
 
-_proxies = []   # JS keeps calling these; they must outlive this module's functions
+_proxies = []  # JS keeps calling these; they must outlive this module's functions
 _state = {"persisted": False, "controlled": False}
 
 
@@ -72,7 +72,9 @@ def start(network_element, on_file):
     container.addEventListener("message", _keep(on_message))
     container.register("./sw.js", to_js({"scope": "./"}))
     if "share=1" in str(js.location.search):
+
         async def take_share():
             registration = await container.ready
             registration.active.postMessage("bgzero:take-share")
+
         asyncio.create_task(take_share())

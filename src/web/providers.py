@@ -15,7 +15,11 @@ from shared import provider_choice as choice
 # A JS dynamic import: this worker is a blob: URL, so callers pass absolute URLs.
 _import = js.Function.new("u", "return import(u)")
 # A promise that rejects after `ms`; what the late promise yields (a session) is released.
-_within = js.Function.new("p", "ms", "what", """
+_within = js.Function.new(
+    "p",
+    "ms",
+    "what",
+    """
 return new Promise((resolve, reject) => {
   let late = false;
   const timer = setTimeout(() => {
@@ -28,11 +32,13 @@ return new Promise((resolve, reject) => {
     else if (value && typeof value.release === "function") value.release().catch(() => {});
   }, (error) => { clearTimeout(timer); if (!late) reject(error); });
 });
-""")
+""",
+)
 # Severity 3: ORT's warnings (e.g. shape ops placed on the CPU) would land in the console as
 # errors; real failures still reject the promise.
-_SESSION_OPTIONS = ('{"executionProviders":["%s"],"graphOptimizationLevel":"all",'
-               '"logSeverityLevel":3}')
+_SESSION_OPTIONS = (
+    '{"executionProviders":["%s"],"graphOptimizationLevel":"all","logSeverityLevel":3}'
+)
 BUNDLES = {"wasm": "ort.wasm.min.mjs", "webgpu": "ort.webgpu.min.mjs"}
 
 
@@ -58,21 +64,30 @@ async def _adapter():
     if not js.Reflect.has(js.navigator, "gpu"):
         return None, None, choice.reason("no-webgpu")
     try:
-        adapter = await _within(js.navigator.gpu.requestAdapter(),
-                                choice.limit_ms("adapter", False), "asking for an adapter")
+        adapter = await _within(
+            js.navigator.gpu.requestAdapter(),
+            choice.limit_ms("adapter", False),
+            "asking for an adapter",
+        )
     except Exception as e:
         return None, None, choice.reason("failed", _error_text(e))
     if is_none(adapter):
         return None, None, choice.reason("no-adapter")
     info = adapter.info if js.Reflect.has(adapter, "info") else None
-    fallback = bool(adapter.isFallbackAdapter) if js.Reflect.has(adapter, "isFallbackAdapter") \
-        else False
+    fallback = (
+        bool(adapter.isFallbackAdapter) if js.Reflect.has(adapter, "isFallbackAdapter") else False
+    )
     if info is None:
         return adapter, choice.adapter_info("", "", "", "", fallback), None
     if js.Reflect.has(info, "isFallbackAdapter"):
         fallback = fallback or bool(info.isFallbackAdapter)
-    return adapter, choice.adapter_info(info.vendor, info.architecture, info.device,
-                                        info.description, fallback), None
+    return (
+        adapter,
+        choice.adapter_info(
+            info.vendor, info.architecture, info.device, info.description, fallback
+        ),
+        None,
+    )
 
 
 class Engine:
@@ -80,18 +95,18 @@ class Engine:
 
     def __init__(self):
         self.base = None
-        self.wasm = None          # the WASM bundle (helper graphs, fallback)
-        self.gpu = None           # the WebGPU bundle, once imported
-        self.provider = None      # "wasm" | "webgpu"; None until the first session
-        self.reason = None        # why (a provider_choice reason dict)
-        self.remember = None      # {key, provider, reason} for the page to store, or None
+        self.wasm = None  # the WASM bundle (helper graphs, fallback)
+        self.gpu = None  # the WebGPU bundle, once imported
+        self.provider = None  # "wasm" | "webgpu"; None until the first session
+        self.reason = None  # why (a provider_choice reason dict)
+        self.remember = None  # {key, provider, reason} for the page to store, or None
         self.threads = 1
-        self.key = None           # provider_choice.device_key of the adapter
+        self.key = None  # provider_choice.device_key of the adapter
         self.smoke_ms = 0
-        self.lost = None          # the device-lost reason, once the GPU is gone
+        self.lost = None  # the device-lost reason, once the GPU is gone
         self.forced = False
         self.fault = None
-        self._watched = None      # the GPUDevice whose loss is watched
+        self._watched = None  # the GPUDevice whose loss is watched
 
     async def start(self, base):
         """Import the WASM runtime once (every cut needs it for the helper graphs)."""
@@ -160,8 +175,7 @@ class Engine:
         if soft and not self.forced:
             self.reason = choice.reason("software", soft)
             return await self._wasm_session(model_bytes)
-        remembered = None if self.forced else choice.recall(options.get("remembered"),
-                                                             self.key)
+        remembered = None if self.forced else choice.recall(options.get("remembered"), self.key)
         if remembered is not None and remembered["provider"] == "wasm":
             self.reason = remembered["reason"]
             return await self._wasm_session(model_bytes)
@@ -206,7 +220,7 @@ class Engine:
             limit = choice.limit_ms("import", self.forced)
             url = self.base + BUNDLES["webgpu"]
             if self.fault == "import":
-                url = self.base + "ort.webgpu.fault-injected.mjs"   # a real failed import
+                url = self.base + "ort.webgpu.fault-injected.mjs"  # a real failed import
             gpu = self._configure(await _within(_import(url), limit, "loading WebGPU"))
             gpu.env.webgpu.adapter = adapter
             self.gpu = gpu
@@ -217,16 +231,19 @@ class Engine:
         self._inject("session")
         session = await _within(
             self.gpu.InferenceSession.create(model_bytes, _obj(_SESSION_OPTIONS % "webgpu")),
-            limit, "creating the WebGPU session")
+            limit,
+            "creating the WebGPU session",
+        )
         self._watch_device()
         if self.fault == "lost":
-            self.gpu.env.webgpu.device.destroy()   # a real device loss
+            self.gpu.env.webgpu.device.destroy()  # a real device loss
         return session
 
     def _watch_device(self):
         device = self.gpu.env.webgpu.device
-        if is_none(device) or (self._watched is not None
-                               and getattr(js.Object, "is")(self._watched, device)):
+        if is_none(device) or (
+            self._watched is not None and getattr(js.Object, "is")(self._watched, device)
+        ):
             return
         self._watched = device
 
@@ -246,12 +263,19 @@ class Engine:
         if provider == "webgpu":
             self._inject("smoke")
         t0 = _now()
-        alpha = await self._run(session, provider, js.Uint8Array.new(size * size * 4), size,
-                                limit, "the WebGPU smoke run")
+        alpha = await self._run(
+            session,
+            provider,
+            js.Uint8Array.new(size * size * 4),
+            size,
+            limit,
+            "the WebGPU smoke run",
+        )
         ms = _now() - t0
         if alpha.length != size * size:
-            raise RuntimeError("smoke run gave %d values, expected %d"
-                               % (alpha.length, size * size))
+            raise RuntimeError(
+                "smoke run gave %d values, expected %d" % (alpha.length, size * size)
+            )
         if provider == "webgpu":
             self.smoke_ms = ms
         return ms
@@ -259,8 +283,11 @@ class Engine:
     async def _run(self, session, provider, rgba, size, limit, what):
         ort = self.ort_of(provider)
         feeds = js.Object.new()
-        js.Reflect.set(feeds, session.inputNames[0],
-                       ort.Tensor.new("uint8", rgba, _obj("[1,%d,%d,4]" % (size, size))))
+        js.Reflect.set(
+            feeds,
+            session.inputNames[0],
+            ort.Tensor.new("uint8", rgba, _obj("[1,%d,%d,4]" % (size, size))),
+        )
         run = session.run(feeds)
         out = await (run if limit is None else _within(run, limit, what))
         return js.Reflect.get(out, session.outputNames[0]).data
@@ -275,12 +302,13 @@ class Engine:
             if self.lost is not None:
                 raise RuntimeError("device lost (%s)" % self.lost)
             self._inject("run")
-            return await self._run(session, "webgpu", rgba, size,
-                                   choice.run_limit_ms(self.smoke_ms), "a WebGPU run")
+            return await self._run(
+                session, "webgpu", rgba, size, choice.run_limit_ms(self.smoke_ms), "a WebGPU run"
+            )
         except Exception as e:
             await _release(session)
             self._fall_back("run", e)
-            raise WebGpuFailed(str(e))
+            raise WebGpuFailed(str(e)) from e
 
 
 async def _release(session):

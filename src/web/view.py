@@ -23,7 +23,7 @@ class StatusView:
         self._stage.textContent = status.stage_text(stage, done, total)
         value = status.fraction(done, total)
         if value is None:
-            self._progress.removeAttribute("value")   # indeterminate
+            self._progress.removeAttribute("value")  # indeterminate
         else:
             self._progress.value = value
 
@@ -33,8 +33,9 @@ class StatusView:
 
     def engine(self, reply):
         """'model · provider · N threads', with the reason when isolation is missing."""
-        line = status.status_line(reply["model"], reply["provider"], reply["threads"],
-                                  reply.get("reason"))
+        line = status.status_line(
+            reply["model"], reply["provider"], reply["threads"], reply.get("reason")
+        )
         if not js.crossOriginIsolated:
             line += " · single-threaded: " + self._why
         self._status.textContent = line

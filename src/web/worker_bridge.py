@@ -1,4 +1,5 @@
-"""The main thread's side of the inference worker: send a message, await its final reply."""
+"""The main thread's side of the cut worker (cut_worker.py): send a message, await its
+final reply."""
 
 import js
 from pyscript import PyWorker
@@ -30,15 +31,22 @@ class Worker:
         if kind == "py":
             interpreter, module, config = "pyodide", "pyodide/pyodide.mjs", "./worker-py.toml"
         else:
-            interpreter, module, config = ("micropython", "micropython/micropython.mjs",
-                                           "./worker-mpy.toml")
+            interpreter, module, config = (
+                "micropython",
+                "micropython/micropython.mjs",
+                "./worker-mpy.toml",
+            )
         # PyWorker returns the real Worker (create_named_worker resolves to its `sync` proxy).
         # Its `type` is polyscript's interpreter name, not "mpy"/"py", and it ignores the
         # config's `interpreter`: `version` must be the module URL, absolute (blob: worker),
         # or polyscript falls back to its CDN.
-        self.worker = PyWorker("./py/inference.py", type=interpreter, config=config,
-                               version=js.URL.new("./runtime/" + module, base).href)
-        self._pending = {}    # id -> (resolve of the reply promise, progress callback)
+        self.worker = PyWorker(
+            "./py/cut_worker.py",
+            type=interpreter,
+            config=config,
+            version=js.URL.new("./runtime/" + module, base).href,
+        )
+        self._pending = {}  # id -> (resolve of the reply promise, progress callback)
         self._next_id = 1
         self._proxy = create_proxy(self._message)
         self._failed = create_proxy(self._crashed)
@@ -67,14 +75,15 @@ class Worker:
         """The worker died or sent something unreadable: fail what waits, don't hang."""
         pending, self._pending = self._pending, {}
         for req_id, (resolve, _) in pending.items():
-            error = messages.error(req_id, "The background remover stopped; reload the page.",
-                                   bug=True)
+            error = messages.error(
+                req_id, "The background remover stopped; reload the page.", bug=True
+            )
             resolve(wire.pack(error)[0])
 
     def _message(self, event):
         data = event.data
         if not js.Reflect.has(data, "json"):
-            return   # polyscript's own traffic
+            return  # polyscript's own traffic
         try:
             msg = messages.decode(data.json)
         except messages.MessageError as e:

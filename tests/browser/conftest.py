@@ -32,8 +32,7 @@ def playwright():
 @pytest.fixture(scope="session")
 def browser(playwright):
     # With a (software) WebGPU adapter, as users have one: every test starts the app with it.
-    browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                         args=CHROMIUM_ARGS + WEBGPU_ARGS)
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + WEBGPU_ARGS)
     yield browser
     browser.close()
 
@@ -45,8 +44,7 @@ class PageLog:
         self.console, self.errors, self.requests = [], [], []
         page.on("console", lambda m: self.console.append((m.type, m.text)))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        context.on("request", lambda r: self.requests.append(
-            (r.method, r.url, r.post_data_buffer)))
+        context.on("request", lambda r: self.requests.append((r.method, r.url, r.post_data_buffer)))
 
     def console_errors(self):
         return [text for kind, text in self.console if kind == "error"] + self.errors

@@ -23,5 +23,6 @@ def assert_matches_native(png, photo, model="u2netp"):
     # premultiplied pixels, so faint ones lose precision on the way to the PNG.
     opaque = (browser_alpha >= 0.5) & (native_alpha >= 0.5)
     colour = np.abs(browser[..., :3] - native[..., :3])[opaque]
-    assert colour.mean() <= 0.1 and colour.max() <= 3, \
+    assert colour.mean() <= 0.1 and colour.max() <= 3, (
         f"colours differ: mean {colour.mean():.3f}, max {colour.max():.0f}"
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 from bgzero.groundtruth import photos
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from make_bad_inputs import OK, make_corpus  # noqa: E402
+from make_bad_inputs import OK, make_corpus
 
 
 def test_bad_inputs_in_a_row_then_a_photo(app, tmp_path):

@@ -82,7 +82,8 @@ def test_same_file_twice_in_a_row(app):
 def test_refines_a_12_megapixel_photo_at_full_size(app, tmp_path):
     big = tmp_path / "big.jpg"
     Image.open(PEOPLE[1]).convert("RGB").resize((4000, 3000), Image.Resampling.BICUBIC).save(
-        big, quality=90)
+        big, quality=90
+    )
     app.open()
     timings = app.cut(big)
     assert "refine" in timings

@@ -23,6 +23,7 @@ from bgzero import site
 from bgzero.driver import TIMEOUT_MS, free_port, serve
 from bgzero.groundtruth import photos
 from oracle import assert_matches_native
+from shared import formats
 
 PETS = photos("pets")
 ERROR_CODES = {"bad-message", "bad-image", "unknown-model", "busy"}
@@ -42,9 +43,10 @@ window.received = [];
 const results = {};
 addEventListener("message", (e) => {
   const d = e.data;
-  const png = d && d.png instanceof Blob ? d.png : null;
-  if (png) results[d.id] = png;
-  received.push({origin: e.origin, data: png ? {...d, png: png.type} : d});
+  const file = d && d.file instanceof Blob ? d.file : null;
+  if (file) results[d.id] = file;
+  received.push({origin: e.origin, data: file ? {...d, file: file.type,
+                                                 png: d.png ? d.png.type : null} : d});
 });
 for (const [name, path] of [["app", "/embed.html"], ["intruder", "/parent.html"],
                             ["sibling", "/parent.html"]]) {
@@ -57,9 +59,9 @@ for (const [name, path] of [["app", "/embed.html"], ["intruder", "/parent.html"]
 }
 const bgzero = () => params.get("app") ? document.getElementById("app").contentWindow
                                        : parent.frames[0];
-async function send(id, path) {
+async function send(id, path, options) {
   const image = await (await fetch(path)).blob();
-  bgzero().postMessage({type: "bgzero:remove", id, image}, "*");
+  bgzero().postMessage({type: "bgzero:remove", id, image, options}, "*");
 }
 async function pngBase64(id) {
   const bytes = new Uint8Array(await results[id].arrayBuffer());
@@ -104,7 +106,11 @@ function fuzz(n, seed) {
       default: return {type: "bgzero:remove", id: pick(badIds), options: junk(depth - 1)};
     }
   };
-  const nested = (k) => { let o = {options: {model: "u2netp"}}; while (k--) o = {options: o, id: o}; return o; };
+  const nested = (k) => {
+    let o = {options: {model: "u2netp"}};
+    while (k--) o = {options: o, id: o};
+    return o;
+  };
   const cyclic = () => { const o = {type: "bgzero:remove", id: 1}; o.options = o; return o; };
   const notImage = () => pick([new Blob([str(int(2000))]), new Blob([]), new ArrayBuffer(0),
                                new Uint8Array([255, 216, 255, 224, 0, 16]).buffer,
@@ -167,15 +173,19 @@ def sites(tmp_path_factory):
     (root / "parent.html").write_text(PARENT)
     for i in range(2):
         (root / f"pet{i}.jpg").write_bytes(PETS[i].read_bytes())
-    servers = [_static_server(str(root)), _static_server(str(root)),
-               _static_server(str(root), _Isolating)]
+    servers = [
+        _static_server(str(root)),
+        _static_server(str(root)),
+        _static_server(str(root), _Isolating),
+    ]
     allowed, other, isolated = [f"http://127.0.0.1:{s.server_address[1]}" for s in servers]
     dist = tmp_path_factory.mktemp("embed") / "dist"
     site.build(dist, model_ids=["u2netp"], embed_origins=[allowed + "/", isolated])
     port = free_port()
     process = serve(dist, port)
-    yield SimpleNamespace(app=f"http://127.0.0.1:{port}", allowed=allowed, other=other,
-                          isolated=isolated)
+    yield SimpleNamespace(
+        app=f"http://127.0.0.1:{port}", allowed=allowed, other=other, isolated=isolated
+    )
     process.terminate()
     process.wait(10)
     for server in servers:
@@ -195,9 +205,12 @@ def page(browser):
 
 
 def _messages(page, kind=None, origin=None):
-    return [m["data"] for m in page.evaluate("received")
-            if (origin is None or m["origin"] == origin)
-            and (kind is None or isinstance(m["data"], dict) and m["data"].get("type") == kind)]
+    return [
+        m["data"]
+        for m in page.evaluate("received")
+        if (origin is None or m["origin"] == origin)
+        and (kind is None or (isinstance(m["data"], dict) and m["data"].get("type") == kind))
+    ]
 
 
 def _wait_for(page, condition):
@@ -209,13 +222,20 @@ def _png(page, req_id):
 
 
 def test_allowed_parent_gets_ready_progress_and_the_native_cutout(sites, page):
-    page.goto(f"{sites.allowed}/parent.html?app={sites.app}&intruder={sites.other}"
-              f"&sibling={sites.allowed}")
+    page.goto(
+        f"{sites.allowed}/parent.html?app={sites.app}&intruder={sites.other}"
+        f"&sibling={sites.allowed}"
+    )
     _wait_for(page, "m.data.type === 'bgzero:ready'")
     [ready] = _messages(page, "bgzero:ready")
     # A parent without COOP/COEP: the frame is not isolated, so one WebAssembly thread.
-    assert ready == {"type": "bgzero:ready", "provider": "wasm", "threads": 1,
-                     "isolated": False, "models": ["u2netp"]}, ready
+    assert ready == {
+        "type": "bgzero:ready",
+        "provider": "wasm",
+        "threads": 1,
+        "isolated": False,
+        "models": ["u2netp"],
+    }, ready
     frame = next(f for f in page.frames if f.url.startswith(sites.app))
     assert "1 thread" in frame.inner_text("#status")
     assert "not cross-origin isolated" in frame.inner_text("#status")
@@ -234,8 +254,11 @@ def test_allowed_parent_gets_ready_progress_and_the_native_cutout(sites, page):
     assert intruder.evaluate("received") == [] and sibling.evaluate("received") == []
 
     stages = [m["stage"] for m in replies if m["type"] == "bgzero:progress"]
-    assert [s for s in stages if s in ("decode", "inference", "encode")] == \
-        ["decode", "inference", "encode"], stages
+    assert [s for s in stages if s in ("decode", "inference", "encode")] == [
+        "decode",
+        "inference",
+        "encode",
+    ], stages
     [result] = _messages(page, "bgzero:result")
     assert result["png"] == "image/png"
     assert (result["width"], result["height"]) == Image.open(PETS[0]).size
@@ -261,16 +284,15 @@ def test_a_thousand_malformed_messages_then_a_valid_one(sites, page):
     page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
     _wait_for(page, "m.data.type === 'bgzero:ready'")
     page.evaluate("fuzz(1000, 20240601)")
-    page.wait_for_function(
-        "received.filter(m => m.data.type === 'bgzero:error').length >= 1000")
-    time.sleep(1)   # nothing more may come: exactly one reply per message
+    page.wait_for_function("received.filter(m => m.data.type === 'bgzero:error').length >= 1000")
+    time.sleep(1)  # nothing more may come: exactly one reply per message
     errors = _messages(page, "bgzero:error")
     assert len(errors) == 1000
     codes = {}
     for e in errors:
         codes[e["code"]] = codes.get(e["code"], 0) + 1
         assert set(e) == {"type", "id", "code", "message"} and e["message"], e
-    assert set(codes) == ERROR_CODES, codes   # every refusal path, and no "internal"
+    assert set(codes) == ERROR_CODES, codes  # every refusal path, and no "internal"
     echoed = [e["id"] for e in errors if e["id"] is not None]
     assert len(echoed) > 200
     assert page.evaluate("""received.filter(m => m.data.type === 'bgzero:error' &&
@@ -303,17 +325,19 @@ def test_isolated_parent_gets_a_multi_threaded_frame(sites, page):
 
 # The frame runs the page's worker: the same choice of provider and the same fallbacks
 # (the browser has a software WebGPU adapter, see conftest).
-@pytest.mark.parametrize("query, provider, said", [
-    ("", "wasm", "WebGPU not used: software adapter (swiftshader)"),
-    ("?provider=webgpu&fault=webgpu-import", "wasm", "WebGPU failed, using WASM: import"),
-    ("?provider=webgpu&fault=webgpu-session", "wasm", "WebGPU failed, using WASM: session"),
-    ("?provider=webgpu&fault=webgpu-smoke", "wasm", "WebGPU failed, using WASM: smoke run"),
-    ("?provider=webgpu", "webgpu", "WebGPU forced by ?provider=webgpu"),
-])
+@pytest.mark.parametrize(
+    "query, provider, said",
+    [
+        ("", "wasm", "WebGPU not used: software adapter (swiftshader)"),
+        ("?provider=webgpu&fault=webgpu-import", "wasm", "WebGPU failed, using WASM: import"),
+        ("?provider=webgpu&fault=webgpu-session", "wasm", "WebGPU failed, using WASM: session"),
+        ("?provider=webgpu&fault=webgpu-smoke", "wasm", "WebGPU failed, using WASM: smoke run"),
+        ("?provider=webgpu", "webgpu", "WebGPU forced by ?provider=webgpu"),
+    ],
+)
 def test_the_frame_chooses_and_falls_back_like_the_page(sites, page, query, provider, said):
-    page.set_default_timeout(900_000)   # a forced cut on SwiftShader takes minutes
-    page.goto(f"{sites.allowed}/parent.html?app={sites.app}"
-              f"&query={urllib.parse.quote(query)}")
+    page.set_default_timeout(900_000)  # a forced cut on SwiftShader takes minutes
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}&query={urllib.parse.quote(query)}")
     _wait_for(page, "m.data.type === 'bgzero:ready'")
     [ready] = _messages(page, "bgzero:ready")
     assert ready["provider"] == provider, ready
@@ -324,4 +348,20 @@ def test_the_frame_chooses_and_falls_back_like_the_page(sites, page, query, prov
     _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 1")
     assert provider in frame.inner_text("#status")
     assert_matches_native(_png(page, 1), PETS[0])
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("format_id, mode", [("webp", "RGBA"), ("jpeg", "RGB")])
+def test_the_frame_answers_in_the_format_asked_for(sites, page, format_id, mode):
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    page.evaluate(f"send(4, '/pet1.jpg', {{format: '{format_id}'}})")
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 4")
+    [result] = _messages(page, "bgzero:result")
+    entry = formats.FORMATS[format_id]
+    assert result["format"] == format_id and result["file"] == entry["mime"]
+    # A Blob has no name: the file is named as an unnamed photo's would be.
+    assert result["png"] is None and result["name"] == "image-nobg." + entry["ext"]
+    image = Image.open(_png(page, 4))
+    assert image.mode == mode and image.size == Image.open(PETS[1]).size
     assert page.console_errors == []

@@ -19,7 +19,9 @@ def test_thirty_photos_do_not_grow_the_heap(app, record_property):
             used[count] = heap_used(cdp)
     record_property("heap_after_5", used[5])
     record_property("heap_after_30", used[30])
-    print(f"JS heap after photo 5: {used[5] / 1e6:.2f} MB, after 30: {used[30] / 1e6:.2f} MB "
-          f"({(used[30] / used[5] - 1) * 100:+.1f} %)")
+    print(
+        f"JS heap after photo 5: {used[5] / 1e6:.2f} MB, after 30: {used[30] / 1e6:.2f} MB "
+        f"({(used[30] / used[5] - 1) * 100:+.1f} %)"
+    )
     assert used[30] <= used[5] * 1.10
     assert app.log.console_errors() == []

@@ -24,7 +24,8 @@ CORRUPT_JS = """async (file) => {
 CACHED_SHA_JS = """async (file) => {
   const cache = await caches.open('bgzero-models');
   const response = await cache.match(new URL(file, location.href).href);
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await response.arrayBuffer()));
+  const bytes = await response.arrayBuffer();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return Array.from(digest, b => b.toString(16).padStart(2, '0')).join('');
 }"""
 
@@ -32,7 +33,7 @@ CACHED_SHA_JS = """async (file) => {
 def model_files(app):
     catalog = app.page.evaluate(CATALOG_JS)
     models = {m["id"]: m for m in catalog["models"]}
-    return models, catalog["refiner"]
+    return models, catalog["graphs"]["refiner"]
 
 
 def visit_and_cache(app):
@@ -42,7 +43,8 @@ def visit_and_cache(app):
     models, refiner = model_files(app)
     wanted = {models["u2netp"]["file"], refiner["file"]}
     app.page.wait_for_function(
-        f"({CACHED_MODELS_JS})().then(k => {json.dumps(sorted(wanted))}.every(f => k.includes(f)))")
+        f"({CACHED_MODELS_JS})().then(k => {json.dumps(sorted(wanted))}.every(f => k.includes(f)))"
+    )
     app.page.wait_for_function("navigator.serviceWorker.controller !== null")
     return models, refiner
 
@@ -50,7 +52,8 @@ def visit_and_cache(app):
 def test_no_installability_errors(playwright, origin, tmp_path):
     # Installability needs a profile: every new_context() is incognito, which Chrome refuses.
     context = playwright.chromium.launch_persistent_context(
-        tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS
+    )
     try:
         app = AppPage(context.pages[0], origin)
         app.open()
@@ -68,7 +71,7 @@ def test_no_installability_errors(playwright, origin, tmp_path):
 
 
 def test_offline_after_one_visit(app, tmp_path):
-    models, _ = visit_and_cache(app)
+    visit_and_cache(app)
     responses = []
     app.page.context.on("response", lambda r: responses.append(r))
     app.page.context.set_offline(True)
@@ -78,8 +81,11 @@ def test_offline_after_one_visit(app, tmp_path):
     app.cut(PETS[1])
     png = app.download(tmp_path)
     assert Image.open(png).size == Image.open(PETS[1]).size
-    network = [r.url for r in responses
-               if not r.url.startswith(("blob:", "data:")) and not r.from_service_worker]
+    network = [
+        r.url
+        for r in responses
+        if not r.url.startswith(("blob:", "data:")) and not r.from_service_worker
+    ]
     assert network == [], f"not served by the service worker: {network[:5]}"
     # A model never used on this device cannot work offline: the page says why.
     app.page.select_option("#model", "isnet-quint8")
@@ -96,9 +102,11 @@ def test_corrupted_cached_model_is_replaced(app, tmp_path):
     app.page.reload()
     app.cut(PETS[2])
     app.page.wait_for_function(
-        f"({CACHED_SHA_JS})({json.dumps(model['file'])}).then(h => h === '{model['sha256']}')")
+        f"({CACHED_SHA_JS})({json.dumps(model['file'])}).then(h => h === '{model['sha256']}')"
+    )
     png = app.download(tmp_path)
     from test_cutout import assert_matches_native
+
     assert_matches_native(png, PETS[2])
     assert app.log.console_errors() == []
 
@@ -124,8 +132,11 @@ def test_plain_static_host_gets_isolation_from_the_service_worker(browser, tmp_p
     from conftest import DIST
 
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(StaticFiles(directory=DIST, html=True),
-                                           host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            StaticFiles(directory=DIST, html=True), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     wait_for_port(port)

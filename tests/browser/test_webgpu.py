@@ -39,10 +39,15 @@ def test_a_software_adapter_is_not_chosen_by_default(app, tmp_path):
     assert app.log.console_errors() == []
 
 
-@pytest.mark.parametrize("step, said, worker", [
-    ("import", "import", None), ("session", "session", None), ("smoke", "smoke run", None),
-    ("smoke", "smoke run", "py"),   # the worker code on Pyodide: a GPU session, then the fault
-])
+@pytest.mark.parametrize(
+    "step, said, worker",
+    [
+        ("import", "import", None),
+        ("session", "session", None),
+        ("smoke", "smoke run", None),
+        ("smoke", "smoke run", "py"),  # the worker code on Pyodide: a GPU session, then the fault
+    ],
+)
 def test_a_webgpu_failure_falls_back_to_wasm_and_cuts(app, tmp_path, step, said, worker):
     app.page.set_default_timeout(SLOW_MS)
     app.open(worker=worker, provider="webgpu", fault=f"webgpu-{step}")

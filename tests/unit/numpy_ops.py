@@ -5,6 +5,7 @@ import numpy as np
 
 def resize_linear(x: np.ndarray, height: int, width: int) -> np.ndarray:
     """ONNX Resize, mode linear, half_pixel, no antialias: separable, edge-clamped."""
+
     def axis(n_in, n_out):
         src = np.clip((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0, n_in - 1)
         low = np.floor(src).astype(int)
@@ -19,6 +20,7 @@ def resize_linear(x: np.ndarray, height: int, width: int) -> np.ndarray:
 
 def box(x: np.ndarray, r: int) -> np.ndarray:
     """Mean over a (2r+1)² window, counting only pixels inside the image."""
+
     def summed(a):
         c = np.pad(np.cumsum(np.cumsum(a, 0), 1), ((1, 0), (1, 0)))
         h, w = a.shape
@@ -26,5 +28,6 @@ def box(x: np.ndarray, r: int) -> np.ndarray:
         y1 = np.clip(np.arange(h) + r + 1, 0, h)
         x0 = np.clip(np.arange(w) - r, 0, w)
         x1 = np.clip(np.arange(w) + r + 1, 0, w)
-        return (c[y1][:, x1] - c[y0][:, x1] - c[y1][:, x0] + c[y0][:, x0])
+        return c[y1][:, x1] - c[y0][:, x1] - c[y1][:, x0] + c[y0][:, x0]
+
     return summed(x.astype(np.float64)) / summed(np.ones_like(x, np.float64))

@@ -46,7 +46,7 @@ def test_build_stops_on_tampered_model_and_keeps_old_dist(tmp_path, monkeypatch)
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "index.html").write_text("previous build")
-    with pytest.raises(assets.AssetError, match="u2netp.onnx"):
+    with pytest.raises(assets.AssetError, match=r"u2netp\.onnx"):
         site.build(dist, cache=tmp_path / "cache", model_ids=["u2netp"])
     assert (dist / "index.html").read_text() == "previous build"
     assert not (tmp_path / "dist.partial").exists()
@@ -56,7 +56,7 @@ def test_built_graph_differing_from_card_is_refused(tmp_path, monkeypatch):
     card = replace(CARDS["u2netp"], built_sha256="0" * 64)
     monkeypatch.setattr(assets, "model_source", lambda c, cache=None: b"")
     monkeypatch.setattr(site, "build_model_bytes", lambda c, s: b"graph")
-    with pytest.raises(assets.AssetError, match="u2netp.toml"):
+    with pytest.raises(assets.AssetError, match=r"u2netp\.toml"):
         site.build_models({"u2netp": card}, tmp_path, tmp_path)
 
 

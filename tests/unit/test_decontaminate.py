@@ -6,8 +6,8 @@ import onnxruntime as ort
 import pytest
 
 from bgzero.decontaminate import EPSILON, EPSILON_LINE, build_decontaminator
-from bgzero.geometry import guide_size
 from numpy_ops import box, resize_linear
+from shared.geometry import guide_size
 
 
 def per_channel(f, x, *args):
@@ -16,8 +16,10 @@ def per_channel(f, x, *args):
 
 def weighted_means(f_a, b_1ma, a, radius):
     mean_a = box(a, radius)
-    return (per_channel(box, f_a, radius) / (mean_a + EPSILON),
-            per_channel(box, b_1ma, radius) / (1 - mean_a + EPSILON))
+    return (
+        per_channel(box, f_a, radius) / (mean_a + EPSILON),
+        per_channel(box, b_1ma, radius) / (1 - mean_a + EPSILON),
+    )
 
 
 def fuse(f, b, image, a):
@@ -48,25 +50,35 @@ def reference(rgba, alpha, guide, coarse, wide, narrow, soften):
 
 
 def run(rgba, alpha, guide, coarse, wide, narrow, soften):
-    session = ort.InferenceSession(build_decontaminator(wide, narrow, soften).SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
-    feeds = {"rgba": rgba[None], "alpha": alpha[None, None],
-             "guide": np.array(guide, np.int64), "coarse": np.array(coarse, np.int64)}
+    session = ort.InferenceSession(
+        build_decontaminator(wide, narrow, soften).SerializeToString(),
+        providers=["CPUExecutionProvider"],
+    )
+    feeds = {
+        "rgba": rgba[None],
+        "alpha": alpha[None, None],
+        "guide": np.array(guide, np.int64),
+        "coarse": np.array(coarse, np.int64),
+    }
     return session.run(None, feeds)[0][0]
 
 
-@pytest.mark.parametrize("height, width, guide_long, coarse_long, wide, narrow, soften", [
-    (300, 400, 200, 64, 8, 2, 3),     # both grids below the photo
-    (131, 257, 257, 64, 12, 3, 1),    # odd sizes, guide at full size
-    (90, 60, 90, 90, 4, 1, 2),        # grids at full size
-])
-def test_decontaminator_matches_numpy_reference(height, width, guide_long, coarse_long,
-                                                wide, narrow, soften):
+@pytest.mark.parametrize(
+    "height, width, guide_long, coarse_long, wide, narrow, soften",
+    [
+        (300, 400, 200, 64, 8, 2, 3),  # both grids below the photo
+        (131, 257, 257, 64, 12, 3, 1),  # odd sizes, guide at full size
+        (90, 60, 90, 90, 4, 1, 2),  # grids at full size
+    ],
+)
+def test_decontaminator_matches_numpy_reference(
+    height, width, guide_long, coarse_long, wide, narrow, soften
+):
     rng = np.random.default_rng(width)
     rgba = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
     alpha = rng.integers(0, 256, (height, width), dtype=np.uint8)
-    alpha[: height // 3] = 255   # solid and empty regions as well as soft ones
-    alpha[-height // 4:] = 0
+    alpha[: height // 3] = 255  # solid and empty regions as well as soft ones
+    alpha[-height // 4 :] = 0
     guide, coarse = guide_size(height, width, guide_long), guide_size(height, width, coarse_long)
     got = run(rgba, alpha, guide, coarse, wide, narrow, soften)
     expected = reference(rgba, alpha, guide, coarse, wide, narrow, soften)
@@ -96,5 +108,5 @@ def test_edges_lose_the_old_backgrounds_colour(steep, kept):
     after = np.abs(out[..., :3][visible] - red).mean()
     assert before > 30 and after < before * kept
     # Solid foreground keeps the photo's own colour, byte for byte.
-    solid = soft_disc(radius=45, rim=1.0) == 1   # well inside the disc
+    solid = soft_disc(radius=45, rim=1.0) == 1  # well inside the disc
     assert (out[solid][:, :3] == rgba[solid][:, :3]).all()

@@ -13,11 +13,11 @@ def test_scores_leave_the_unsure_band_out():
     truth = np.zeros((40, 40), bool)
     truth[10:30, 10:30] = True
     alpha = truth.astype(np.float32)
-    alpha[10:30, 10:20] = 0.0          # half the square missed
+    alpha[10:30, 10:20] = 0.0  # half the square missed
     known = np.ones_like(truth)
     s = scores(alpha, truth, known)
     assert abs(s["iou"] - 0.5) < 1e-9 and abs(s["mae"] - 200 / 1600) < 1e-9
-    known[:, :20] = False              # the missed half is unsure: nothing left to miss
+    known[:, :20] = False  # the missed half is unsure: nothing left to miss
     assert scores(alpha, truth, known)["iou"] == 1.0
 
 
@@ -45,8 +45,22 @@ def test_target_reads_the_issues_bar():
 
 def test_eval_prints_baseline_and_ours_for_every_set(tmp_path, capsys):
     out_json, out_md = tmp_path / "q.json", tmp_path / "q.md"
-    assert main(["eval", "--model", "u2netp", "--limit", "1", "--json", str(out_json),
-                 "--markdown", str(out_md)]) == 0
+    assert (
+        main(
+            [
+                "eval",
+                "--model",
+                "u2netp",
+                "--limit",
+                "1",
+                "--json",
+                str(out_json),
+                "--markdown",
+                str(out_md),
+            ]
+        )
+        == 0
+    )
     printed = capsys.readouterr().out
     report = json.loads(out_json.read_text())
     assert list(report) == ["pets", "people", "composites"]
@@ -54,10 +68,15 @@ def test_eval_prints_baseline_and_ours_for_every_set(tmp_path, capsys):
         kinds = [r["kind"] for r in rows]
         assert kinds[:2] == ["baseline", "default"] and rows[0]["photos"] == 1
         assert f"{subset} (1 photos)" in printed
-    on, off = (next(r["halo"] for r in report["composites"]
-                    if r["kind"] != "baseline" and r["setting"]["decontaminate"] is flag)
-               for flag in (True, False))
-    assert on < off   # decontamination lowers the halo on this composite
+    on, off = (
+        next(
+            r["halo"]
+            for r in report["composites"]
+            if r["kind"] != "baseline" and r["setting"]["decontaminate"] is flag
+        )
+        for flag in (True, False)
+    )
+    assert on < off  # decontamination lowers the halo on this composite
     text = out_md.read_text()
     assert "## composites (1 photos)" in text and "App default model: **u2netp**" in text
     assert "target" in text

@@ -38,8 +38,9 @@ def test_built_graph_matches_numpy_reference(card_and_source):
     coarse = rng.integers(0, 256, (1, 8, 8, 4)).astype(np.uint8)
     rgba = np.repeat(np.repeat(coarse, card.size // 8, 1), card.size // 8, 2)
     rgba = np.clip(rgba + rng.integers(-20, 21, rgba.shape), 0, 255).astype(np.uint8)
-    built = ort.InferenceSession(build_model_bytes(card, source),
-                                 providers=["CPUExecutionProvider"])
+    built = ort.InferenceSession(
+        build_model_bytes(card, source), providers=["CPUExecutionProvider"]
+    )
     alpha = built.run([OUTPUT], {INPUT: rgba})[0]
     expected = reference_alpha(card, source, rgba)
     assert alpha.dtype == np.uint8 and alpha.shape == (1, 1, card.size, card.size)

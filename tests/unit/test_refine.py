@@ -4,9 +4,9 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from bgzero.geometry import guide_size
 from bgzero.refine import LUMA, build_refiner
 from numpy_ops import box, resize_linear
+from shared.geometry import guide_size
 
 
 def reference(rgba, mask, box_, guide, radius, eps, sharpen=1.0):
@@ -27,18 +27,26 @@ def reference(rgba, mask, box_, guide, radius, eps, sharpen=1.0):
 
 
 def run(radius, eps, rgba, mask, box_, guide, sharpen=1.0):
-    session = ort.InferenceSession(build_refiner(radius, eps, sharpen).SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
-    feeds = {"rgba": rgba[None], "mask": mask[None, None], "box": np.array(box_, np.int64),
-             "guide": np.array(guide, np.int64)}
+    session = ort.InferenceSession(
+        build_refiner(radius, eps, sharpen).SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    feeds = {
+        "rgba": rgba[None],
+        "mask": mask[None, None],
+        "box": np.array(box_, np.int64),
+        "guide": np.array(guide, np.int64),
+    }
     return session.run(None, feeds)[0][0, 0]
 
 
-@pytest.mark.parametrize("height, width, box_, guide_long, radius, eps, sharpen", [
-    (300, 400, (40, 0, 280, 320), 200, 4, 1e-3, 1.0),   # letterboxed, downscaled guide
-    (257, 131, (0, 0, 64, 64), 257, 2, 1e-2, 3.0),      # odd sizes, guide at full size
-    (90, 120, (0, 10, 64, 54), 60, 6, 1e-4, 2.0),
-])
+@pytest.mark.parametrize(
+    "height, width, box_, guide_long, radius, eps, sharpen",
+    [
+        (300, 400, (40, 0, 280, 320), 200, 4, 1e-3, 1.0),  # letterboxed, downscaled guide
+        (257, 131, (0, 0, 64, 64), 257, 2, 1e-2, 3.0),  # odd sizes, guide at full size
+        (90, 120, (0, 10, 64, 54), 60, 6, 1e-4, 2.0),
+    ],
+)
 def test_refiner_matches_numpy_reference(height, width, box_, guide_long, radius, eps, sharpen):
     rng = np.random.default_rng(height)
     rgba = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
@@ -70,7 +78,8 @@ def test_guide_size_keeps_aspect_and_never_enlarges():
 
 
 def test_letterbox_box_keeps_aspect_and_centres():
-    from bgzero.geometry import model_box
+    from shared.geometry import model_box
+
     assert model_box("stretch", 600, 400, 320) == (0, 0, 320, 320)
     assert model_box("letterbox", 600, 400, 320) == (53, 0, 266, 320)
     assert model_box("letterbox", 400, 600, 320) == (0, 53, 320, 266)

@@ -55,9 +55,13 @@ def test_service_worker_precaches_wasm_and_lists_webgpu_files(dist):
 def test_a_bundle_naming_a_file_the_package_lacks_stops_the_build(tmp_path):
     (tmp_path / "ort.fake.mjs").write_text('const s="ort-wasm-simd-threaded.fake.mjs";')
     (tmp_path / "ort-wasm-simd-threaded.fake.mjs").write_text(
-        'locate("ort-wasm-simd-threaded.fake.wasm")')
+        'locate("ort-wasm-simd-threaded.fake.wasm")'
+    )
     with pytest.raises(assets.AssetError, match=r"ort-wasm-simd-threaded\.fake\.wasm"):
         site.ort_files(tmp_path, "ort.fake.mjs")
     (tmp_path / "ort-wasm-simd-threaded.fake.wasm").write_bytes(b"\0asm")
     assert site.ort_files(tmp_path, "ort.fake.mjs") == [
-        "ort-wasm-simd-threaded.fake.mjs", "ort-wasm-simd-threaded.fake.wasm", "ort.fake.mjs"]
+        "ort-wasm-simd-threaded.fake.mjs",
+        "ort-wasm-simd-threaded.fake.wasm",
+        "ort.fake.mjs",
+    ]

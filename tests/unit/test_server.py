@@ -30,12 +30,15 @@ def test_isolation_headers_on_pages_and_errors(client):
             assert response.headers[name] == value
 
 
-@pytest.mark.parametrize("path, media_type", [
-    ("/", "text/html"),
-    ("/runtime/ort/ort.wasm.min.mjs", "text/javascript"),
-    ("/runtime/ort/a.wasm", "application/wasm"),
-    ("/models/u2netp-0123456789ab.onnx", "application/octet-stream"),
-])
+@pytest.mark.parametrize(
+    "path, media_type",
+    [
+        ("/", "text/html"),
+        ("/runtime/ort/ort.wasm.min.mjs", "text/javascript"),
+        ("/runtime/ort/a.wasm", "application/wasm"),
+        ("/models/u2netp-0123456789ab.onnx", "application/octet-stream"),
+    ],
+)
 def test_mime_types(client, path, media_type):
     response = client.get(path)
     assert response.status_code == 200
@@ -61,10 +64,16 @@ def test_cache_policy(client):
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize("path", [
-    "/../secret.txt", "/%2e%2e/secret.txt", "/runtime/../../secret.txt",
-    "/runtime/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/runtime/../../secret.txt",
+        "/runtime/%2e%2e/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+    ],
+)
 def test_nothing_outside_dist(client, path):
     response = client.get(path)
     assert response.status_code == 404

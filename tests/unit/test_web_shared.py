@@ -8,26 +8,28 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
 
-from shared import (  # noqa: E402
-    catalog, limits, messages, naming, provider_choice, sniff, status)
+from shared import catalog, geometry, limits, messages, naming, provider_choice, sniff, status
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
 
 
-@pytest.mark.parametrize("head, mime", [
-    (JPEG, "image/jpeg"),
-    (PNG, "image/png"),
-    (b"GIF89a" + b"\x00" * 26, "image/gif"),
-    (b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 16, "image/webp"),
-    (b"BM" + b"\x00" * 30, "image/bmp"),
-    (b"\x00\x00\x00\x1cftypavif" + b"\x00" * 20, "image/avif"),
-    (b"\x00\x00\x00\x18ftypheic" + b"\x00" * 20, "image/heic"),
-    (b"II*\x00" + b"\x00" * 28, "image/tiff"),
-    (b"  <svg xmlns='http://www.w3.org/2000/svg'>", "image/svg+xml"),
-    (b"hello, this is plain text....", None),
-    (b"", None),
-])
+@pytest.mark.parametrize(
+    "head, mime",
+    [
+        (JPEG, "image/jpeg"),
+        (PNG, "image/png"),
+        (b"GIF89a" + b"\x00" * 26, "image/gif"),
+        (b"RIFF\x10\x00\x00\x00WEBPVP8 " + b"\x00" * 16, "image/webp"),
+        (b"BM" + b"\x00" * 30, "image/bmp"),
+        (b"\x00\x00\x00\x1cftypavif" + b"\x00" * 20, "image/avif"),
+        (b"\x00\x00\x00\x18ftypheic" + b"\x00" * 20, "image/heic"),
+        (b"II*\x00" + b"\x00" * 28, "image/tiff"),
+        (b"  <svg xmlns='http://www.w3.org/2000/svg'>", "image/svg+xml"),
+        (b"hello, this is plain text....", None),
+        (b"", None),
+    ],
+)
 def test_sniff_tells_the_real_type(head, mime):
     assert sniff.sniff(head) == mime
 
@@ -49,7 +51,9 @@ def test_check_file_messages():
     assert "HEIC" in limits.check_file(1000, b"\x00\x00\x00\x18ftypheic" + b"\x00" * 20)
     assert limits.check_file(1000, JPEG, False) == "This JPEG file is incomplete (truncated)."
     assert limits.check_file(1000, PNG, False) is None
-    assert limits.needs_end_check(JPEG) and not limits.needs_end_check(PNG)
+    assert limits.check_type(1000, "image/jpeg") is None
+    assert "can't be opened" in limits.check_type(1000, "image/tiff")
+    assert limits.check_image("image/png", (100_000, 100_000)).startswith("This image is too large")
 
 
 def _segment(marker, payload):
@@ -58,8 +62,12 @@ def _segment(marker, payload):
 
 def test_jpeg_entropy_start_skips_the_exif_thumbnail():
     thumb = b"\xff\xd8" + _segment(0xDA, b"\x00" * 4) + b"\x11\x22\xff\xd9"
-    head = (b"\xff\xd8" + _segment(0xE1, b"Exif\x00\x00" + thumb) + _segment(0xDB, b"\x01" * 10)
-            + _segment(0xDA, b"\x02" * 8))
+    head = (
+        b"\xff\xd8"
+        + _segment(0xE1, b"Exif\x00\x00" + thumb)
+        + _segment(0xDB, b"\x01" * 10)
+        + _segment(0xDA, b"\x02" * 8)
+    )
     start = sniff.jpeg_entropy_start(head + b"\x55" * 10)
     assert start == len(head)
     assert sniff.jpeg_entropy_start(PNG) is None
@@ -67,37 +75,71 @@ def test_jpeg_entropy_start_skips_the_exif_thumbnail():
 
 
 def test_fit_size_keeps_aspect_within_limits():
-    assert limits.fit_size(600, 400) == (600, 400)
-    w, h = limits.fit_size(10000, 8000, max_pixels=20_000_000)
+    assert geometry.fit_size(600, 400, limits.MAX_PIXELS) == (600, 400)
+    w, h = geometry.fit_size(10000, 8000, max_pixels=20_000_000)
     assert w * h <= 20_000_000 and abs(w / h - 1.25) < 0.01
-    assert max(limits.fit_size(40000, 100)) <= limits.MAX_SIDE
+    assert max(geometry.fit_size(40000, 100, limits.MAX_PIXELS)) <= limits.MAX_SIDE
     assert limits.check_pixels(0, 10) and limits.check_pixels(1, 1) is None
 
 
-@pytest.mark.parametrize("name, out", [
-    ("photo.final.JPG", "photo.final-nobg.png"),
-    ("cat.jpeg", "cat-nobg.png"),
-    ("C:\\Users\\me\\dog.png", "dog-nobg.png"),
-    ("dir/sub/noext", "noext-nobg.png"),
-    (".hidden", "image-nobg.png"),
-    ("", "image-nobg.png"),
-    (None, "image-nobg.png"),
-])
+@pytest.mark.parametrize(
+    "name, out",
+    [
+        ("photo.final.JPG", "photo.final-nobg.png"),
+        ("cat.jpeg", "cat-nobg.png"),
+        ("C:\\Users\\me\\dog.png", "dog-nobg.png"),
+        ("dir/sub/noext", "noext-nobg.png"),
+        (".hidden", "image-nobg.png"),
+        ("", "image-nobg.png"),
+        (None, "image-nobg.png"),
+    ],
+)
 def test_nobg_name(name, out):
     assert naming.nobg_name(name) == out
 
 
-CATALOG = {"default": "u2netp", "models": [
-    {"id": "u2netp", "name": "U²-Net small", "size": 320, "file": "models/u2netp-abc.onnx",
-     "bytes": 4574000, "sha256": "ab" * 32, "licence": "MIT", "fit": "letterbox",
-     "refine": True, "decontaminate": True},
-    {"id": "isnet-quint8", "name": "IS-Net", "size": 1024, "file": "models/isnet-def.onnx",
-     "bytes": 44000000, "sha256": "cd" * 32, "licence": "AGPL-3.0"},
-], "refiner": {"file": "models/refine-123.onnx", "bytes": 9000, "sha256": "ef" * 32,
-               "guide": 1024, "max_pixels": 16000000},
-   "prepare": {"file": "models/prepare-456.onnx", "bytes": 900, "sha256": "aa" * 32},
-   "decontaminator": {"file": "models/decontaminate-789.onnx", "bytes": 9000,
-                      "sha256": "bb" * 32, "coarse": 256}}
+CATALOG = {
+    "default": "u2netp",
+    "models": [
+        {
+            "id": "u2netp",
+            "name": "U²-Net small",
+            "size": 320,
+            "file": "models/u2netp-abc.onnx",
+            "bytes": 4574000,
+            "sha256": "ab" * 32,
+            "licence": "MIT",
+            "fit": "letterbox",
+            "refine": True,
+            "decontaminate": True,
+        },
+        {
+            "id": "isnet-quint8",
+            "name": "IS-Net",
+            "size": 1024,
+            "file": "models/isnet-def.onnx",
+            "bytes": 44000000,
+            "sha256": "cd" * 32,
+            "licence": "AGPL-3.0",
+        },
+    ],
+    "graphs": {
+        "refiner": {
+            "file": "models/refine-123.onnx",
+            "bytes": 9000,
+            "sha256": "ef" * 32,
+            "guide": 1024,
+            "max_pixels": 16000000,
+        },
+        "prepare": {"file": "models/prepare-456.onnx", "bytes": 900, "sha256": "aa" * 32},
+        "decontaminator": {
+            "file": "models/decontaminate-789.onnx",
+            "bytes": 9000,
+            "sha256": "bb" * 32,
+            "coarse": 256,
+        },
+    },
+}
 
 
 def test_catalog_parse_pick_and_spec():
@@ -112,15 +154,20 @@ def test_catalog_parse_pick_and_spec():
     assert spec["url"] == "https://x/models/u2netp-abc.onnx" and spec["size"] == 320
     assert spec["fit"] == "letterbox"
     assert catalog.spec(cat["models"][1], "u")["fit"] == "stretch"
-    refiner = catalog.refiner_spec(cat, cat["models"][0], "https://x/models/refine-123.onnx")
-    assert refiner["guide"] == 1024 and refiner["sha256"] == "ef" * 32
-    assert catalog.refiner_spec(cat, cat["models"][1], "u") is None
-    url = "https://x/models/decontaminate-789.onnx"
-    colours = catalog.decontaminator_spec(cat, cat["models"][0], url, full_size=True)
-    assert colours["coarse"] == 256 and colours["url"] == url
+    graphs = catalog.graph_specs(cat, cat["models"][0], lambda f: "https://x/" + f, True)
+    assert graphs["refiner"]["guide"] == 1024 and graphs["refiner"]["sha256"] == "ef" * 32
+    assert graphs["refiner"]["url"] == "https://x/models/refine-123.onnx"
+    assert graphs["decontaminator"]["coarse"] == 256 and graphs["prepare"]["bytes"] == 900
     # Not for a photo the worker gets scaled down, nor for a model whose card says no.
-    assert catalog.decontaminator_spec(cat, cat["models"][0], url, full_size=False) is None
-    assert catalog.decontaminator_spec(cat, cat["models"][1], url, full_size=True) is None
+    assert catalog.graph_specs(cat, cat["models"][0], str, False)["decontaminator"] is None
+    plain = catalog.graph_specs(cat, cat["models"][1], str, True)
+    assert plain["refiner"] is None and plain["decontaminator"] is None and plain["prepare"]
+    assert catalog.graph_files(cat, cat["models"][1]) == [
+        "models/isnet-def.onnx",
+        "models/prepare-456.onnx",
+        "models/refine-123.onnx",
+        "models/decontaminate-789.onnx",
+    ]
 
 
 def test_catalog_rejects_broken_entries():
@@ -133,14 +180,19 @@ def test_catalog_rejects_broken_entries():
         catalog.parse(twice)
     assert catalog.parse({**CATALOG, "default": "gone"})["default"] == "u2netp"
     with pytest.raises(catalog.CatalogError):
-        catalog.parse({"default": "u2netp", "models": CATALOG["models"]})   # no graphs
+        catalog.parse({"default": "u2netp", "models": CATALOG["models"]})  # no graphs
+    no_guide = {**CATALOG["graphs"], "refiner": {"file": "r", "bytes": 1, "sha256": "ab"}}
+    with pytest.raises(catalog.CatalogError, match="guide"):
+        catalog.parse({**CATALOG, "graphs": no_guide})
 
 
 def test_status_texts():
     assert status.status_line("u2netp", "wasm", 2) == "u2netp · wasm · 2 threads"
     assert status.status_line("u2netp", "webgpu", 1) == "u2netp · webgpu · 1 thread"
-    assert status.status_line("u2netp", "wasm", 2, provider_choice.reason("no-adapter")) == \
-        "u2netp · wasm · 2 threads · WebGPU not used: no WebGPU adapter"
+    assert (
+        status.status_line("u2netp", "wasm", 2, provider_choice.reason("no-adapter"))
+        == "u2netp · wasm · 2 threads · WebGPU not used: no WebGPU adapter"
+    )
     assert status.megabytes(1_200_000, 4_400_000) == "1.2 / 4.4 MB"
     assert status.stage_text("download", 1_200_000, 4_400_000) == "Loading model · 1.2 / 4.4 MB"
     assert status.stage_text("inference") == "Removing background…"
@@ -148,9 +200,13 @@ def test_status_texts():
     assert status.timings_text({"run": 830.4, "decode": 12.6}) == "decode 13 ms · run 830 ms"
 
 
-PREPARE = catalog.graph_spec(CATALOG["prepare"], "https://x/models/prepare-456.onnx")
+PREPARE = {"url": "p", "bytes": 1, "sha256": "aa"}
 REFINER = {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}
 COLOURS = {"url": "c", "bytes": 1, "sha256": "cd", "coarse": 256}
+
+
+def graphs(prepare=PREPARE, refiner=None, decontaminator=None):
+    return {"prepare": prepare, "refiner": refiner, "decontaminator": decontaminator}
 
 
 ENGINE = {"want": "auto", "fault": None, "remembered": {}}
@@ -161,19 +217,20 @@ ORT = "https://x/ort/"
 def test_messages_round_trip_and_validation():
     model = catalog.spec(CATALOG["models"][0], "https://x/m.onnx")
     remember = {"key": "webgpu:a/b/c/d@ort-1.30.0", "provider": "wasm", "reason": WHY}
-    for msg in (messages.load(1, model, ORT, ENGINE),
-                messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE),
-                messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE,
-                             {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}),
-                messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE, REFINER, COLOURS),
-                messages.progress(2, "download", 10, 100),
-                messages.progress(2, "inference"),
-                messages.ready(1, "u2netp", "wasm", 2, WHY, remember, {"session": 300.0}),
-                messages.result(2, "u2netp", 600, 400, 1, [0, 0, 400, 600], "webgpu", 4,
-                                None, None, {"run": 80.0}),
-                messages.result(2, "u2netp", 600, 400, 4, [0, 0, 400, 600], "wasm", 2, WHY,
-                                None, {}),
-                messages.error(2, "boom", bug=True)):
+    for msg in (
+        messages.load(1, model, ORT, ENGINE),
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs()),
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(refiner=REFINER)),
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, COLOURS)),
+        messages.progress(2, "download", 10, 100),
+        messages.progress(2, "inference"),
+        messages.ready(1, "u2netp", "wasm", 2, WHY, remember, {"session": 300.0}),
+        messages.result(
+            2, "u2netp", 600, 400, 1, [0, 0, 400, 600], "webgpu", 4, None, None, {"run": 80.0}
+        ),
+        messages.result(2, "u2netp", 600, 400, 4, [0, 0, 400, 600], "wasm", 2, WHY, None, {}),
+        messages.error(2, "boom", bug=True),
+    ):
         assert messages.decode(messages.encode(msg)) == msg
     with pytest.raises(messages.MessageError):
         messages.decode('{"type": "nope", "id": 1}')
@@ -182,23 +239,27 @@ def test_messages_round_trip_and_validation():
     with pytest.raises(messages.MessageError):
         messages.ready(1, "u2netp", "cuda", 2, None, None, {})
     with pytest.raises(messages.MessageError):
-        messages.load(1, model, ORT, "webgpu")   # engine options are an object
+        messages.load(1, model, ORT, "webgpu")  # engine options are an object
     with pytest.raises(messages.MessageError):
-        messages.cut(1, {"id": "u2netp"}, ORT, ENGINE, 10, 10, PREPARE)
+        messages.cut(1, {"id": "u2netp"}, ORT, ENGINE, 10, 10, graphs())
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, ORT, ENGINE, 0, 10, PREPARE)
+        messages.cut(1, model, ORT, ENGINE, 0, 10, graphs())
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, ORT, ENGINE, 10, 10, PREPARE, {"url": "u"})
+        messages.cut(1, model, ORT, ENGINE, 10, 10, graphs(refiner={"url": "u"}))
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, ORT, ENGINE, 10, 10, {"url": "u"})
+        messages.cut(1, model, ORT, ENGINE, 10, 10, graphs(prepare={"url": "u"}))
     with pytest.raises(messages.MessageError):
         messages.result(2, "u2netp", 600, 400, 1, [0, 0], "wasm", 1, None, None, {})
     with pytest.raises(messages.MessageError):
         messages.result(2, "u2netp", 600, 400, 3, [0, 0, 400, 600], "wasm", 1, None, None, {})
-    with pytest.raises(messages.MessageError):   # colours need the refined alpha
-        messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE, None, COLOURS)
     with pytest.raises(messages.MessageError):
-        messages.cut(2, model, ORT, ENGINE, 600, 400, PREPARE, REFINER, {"url": "u"})
+        messages.cut(1, model, ORT, ENGINE, 10, 10, graphs(prepare=None))
+    with pytest.raises(messages.MessageError):
+        messages.cut(1, model, ORT, ENGINE, 10, 10, {"prepare": PREPARE})
+    with pytest.raises(messages.MessageError):  # colours need the refined alpha
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(decontaminator=COLOURS))
+    with pytest.raises(messages.MessageError):
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, {"url": "u"}))
 
 
 def test_pyscript_toml_ships_every_browser_module():
@@ -208,6 +269,6 @@ def test_pyscript_toml_ships_every_browser_module():
     root = Path(__file__).resolve().parents[2]
     files = tomllib.loads((root / "pyscript.toml").read_text())["files"]
     web = root / "src" / "web"
-    entry_scripts = {"./py/app.py", "./py/embed.py"}   # loaded by their <script> tags
+    entry_scripts = {"./py/app.py", "./py/embed.py"}  # loaded by their <script> tags
     wanted = {f"./py/{p.relative_to(web).as_posix()}" for p in web.rglob("*.py")} - entry_scripts
     assert wanted <= set(files), sorted(wanted - set(files))

@@ -1,8 +1,11 @@
 """The model catalog (models/catalog.json, written by the build) as plain dicts."""
 
 _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
-# The build's helper graphs, run around the segmentation model.
-GRAPHS = ("prepare", "refiner", "decontaminator")
+# The build's helper graphs, run around the segmentation model (catalog.json's "graphs"):
+# name -> the run-time settings the worker needs of it, written beside its file by the build.
+# Adding a graph: one entry here, its builder in bgzero/site.py, its stage in cut_worker.py.
+GRAPHS = {"prepare": (), "refiner": ("guide",), "decontaminator": ("coarse",)}
+_GRAPH_FIELDS = ("file", "bytes", "sha256")
 
 
 class CatalogError(ValueError):
@@ -32,12 +35,17 @@ def parse(data):
     default = data.get("default")
     if default not in seen:
         default = models[0]["id"]
-    for graph in GRAPHS:
-        if not isinstance(data.get(graph), dict):
-            raise CatalogError("catalog: %r graph missing" % graph)
-    parsed = {"default": default, "models": models}
-    parsed.update((graph, data[graph]) for graph in GRAPHS)
-    return parsed
+    graphs = data.get("graphs")
+    if not isinstance(graphs, dict):
+        raise CatalogError("catalog: 'graphs' missing")
+    for name, settings in GRAPHS.items():
+        graph = graphs.get(name)
+        if not isinstance(graph, dict):
+            raise CatalogError("catalog: %r graph missing" % name)
+        for key in _GRAPH_FIELDS + settings:
+            if key not in graph:
+                raise CatalogError("catalog: graph %r lacks %r" % (name, key))
+    return {"default": default, "models": models, "graphs": graphs}
 
 
 def find(catalog, model_id):
@@ -63,31 +71,46 @@ def label(model):
 
 def spec(model, url):
     """What the worker needs to load a model; `url` is model["file"] made absolute."""
-    return {"id": model["id"], "url": url, "size": model["size"],
-            "bytes": model["bytes"], "sha256": model["sha256"],
-            "fit": model.get("fit", "stretch")}
+    return {
+        "id": model["id"],
+        "url": url,
+        "size": model["size"],
+        "bytes": model["bytes"],
+        "sha256": model["sha256"],
+        "fit": model.get("fit", "stretch"),
+    }
 
 
-def graph_spec(graph, url, *settings):
-    """What the worker needs to load one of the build's helper graphs (prepare, refine,
-    decontaminate), plus the named run-time settings of it; the worker keeps their sessions
-    by sha256."""
+def graph_spec(catalog, name, url):
+    """What the worker needs to load one of the build's helper graphs and run it: its file
+    (`url` is its "file" made absolute), hash and run-time settings. The worker keeps their
+    sessions by sha256."""
+    graph = catalog["graphs"][name]
     spec = {"url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
-    spec.update((key, graph[key]) for key in settings)
+    spec.update((key, graph[key]) for key in GRAPHS[name])
     return spec
 
 
-def refiner_spec(catalog, model, url):
-    """The refinement graph's spec when this model's settings use it, else None."""
-    if not model.get("refine"):
-        return None
-    return graph_spec(catalog["refiner"], url, "guide")
+def graph_specs(catalog, model, url_of, full_size):
+    """{name: spec or None} of the helper graphs a cut with this model runs; `url_of(file)`
+    makes a file absolute. Refinement runs when the model's settings say so; colour
+    decontamination also needs the photo at full size in the worker (else there would be
+    fewer pixels to hand back than the user gave: the cut-out keeps the photo's colours, as
+    `bgzero remove` does)."""
+    refine = bool(model.get("refine"))
+    used = {
+        "prepare": True,
+        "refiner": refine,
+        "decontaminator": refine and bool(model.get("decontaminate")) and full_size,
+    }
+    return {
+        name: graph_spec(catalog, name, url_of(catalog["graphs"][name]["file"]))
+        if used[name]
+        else None
+        for name in GRAPHS
+    }
 
 
-def decontaminator_spec(catalog, model, url, full_size):
-    """The colour decontamination graph's spec when this model's settings use it and the
-    worker gets the photo at full size (else there would be fewer pixels to hand back than
-    the user gave: the cut-out keeps the photo's colours, as `bgzero remove` does)."""
-    if not (model.get("refine") and model.get("decontaminate") and full_size):
-        return None
-    return graph_spec(catalog["decontaminator"], url, "coarse")
+def graph_files(catalog, model):
+    """The files a cut-out with this model loads, for the offline cache."""
+    return [model["file"]] + [catalog["graphs"][name]["file"] for name in GRAPHS]

@@ -1,16 +1,19 @@
 """The embed frame's postMessage API: what a parent may send, what the frame answers.
 
 parent -> frame  {type: "bgzero:remove", id, image: Blob | ArrayBuffer,
-                  options?: {model?: <catalog id>, format?: "png"}}
+                  options?: {model?: <catalog id>, format?: <shared/formats id>}}
 frame -> parent  {type: "bgzero:ready", provider, threads, isolated, models}
                  {type: "bgzero:progress", id, stage, done?, total?}
-                 {type: "bgzero:result", id, png: Blob, width, height}
+                 {type: "bgzero:result", id, file: Blob, format, name, width, height,
+                  png: Blob (the same file, when the format is png)}
                  {type: "bgzero:error", id, code, message}
 
 The frame never lets a parent's message into Python as is: it reads a JSON *view* of it
 (see `read_request`), with the image replaced by its type name, so junk of any size or
 shape costs a bounded amount of work and can only end in a ProtocolError.
 """
+
+from shared import formats as _formats
 
 REMOVE = "bgzero:remove"
 READY = "bgzero:ready"
@@ -19,14 +22,14 @@ RESULT = "bgzero:result"
 ERROR = "bgzero:error"
 
 CODES = ("bad-message", "bad-image", "unknown-model", "busy", "internal")
-FORMATS = ("png",)
+FORMATS = tuple(_formats.FORMATS)
 # Object.prototype.toString names of what `image` may be (a File is a Blob).
 IMAGE_KINDS = ("Blob", "File", "ArrayBuffer")
 # The fields a view keeps, at any depth (JSON.stringify's key list): the image never.
 VIEW_KEYS = ("type", "id", "options", "model", "format")
-MAX_VIEW_CHARS = 65536   # budget of a view: characters, plus 8 per value
+MAX_VIEW_CHARS = 65536  # budget of a view: characters, plus 8 per value
 MAX_ID_CHARS = 256
-MAX_WAITING = 8   # requests queued behind the running one; more are answered "busy"
+MAX_WAITING = 8  # requests queued behind the running one; more are answered "busy"
 
 
 class ProtocolError(ValueError):
@@ -74,8 +77,10 @@ def read_request(view, model_ids):
     """
     if not isinstance(view, dict) or view.get("kind") != "Object":
         kind = view.get("kind") if isinstance(view, dict) else None
-        raise ProtocolError("bad-message", "A message must be an object, not %s."
-                            % (kind if isinstance(kind, str) else "this"))
+        raise ProtocolError(
+            "bad-message",
+            "A message must be an object, not %s." % (kind if isinstance(kind, str) else "this"),
+        )
     if view.get("problem"):
         raise ProtocolError("bad-message", "The message is %s." % view["problem"])
     fields = view.get("fields")
@@ -88,15 +93,22 @@ def read_request(view, model_ids):
         raise ProtocolError(code, message, has_id)
 
     if fields.get("type") != REMOVE:
-        refuse("bad-message", "Unknown message type %s; send %r."
-               % (_name(fields.get("type")), REMOVE))
+        refuse(
+            "bad-message", "Unknown message type %s; send %r." % (_name(fields.get("type")), REMOVE)
+        )
     if not has_id:
-        refuse("bad-message", "The id must be a string of at most %d characters or a "
-               "number, not %s." % (MAX_ID_CHARS, _name(req_id)))
+        refuse(
+            "bad-message",
+            "The id must be a string of at most %d characters or a "
+            "number, not %s." % (MAX_ID_CHARS, _name(req_id)),
+        )
     image = view.get("image")
     if image not in IMAGE_KINDS:
-        refuse("bad-message", "The image must be a Blob or an ArrayBuffer, not %s."
-               % (image if isinstance(image, str) else "this"))
+        refuse(
+            "bad-message",
+            "The image must be a Blob or an ArrayBuffer, not %s."
+            % (image if isinstance(image, str) else "this"),
+        )
     options = fields.get("options")
     if options is None:
         options = {}
@@ -107,14 +119,18 @@ def read_request(view, model_ids):
         if not isinstance(model, str):
             refuse("bad-message", "The model must be a model id, not %s." % _name(model))
         if model not in model_ids:
-            refuse("unknown-model", "Unknown model %s; this site has %s."
-                   % (_name(model), ", ".join(model_ids)))
+            refuse(
+                "unknown-model",
+                "Unknown model %s; this site has %s." % (_name(model), ", ".join(model_ids)),
+            )
     fmt = options.get("format")
     if fmt is None:
-        fmt = FORMATS[0]
+        fmt = _formats.DEFAULT
     if fmt not in FORMATS:
-        refuse("bad-message", "The format must be one of %s, not %s."
-               % (", ".join(FORMATS), _name(fmt)))
+        refuse(
+            "bad-message",
+            "The format must be one of %s, not %s." % (", ".join(FORMATS), _name(fmt)),
+        )
     return {"id": req_id, "model": model, "format": fmt}
 
 
@@ -128,8 +144,13 @@ def read_config(data):
 
 
 def ready(provider, threads, isolated, models):
-    return {"type": READY, "provider": provider, "threads": threads,
-            "isolated": bool(isolated), "models": list(models)}
+    return {
+        "type": READY,
+        "provider": provider,
+        "threads": threads,
+        "isolated": bool(isolated),
+        "models": list(models),
+    }
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -140,9 +161,17 @@ def progress(req_id, stage, done=None, total=None):
     return msg
 
 
-def result(req_id, width, height):
-    """The result reply without its `png` Blob, which the frame adds in JS."""
-    return {"type": RESULT, "id": req_id, "width": width, "height": height}
+def result(req_id, format_id, name, width, height):
+    """The result reply without its Blob (`file`, and `png` for a PNG), which the frame
+    adds in JS."""
+    return {
+        "type": RESULT,
+        "id": req_id,
+        "format": format_id,
+        "name": name,
+        "width": width,
+        "height": height,
+    }
 
 
 def error(req_id, code, message):

@@ -42,9 +42,10 @@ def guide_size(height, width, long_side):
     return (max(1, _round(height * scale)), max(1, _round(width * scale)))
 
 
-def working_size(width, height, max_pixels, max_side=MAX_SIDE):
-    """(w, h) at which refinement runs: the photo's own size unless it exceeds max_pixels
-    or max_side (truncated, so the result never exceeds either)."""
+def fit_size(width, height, max_pixels, max_side=MAX_SIDE):
+    """The largest (w, h) of the same aspect within max_pixels and max_side: the photo's own
+    size unless it exceeds either (truncated, so the result never does). The size refinement
+    runs at, and the size of a cut-out."""
     scale = min(1.0, (max_pixels / (width * height)) ** 0.5, max_side / max(width, height))
     if scale >= 1.0:
         return (width, height)

@@ -23,21 +23,22 @@ def _le(b, i, n):
     return v
 
 
-def image_size(head):
-    """(width, height) from the header in `head` (a file's first bytes), or None if they
-    don't tell: an unknown type, a header cut short, or a JPEG frame header further on."""
+def image_size(head, mime):
+    """(width, height) from the header in `head` (a file's first bytes) of an image of this
+    sniffed type, or None if they don't tell: an unknown type, a header cut short, or a JPEG
+    frame header further on."""
     b = bytes(head)
     n = len(b)
-    if b[:3] == b"\xff\xd8\xff":
+    if mime == "image/jpeg":
         return jpeg_walk(b)[0]
-    if b[:8] == b"\x89PNG\r\n\x1a\n" and n >= 24 and b[12:16] == b"IHDR":
-        return _be(b, 16, 4), _be(b, 20, 4)
-    if b[:6] in (b"GIF87a", b"GIF89a") and n >= 13:
-        return _gif_size(b)
-    if b[:4] == b"RIFF" and b[8:12] == b"WEBP" and n >= 30:
-        return _webp_size(b)
-    if b[:2] == b"BM" and n >= 26:
-        return _bmp_size(b)
+    if mime == "image/png":
+        return (_be(b, 16, 4), _be(b, 20, 4)) if n >= 24 and b[12:16] == b"IHDR" else None
+    if mime == "image/gif":
+        return _gif_size(b) if n >= 13 else None
+    if mime == "image/webp":
+        return _webp_size(b) if n >= 30 else None
+    if mime == "image/bmp":
+        return _bmp_size(b) if n >= 26 else None
     return None
 
 
@@ -46,23 +47,25 @@ def _gif_size(b):
     # huge frame: take the larger of the two.
     width, height = _le(b, 6, 2), _le(b, 8, 2)
     i = 13
-    if b[10] & 0x80:                          # global colour table
+    if b[10] & 0x80:  # global colour table
         i += 3 << ((b[10] & 7) + 1)
     while i < len(b):
-        if b[i] == 0x2C:                      # image descriptor
+        if b[i] == 0x2C:  # image descriptor
             if i + 9 > len(b):
                 break
-            return (max(width, _le(b, i + 1, 2) + _le(b, i + 5, 2)),
-                    max(height, _le(b, i + 3, 2) + _le(b, i + 7, 2)))
-        if b[i] != 0x21:                      # neither an extension: damaged
+            return (
+                max(width, _le(b, i + 1, 2) + _le(b, i + 5, 2)),
+                max(height, _le(b, i + 3, 2) + _le(b, i + 7, 2)),
+            )
+        if b[i] != 0x21:  # neither an extension: damaged
             break
         i += 2
-        while i < len(b) and b[i]:            # the extension's sub-blocks
+        while i < len(b) and b[i]:  # the extension's sub-blocks
             i += b[i] + 1
         i += 1
     if width and height:
         return width, height
-    return None                               # 0×0 screen, frame not in these bytes
+    return None  # 0×0 screen, frame not in these bytes
 
 
 def _webp_size(b):
@@ -79,15 +82,15 @@ def _webp_size(b):
 
 def _bmp_size(b):
     dib = _le(b, 14, 4)
-    if dib == 12:                             # OS/2 1.x: 16-bit sizes
+    if dib == 12:  # OS/2 1.x: 16-bit sizes
         return _le(b, 18, 2), _le(b, 20, 2)
     if 16 <= dib <= 124:
         width, height = _le(b, 18, 4), _le(b, 22, 4)
-        if height >= 1 << 31:                 # negative: rows stored top-down
+        if height >= 1 << 31:  # negative: rows stored top-down
             height = (1 << 32) - height
         if width < 1 << 31:
             return width, height
-    return None                               # unknown header: the decoder judges
+    return None  # unknown header: the decoder judges
 
 
 def _is_sof(marker):
@@ -113,12 +116,12 @@ def jpeg_walk(data, start=0):
         i = 2
     while i + 2 <= len(b):
         if b[i] != 0xFF:
-            return size, None, None           # damaged: the decoder judges
+            return size, None, None  # damaged: the decoder judges
         marker = b[i + 1]
-        if marker == 0xFF:                    # fill byte
+        if marker == 0xFF:  # fill byte
             i += 1
             continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:   # markers without a length
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:  # markers without a length
             i += 2
             continue
         if marker == 0xD9:

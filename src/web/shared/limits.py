@@ -1,5 +1,6 @@
 """What the page accepts, and the messages it shows when it refuses."""
 
+from shared import geometry as _geometry
 from shared import header as _header
 from shared import sniff as _sniff
 
@@ -9,41 +10,56 @@ MAX_BYTES = 200 * 1000 * 1000
 # the decoded bitmap plus the canvas (4 bytes a pixel each) outgrow what a tab can count on,
 # and a header claiming far more is a decompression bomb: refused before decoding.
 MAX_PIXELS = 65 * 1000 * 1000
-MAX_SIDE = 16384                # Chromium's canvas side limit is 32767; stay well under
-JPEG_READS = 64                 # header.HEAD_BYTES reads to find a JPEG's frame header and scan
-SCAN_CHUNK = 1 << 20            # bytes per step of the FF D9 search
+MAX_SIDE = _geometry.MAX_SIDE
+JPEG_READS = 64  # header.HEAD_BYTES reads to find a JPEG's frame header and scan
+SCAN_CHUNK = 1 << 20  # bytes per step of the FF D9 search
 
 # Types Chromium's createImageBitmap decodes.
-DECODABLE = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp",
-             "image/avif", "image/x-icon")
+DECODABLE = (
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+    "image/avif",
+    "image/x-icon",
+)
 
-_NAMES = {"image/heic": "HEIC/HEIF", "image/tiff": "TIFF", "image/svg+xml": "SVG",
-          "image/jp2": "JPEG 2000", "image/jxl": "JPEG XL"}
+_NAMES = {
+    "image/heic": "HEIC/HEIF",
+    "image/tiff": "TIFF",
+    "image/svg+xml": "SVG",
+    "image/jp2": "JPEG 2000",
+    "image/jxl": "JPEG XL",
+}
 
 
 def _mb(n):
     return "%d MB" % (n // 1000000)
 
 
-def check_file(size, head, complete=True, dims=None):
-    """Return a message for the user if this file can't be used, else None.
-
-    size: bytes; head: the first bytes; complete: False when a JPEG lacks its end marker
-    (Chromium may decode a cut JPEG partially, grey at the bottom, without an error);
-    dims: (width, height) from the header when found beyond `head` (a JPEG's frame header).
-    """
+def check_type(size, mime):
+    """A message if a file of `size` bytes, sniffed as `mime`, can't be used, else None."""
     if size == 0:
         return "This file is empty."
     if size > MAX_BYTES:
         return "This file is too large (%.1f MB); the limit is %s." % (size / 1e6, _mb(MAX_BYTES))
-    mime = _sniff.sniff(head)
     if mime is None:
         return "This file is not an image we can read. Try a JPEG, PNG, WebP, GIF, BMP or AVIF."
     if mime not in DECODABLE:
-        return ("%s images can't be opened in this browser. Convert it to JPEG or PNG first."
-                % _NAMES.get(mime, mime))
-    if dims is None:
-        dims = _header.image_size(head)
+        return (
+            "%s images can't be opened in this browser. Convert it to JPEG or PNG first."
+            % _NAMES.get(mime, mime)
+        )
+    return None
+
+
+def check_image(mime, dims, complete=True):
+    """A message if the image its header describes can't be used, else None.
+
+    dims: (width, height) from the header, or None when it does not tell; complete: False
+    when a JPEG lacks its end marker (Chromium may decode a cut JPEG partially, grey at the
+    bottom, without an error)."""
     if dims is not None:
         problem = check_pixels(dims[0], dims[1])
         if problem:
@@ -53,9 +69,13 @@ def check_file(size, head, complete=True, dims=None):
     return None
 
 
-def needs_end_check(head):
-    """Whether the file must be searched for its end marker before check_file (JPEG)."""
-    return _sniff.sniff(head) == "image/jpeg"
+def check_file(size, head, complete=True, dims=None):
+    """check_type, then check_image, of a file whose first bytes are `head` (sniffed once).
+    dims: when found beyond `head` (a JPEG's frame header)."""
+    mime = _sniff.sniff(head)
+    return check_type(size, mime) or check_image(
+        mime, dims if dims is not None else _header.image_size(head, mime), complete
+    )
 
 
 def check_pixels(width, height):
@@ -63,9 +83,11 @@ def check_pixels(width, height):
     if width < 1 or height < 1:
         return "This image has no pixels (%d × %d)." % (width, height)
     if width * height > MAX_PIXELS:
-        return ("This image is too large: %d × %d pixels (%.1f MP); the limit is %d MP. "
-                "Save a smaller copy and try that."
-                % (width, height, width * height / 1e6, MAX_PIXELS // 1000000))
+        return (
+            "This image is too large: %d × %d pixels (%.1f MP); the limit is %d MP. "
+            "Save a smaller copy and try that."
+            % (width, height, width * height / 1e6, MAX_PIXELS // 1000000)
+        )
     return None
 
 
@@ -74,15 +96,3 @@ def undecodable(mime, complete=True):
     if not complete and mime:
         return "This %s file is incomplete (truncated)." % mime.split("/")[1].upper()
     return "This image could not be decoded; the file may be damaged."
-
-
-def fit_size(width, height, max_pixels=MAX_PIXELS, max_side=MAX_SIDE):
-    """Largest (w, h) with the same aspect ratio within max_pixels and max_side."""
-    scale = 1.0
-    if width * height > max_pixels:
-        scale = (max_pixels / (width * height)) ** 0.5
-    if max(width, height) * scale > max_side:
-        scale = max_side / max(width, height)
-    if scale >= 1.0:
-        return width, height
-    return max(1, int(width * scale)), max(1, int(height * scale))

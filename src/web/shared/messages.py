@@ -1,4 +1,4 @@
-"""Messages between the page and the inference worker.
+"""Messages between the page and the cut worker (cut_worker.py).
 
 On the wire a message is a JS object {json: <this dict as JSON>, payload: <ImageBitmap or
 ArrayBuffer, transferred>}: the dict part is plain JSON so both interpreters and native
@@ -7,6 +7,8 @@ tests handle it the same way, and pixels never pass through Python.
 
 import json
 
+from shared.catalog import GRAPHS
+
 PROVIDERS = ("wasm", "webgpu")
 
 # kind -> required fields (besides "type" and "id")
@@ -14,18 +16,27 @@ _FIELDS = {
     # page -> worker: get a session ready; engine: {want, fault, remembered}, see
     # provider_choice (the provider is chosen by the first load or cut)
     "load": ("model", "ort", "engine"),
-    # page -> worker: payload = ImageBitmap of width×height; prepare: the resize graph's
-    # file spec; refiner, decontaminator: None or their graphs' (the second needs the first)
-    "cut": ("model", "ort", "engine", "width", "height", "prepare", "refiner",
-            "decontaminator"),
-    "progress": ("stage",),                        # worker -> page: optional done/total
+    # page -> worker: payload = ImageBitmap of width×height; graphs: {name: spec or None} of
+    # catalog.GRAPHS (prepare always; decontaminator needs refiner)
+    "cut": ("model", "ort", "engine", "width", "height", "graphs"),
+    "progress": ("stage",),  # worker -> page: optional done/total
     # reason: why this provider (None or a provider_choice reason); remember: None or
     # {key, provider, reason}, a choice for the page to keep for the next visit
     "ready": ("model", "provider", "threads", "reason", "remember", "timings"),
     # worker -> page: payload = width×height alpha bytes (channels 1) or RGBA cut-out
     # (channels 4); box = the photo's part of them
-    "result": ("model", "width", "height", "channels", "box", "provider", "threads",
-               "reason", "remember", "timings"),
+    "result": (
+        "model",
+        "width",
+        "height",
+        "channels",
+        "box",
+        "provider",
+        "threads",
+        "reason",
+        "remember",
+        "timings",
+    ),
     "error": ("message",),
 }
 _MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256", "fit")
@@ -46,11 +57,17 @@ def load(req_id, model, ort, engine):
     return _make("load", req_id, model=model, ort=ort, engine=engine)
 
 
-def cut(req_id, model, ort, engine, width, height, prepare, refiner=None,
-        decontaminator=None):
-    return _make("cut", req_id, model=model, ort=ort, engine=engine, width=width,
-                 height=height, prepare=prepare, refiner=refiner,
-                 decontaminator=decontaminator)
+def cut(req_id, model, ort, engine, width, height, graphs):
+    return _make(
+        "cut",
+        req_id,
+        model=model,
+        ort=ort,
+        engine=engine,
+        width=width,
+        height=height,
+        graphs=graphs,
+    )
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -62,15 +79,35 @@ def progress(req_id, stage, done=None, total=None):
 
 
 def ready(req_id, model_id, provider, threads, reason, remember, timings):
-    return _make("ready", req_id, model=model_id, provider=provider, threads=threads,
-                 reason=reason, remember=remember, timings=timings)
+    return _make(
+        "ready",
+        req_id,
+        model=model_id,
+        provider=provider,
+        threads=threads,
+        reason=reason,
+        remember=remember,
+        timings=timings,
+    )
 
 
-def result(req_id, model_id, width, height, channels, box, provider, threads, reason,
-           remember, timings):
-    return _make("result", req_id, model=model_id, width=width, height=height,
-                 channels=channels, box=list(box), provider=provider, threads=threads,
-                 reason=reason, remember=remember, timings=timings)
+def result(
+    req_id, model_id, width, height, channels, box, provider, threads, reason, remember, timings
+):
+    return _make(
+        "result",
+        req_id,
+        model=model_id,
+        width=width,
+        height=height,
+        channels=channels,
+        box=list(box),
+        provider=provider,
+        threads=threads,
+        reason=reason,
+        remember=remember,
+        timings=timings,
+    )
 
 
 def error(req_id, message, bug=False):
@@ -103,13 +140,7 @@ def validate(msg):
     if kind == "cut" and not (msg["width"] > 0 and msg["height"] > 0):
         raise MessageError("cut: empty image")
     if kind == "cut":
-        _check_graph(msg["prepare"], "prepare", ())
-        if msg["refiner"] is not None:
-            _check_graph(msg["refiner"], "refiner", ("guide",))
-        if msg["decontaminator"] is not None:
-            if msg["refiner"] is None:
-                raise MessageError("cut: decontamination needs the refined alpha")
-            _check_graph(msg["decontaminator"], "decontaminator", ("coarse",))
+        _check_graphs(msg["graphs"])
     if kind == "result" and len(msg["box"]) != 4:
         raise MessageError("result: box needs top, left, bottom, right")
     if kind == "result" and msg["channels"] not in (1, 4):
@@ -117,12 +148,21 @@ def validate(msg):
     return msg
 
 
-def _check_graph(spec, name, extra):
-    if not isinstance(spec, dict):
-        raise MessageError("cut: %s must be an object" % name)
-    for key in _GRAPH_FIELDS + extra:
-        if key not in spec:
-            raise MessageError("cut: %s lacks %r" % (name, key))
+def _check_graphs(graphs):
+    if not isinstance(graphs, dict) or set(graphs) != set(GRAPHS):
+        raise MessageError("cut: graphs must name %s" % ", ".join(GRAPHS))
+    if graphs["prepare"] is None:
+        raise MessageError("cut: the prepare graph is needed")
+    if graphs["decontaminator"] is not None and graphs["refiner"] is None:
+        raise MessageError("cut: decontamination needs the refined alpha")
+    for name, spec in graphs.items():
+        if spec is None:
+            continue
+        if not isinstance(spec, dict):
+            raise MessageError("cut: %s must be an object" % name)
+        for key in _GRAPH_FIELDS + GRAPHS[name]:
+            if key not in spec:
+                raise MessageError("cut: %s lacks %r" % (name, key))
 
 
 def encode(msg):
@@ -133,5 +173,5 @@ def decode(text):
     try:
         msg = json.loads(text)
     except ValueError:
-        raise MessageError("message is not JSON")
+        raise MessageError("message is not JSON") from None
     return validate(msg)

@@ -12,6 +12,11 @@ def stem(name):
     return base.strip() or "image"
 
 
+def with_suffix(name, suffix, ext):
+    """('photo.final.JPG', 'nobg', 'png') -> 'photo.final-nobg.png'."""
+    return "%s-%s.%s" % (stem(name), suffix, ext)
+
+
 def nobg_name(name, ext="png"):
     """'photo.final.JPG' -> 'photo.final-nobg.png'."""
-    return "%s-nobg.%s" % (stem(name), ext)
+    return with_suffix(name, "nobg", ext)

@@ -22,8 +22,14 @@ _RUN_FACTOR = 10
 _RUN_MIN_MS = 30_000
 
 # Adapter descriptions of renderers that run on the CPU.
-_SOFTWARE = ("swiftshader", "llvmpipe", "lavapipe", "softpipe", "microsoft basic render",
-             "software")
+_SOFTWARE = (
+    "swiftshader",
+    "llvmpipe",
+    "lavapipe",
+    "softpipe",
+    "microsoft basic render",
+    "software",
+)
 
 # reason code -> text of the status line ("{detail}" filled in)
 REASONS = {
@@ -62,9 +68,13 @@ def run_limit_ms(smoke_ms):
 
 def adapter_info(vendor, architecture, device, description, fallback):
     """GPUAdapterInfo's fields as a plain dict (the worker reads them from JS)."""
-    return {"vendor": str(vendor or ""), "architecture": str(architecture or ""),
-            "device": str(device or ""), "description": str(description or ""),
-            "fallback": bool(fallback)}
+    return {
+        "vendor": str(vendor or ""),
+        "architecture": str(architecture or ""),
+        "device": str(device or ""),
+        "description": str(description or ""),
+        "fallback": bool(fallback),
+    }
 
 
 def software(info):

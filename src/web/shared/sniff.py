@@ -2,7 +2,6 @@
 
 from shared import header as _header
 
-
 # ISO-BMFF ("ftyp") brands: AVIF and the HEIF family share the container.
 _AVIF_BRANDS = (b"avif", b"avis")
 _HEIC_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")

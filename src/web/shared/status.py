@@ -11,7 +11,7 @@ STAGES = {
     "refine": "Refining edges",
     "decontaminate": "Cleaning edge colours",
     "composite": "Compositing",
-    "encode": "Encoding PNG",
+    "encode": "Encoding",
     "done": "Done",
 }
 
@@ -41,16 +41,19 @@ def fraction(done, total):
 
 def status_line(model_id, provider, threads, reason=None):
     """'u2netp · wasm · 2 threads', then why this provider when there is a reason."""
-    line = "%s · %s · %d %s" % (model_id, provider, threads,
-                                "thread" if threads == 1 else "threads")
+    line = "%s · %s · %d %s" % (
+        model_id,
+        provider,
+        threads,
+        "thread" if threads == 1 else "threads",
+    )
     why = provider_choice.reason_text(reason)
     return line + " · " + why if why else line
 
 
 def timings_text(timings):
     """{'decode': 12.3, 'run': 830} -> 'decode 12 ms · run 830 ms' in a fixed order."""
-    order = ("decode", "resize", "pixels", "run", "refine", "decontaminate", "composite",
-             "encode")
+    order = ("decode", "resize", "pixels", "run", "refine", "decontaminate", "composite", "encode")
     parts = []
     for key in order:
         if key in timings:

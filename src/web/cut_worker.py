@@ -9,8 +9,8 @@ import asyncio
 
 import js
 from polyscript import xworker  # the name `xworker` must be a module global: polyscript
-                                # dispatches messages by evaluating "xworker.onmessage"
 
+# dispatches messages by evaluating "xworker.onmessage"
 import wire
 from providers import Engine, WebGpuFailed
 from shared import geometry, messages
@@ -19,13 +19,18 @@ from shared import geometry, messages
 # would depend on how each interpreter converts BigInt.
 _int64s = js.Function.new("j", "return BigInt64Array.from(JSON.parse(j), x => BigInt(x))")
 
-engine = Engine()        # the ORT runtimes and the execution provider (providers.py)
-_state = {
-    "sessions": {},       # model id -> InferenceSession (only the current one is kept)
-    "created_ms": {},     # model id -> session creation time, reported with "ready"
-    "tail": None,         # last queued job: jobs run one at a time, in order
-    "graphs": {},         # sha256 -> InferenceSession of the prepare / refinement graphs
-}
+engine = Engine()  # the ORT runtimes and the execution provider (providers.py)
+
+
+class State:
+    def __init__(self):
+        self.sessions = {}  # model id -> InferenceSession (only the current one is kept)
+        self.created_ms = {}  # model id -> session creation time, reported with "ready"
+        self.tail = None  # last queued job: jobs run one at a time, in order
+        self.graphs = {}  # sha256 -> InferenceSession of the helper graphs
+
+
+_state = State()
 
 
 def _now():
@@ -46,9 +51,11 @@ async def _fetch_model(req_id, model):
         response = await js.fetch(model["url"])
     except Exception:
         # The service worker answers a network error only for a file it never cached.
-        raise RuntimeError("This model needs a connection once: it has not been downloaded "
-                           "to this device yet. Connect and try again, or choose a model "
-                           "you have used before.")
+        raise RuntimeError(
+            "This model needs a connection once: it has not been downloaded "
+            "to this device yet. Connect and try again, or choose a model "
+            "you have used before."
+        ) from None
     if not response.ok:
         raise RuntimeError("Could not download the model (HTTP %d)." % response.status)
     total = model["bytes"]
@@ -82,14 +89,14 @@ async def _fetch_model(req_id, model):
 
 async def _session(req_id, model, msg):
     model_id = model["id"]
-    session = _state["sessions"].get(model_id)
+    session = _state.sessions.get(model_id)
     if session is not None:
         return session
     await engine.start(msg["ort"])
     # One model in memory at a time: IS-Net sessions cost hundreds of MB each, so the old
     # one goes before the new one loads (if that load fails, the old one reloads from cache).
-    for other in list(_state["sessions"]):
-        old = _state["sessions"].pop(other)
+    for other in list(_state.sessions):
+        old = _state.sessions.pop(other)
         try:
             await old.release()
         except Exception:
@@ -99,20 +106,21 @@ async def _session(req_id, model, msg):
     t1 = _now()
     _post(messages.progress(req_id, "session"))
     session = await engine.session(model_bytes, model, msg["engine"])
-    _state["sessions"][model_id] = session
-    _state["created_ms"][model_id] = {"download": t1 - t0, "session": _now() - t1}
+    _state.sessions[model_id] = session
+    _state.created_ms[model_id] = {"download": t1 - t0, "session": _now() - t1}
     return session
 
 
 async def _graph(req_id, spec):
     """A helper graph's session (prepare, refine), kept beside the segmentation model.
     WASM for these: they are a few element-wise passes, not worth a GPU round trip."""
-    session = _state["graphs"].get(spec["sha256"])
+    session = _state.graphs.get(spec["sha256"])
     if session is None:
         graph = await _fetch_model(req_id, spec)
         session = await engine.wasm.InferenceSession.create(
-            graph, _obj('{"executionProviders":["wasm"]}'))
-        _state["graphs"][spec["sha256"]] = session
+            graph, _obj('{"executionProviders":["wasm"]}')
+        )
+        _state.graphs[spec["sha256"]] = session
     return session
 
 
@@ -135,7 +143,7 @@ def _feeds(ort, pairs):
 
 def _drop_sessions():
     """After WebGPU failed: its sessions go, the next _session() makes a WASM one."""
-    _state["sessions"].clear()
+    _state.sessions.clear()
 
 
 async def _segment(msg, rgba):
@@ -158,8 +166,14 @@ def _engine_report():
 
 async def _load(msg):
     await _session(msg["id"], msg["model"], msg)
-    _post(messages.ready(msg["id"], msg["model"]["id"], *_engine_report(),
-                         timings=_state["created_ms"].get(msg["model"]["id"], {})))
+    _post(
+        messages.ready(
+            msg["id"],
+            msg["model"]["id"],
+            *_engine_report(),
+            timings=_state.created_ms.get(msg["model"]["id"], {}),
+        )
+    )
 
 
 async def _cut(msg, bitmap):
@@ -169,36 +183,48 @@ async def _cut(msg, bitmap):
     width, height = msg["width"], msg["height"]
     try:
         await _session(msg["id"], model, msg)
-        prepare = await _graph(msg["id"], msg["prepare"])
-        refiner = msg["refiner"] and await _graph(msg["id"], msg["refiner"])
-        decontaminator = msg["decontaminator"] and await _graph(msg["id"],
-                                                               msg["decontaminator"])
-        ort = engine.wasm   # the helper graphs' runtime
+        graphs = msg["graphs"]
+        prepare = await _graph(msg["id"], graphs["prepare"])
+        refiner = graphs["refiner"] and await _graph(msg["id"], graphs["refiner"])
+        decontaminator = graphs["decontaminator"] and await _graph(
+            msg["id"], graphs["decontaminator"]
+        )
+        ort = engine.wasm  # the helper graphs' runtime
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
         box = geometry.model_box(model["fit"], width, height, size)
         photo = _pixels(bitmap)
-        out = await prepare.run(_feeds(ort, [
-            ("rgba", "uint8", photo, (1, height, width, 4)),
-            ("box", "int64", _int64s(str(list(box))), (4,)),
-            ("size", "int64", _int64s("[%d]" % size), (1,)),
-        ]))
+        out = await prepare.run(
+            _feeds(
+                ort,
+                [
+                    ("rgba", "uint8", photo, (1, height, width, 4)),
+                    ("box", "int64", _int64s(str(list(box))), (4,)),
+                    ("size", "int64", _int64s("[%d]" % size), (1,)),
+                ],
+            )
+        )
         rgba = js.Reflect.get(out, "model_rgba").data
         t1 = _now()
         alpha = await _segment(msg, rgba)
         t2 = _now()
         if alpha.length != size * size:
-            raise RuntimeError("The model returned %d values, expected %d" % (alpha.length, size * size))
+            raise RuntimeError(
+                "The model returned %d values, expected %d" % (alpha.length, size * size)
+            )
         timings = {"pixels": t1 - t0, "run": t2 - t1}
         if refiner:
             _post(messages.progress(msg["id"], "refine"))
-            guide = geometry.guide_size(height, width, msg["refiner"]["guide"])
-            feeds = _feeds(ort, [
-                ("rgba", "uint8", photo, (1, height, width, 4)),
-                ("mask", "uint8", alpha, (1, 1, size, size)),
-                ("box", "int64", _int64s(str(list(box))), (4,)),
-                ("guide", "int64", _int64s(str(list(guide))), (2,)),
-            ])
+            guide = geometry.guide_size(height, width, graphs["refiner"]["guide"])
+            feeds = _feeds(
+                ort,
+                [
+                    ("rgba", "uint8", photo, (1, height, width, 4)),
+                    ("mask", "uint8", alpha, (1, 1, size, size)),
+                    ("box", "int64", _int64s(str(list(box))), (4,)),
+                    ("guide", "int64", _int64s(str(list(guide))), (2,)),
+                ],
+            )
             out = await refiner.run(feeds)
             alpha = js.Reflect.get(out, "alpha").data
             box = (0, 0, height, width)
@@ -209,21 +235,37 @@ async def _cut(msg, bitmap):
         channels = 1
         if decontaminator:
             _post(messages.progress(msg["id"], "decontaminate"))
-            coarse = geometry.guide_size(height, width, msg["decontaminator"]["coarse"])
-            out = await decontaminator.run(_feeds(ort, [
-                ("rgba", "uint8", photo, (1, height, width, 4)),
-                ("alpha", "uint8", alpha, (1, 1, height, width)),
-                ("guide", "int64", _int64s(str(list(guide))), (2,)),
-                ("coarse", "int64", _int64s(str(list(coarse))), (2,)),
-            ]))
+            coarse = geometry.guide_size(height, width, graphs["decontaminator"]["coarse"])
+            out = await decontaminator.run(
+                _feeds(
+                    ort,
+                    [
+                        ("rgba", "uint8", photo, (1, height, width, 4)),
+                        ("alpha", "uint8", alpha, (1, 1, height, width)),
+                        ("guide", "int64", _int64s(str(list(guide))), (2,)),
+                        ("coarse", "int64", _int64s(str(list(coarse))), (2,)),
+                    ],
+                )
+            )
             alpha = js.Reflect.get(out, "cutout").data
             channels = 4
             timings["decontaminate"] = _now() - t3
         buffer = alpha.buffer
         if alpha.byteOffset != 0 or buffer.byteLength != alpha.byteLength:
-            buffer = alpha.slice().buffer   # transfer needs a buffer of exactly the pixels
-        _post(messages.result(msg["id"], model["id"], width, height, channels, box,
-                              *_engine_report(), timings=timings), buffer)
+            buffer = alpha.slice().buffer  # transfer needs a buffer of exactly the pixels
+        _post(
+            messages.result(
+                msg["id"],
+                model["id"],
+                width,
+                height,
+                channels,
+                box,
+                *_engine_report(),
+                timings=timings,
+            ),
+            buffer,
+        )
     finally:
         bitmap.close()
 
@@ -261,7 +303,7 @@ async def _after(previous, data):
 def _on_message(event):
     # Sync handler that chains a task: works the same on both interpreters, and runs jobs
     # in arrival order so a "cut" waits for the "load" of the same model.
-    _state["tail"] = asyncio.create_task(_after(_state["tail"], event.data))
+    _state.tail = asyncio.create_task(_after(_state.tail, event.data))
 
 
 xworker.onmessage = _on_message

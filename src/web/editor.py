@@ -1,0 +1,379 @@
+"""Manual Remove (main thread): erase and restore brushes on the cut-out's alpha at full
+resolution, undo and redo, zoom and pan with mouse, pen and touch.
+
+Strokes are Canvas operations on the cut-out's own layer (its alpha canvas, or the
+decontaminated colours, whose alpha is the mask): `destination-out` to erase, the photo's
+pixels drawn back through the brush to restore. The history holds strokes, not pixels:
+undo copies the layer back from the one copy taken when editing began and replays the
+strokes still applied. shared/brush.py does the arithmetic.
+"""
+
+import json
+
+import js
+from pyscript.ffi import create_proxy, to_js
+
+import compose
+from shared import brush
+
+# Stamps a list of brush positions onto `layer`, in JS: hundreds of stamps a stroke would
+# each cost several FFI calls from Python. A soft brush is a radial gradient from
+# `hardness` of the radius out. Restoring a colour layer draws the photo's own pixels through
+# the brush (a small stamp canvas, `source-in`); restoring an alpha-only layer raises its
+# alpha (the photo is drawn under it when composed).
+_stamp = js.Function.new(
+    "layer",
+    "photo",
+    "points",
+    "r",
+    "hardness",
+    "tool",
+    "colour",
+    """
+const ctx = layer.getContext("2d");
+const pts = JSON.parse(points);
+const inner = r * Math.min(Math.max(hardness, 0), 0.99);
+const size = Math.ceil(2 * r) + 3;
+const stamp = tool === "restore" && colour ? new OffscreenCanvas(size, size) : null;
+const sctx = stamp ? stamp.getContext("2d") : null;
+const brush = (c, x, y) => {
+  const g = c.createRadialGradient(x, y, inner, x, y, r);
+  g.addColorStop(0, "rgba(0,0,0,1)");
+  g.addColorStop(1, "rgba(0,0,0,0)");
+  c.fillStyle = g;
+  c.beginPath();
+  c.arc(x, y, r, 0, 2 * Math.PI);
+  c.fill();
+};
+ctx.save();
+ctx.globalCompositeOperation = tool === "erase" ? "destination-out" : "source-over";
+for (let i = 0; i < pts.length; i += 2) {
+  const x = pts[i], y = pts[i + 1];
+  if (!stamp) { brush(ctx, x, y); continue; }
+  const ox = Math.floor(x - r) - 1, oy = Math.floor(y - r) - 1;
+  sctx.globalCompositeOperation = "source-over";
+  sctx.clearRect(0, 0, size, size);
+  brush(sctx, x - ox, y - oy);
+  sctx.globalCompositeOperation = "source-in";
+  sctx.drawImage(photo, -ox, -oy);
+  ctx.drawImage(stamp, ox, oy);
+}
+ctx.restore();
+""",
+)
+
+
+def _copy(canvas):
+    copy = js.OffscreenCanvas.new(canvas.width, canvas.height)
+    copy.getContext("2d").drawImage(canvas, 0, 0)
+    return copy
+
+
+def _flat(points):
+    out = []
+    for x, y in points:
+        out.append(round(x, 2))
+        out.append(round(y, 2))
+    return json.dumps(out)
+
+
+class Editor:
+    """`els`: the viewport, result canvas, before image, brush outline and the toolbar's
+    controls; `on_edit()` runs after each finished edit (the page re-encodes the download)."""
+
+    def __init__(self, els, on_edit):
+        self.els = els
+        self.on_edit = on_edit
+        self.cutout = None
+        self.base = None  # the layer as it was when editing began (one copy)
+        self.history = brush.History()
+        self.view = brush.View()
+        self.active = False  # Manual Remove: the brush is on
+        self.tool = "erase"
+        self.stroke = None  # {"tool", "r", "hardness", "points", "id"} while drawing
+        self.touches = {}  # pointer id -> (x, y) of fingers on the viewport
+        self.pan_from = None  # (x, y) while dragging the view
+        self.space = False
+        self._proxies = []
+        viewport = els["viewport"]
+        self._on(viewport, "pointerdown", self._down)
+        self._on(viewport, "pointermove", self._move)
+        self._on(viewport, "pointerup", self._up)
+        self._on(viewport, "pointercancel", self._up)
+        self._on(viewport, "pointerleave", self._leave)
+        self._on(viewport, "wheel", self._wheel, to_js({"passive": False}))
+        self._on(js.document, "keydown", self._key_down)
+        self._on(js.document, "keyup", self._key_up)
+        self._on(els["tool-erase"], "click", lambda e: self.set_tool("erase"))
+        self._on(els["tool-restore"], "click", lambda e: self.set_tool("restore"))
+        self._on(els["undo"], "click", lambda e: self.undo())
+        self._on(els["redo"], "click", lambda e: self.redo())
+        self._on(els["fit"], "click", lambda e: self.fit())
+
+    def _on(self, target, kind, handler, options=None):
+        proxy = create_proxy(handler)
+        self._proxies.append(proxy)
+        if options is None:
+            target.addEventListener(kind, proxy)
+        else:
+            target.addEventListener(kind, proxy, options)
+
+    # ---- state --------------------------------------------------------------------------
+
+    def show(self, cutout):
+        """A new cut-out to look at and edit (or None: nothing on screen)."""
+        self.cutout = cutout
+        self.base = None
+        self.stroke = None
+        self.history = brush.History()
+        self._buttons()
+        if cutout is not None:
+            self.fit()
+
+    def set_active(self, active):
+        self.active = active
+        self.els["outline"].hidden = True
+
+    def set_tool(self, tool):
+        self.tool = tool
+        for name in brush.TOOLS:
+            self.els["tool-" + name].setAttribute("aria-pressed", str(name == tool).lower())
+
+    def _layer(self):
+        c = self.cutout
+        return c.colours if c.colours is not None else c.alpha
+
+    def _brush(self, pressure=None):
+        size = int(self.els["brush-size"].value)
+        return brush.radius(size, pressure), int(self.els["brush-hardness"].value) / 100
+
+    def _buttons(self):
+        self.els["undo"].disabled = not self.history.can_undo()
+        self.els["redo"].disabled = not self.history.can_redo()
+
+    # ---- view ---------------------------------------------------------------------------
+
+    def fit(self):
+        if self.cutout is None:
+            return
+        vp = self.els["viewport"]
+        self.view.fit(self.cutout.width, self.cutout.height, vp.clientWidth, vp.clientHeight)
+        self._place()
+
+    def _place(self):
+        css = self.view.css()
+        self.els["canvas"].style.transform = css
+        self.els["before"].style.transform = css
+        js.document.body.dataset.zoom = "%.4f" % self.view.zoom
+
+    def _local(self, event):
+        rect = self.els["viewport"].getBoundingClientRect()
+        return event.clientX - rect.left, event.clientY - rect.top
+
+    def _outline(self, sx, sy, pressure=None):
+        if not self.active or self.cutout is None:
+            return
+        r = self._brush(pressure)[0] * self.view.zoom
+        style = self.els["outline"].style
+        style.width = style.height = "%.1fpx" % (2 * r)
+        style.transform = "translate(%.1fpx, %.1fpx)" % (sx - r, sy - r)
+        self.els["outline"].hidden = False
+
+    # ---- pointer ------------------------------------------------------------------------
+
+    def _down(self, event):
+        if self.cutout is None:
+            return
+        sx, sy = self._local(event)
+        if event.pointerType == "touch":
+            self.touches[event.pointerId] = (sx, sy)
+            if len(self.touches) > 1:  # a second finger: pinch and pan, not paint
+                self._discard_stroke()
+                self.pan_from = None
+                return
+        self.els["viewport"].setPointerCapture(event.pointerId)
+        if not self.active or self.space or event.button == 1:
+            self.pan_from = (sx, sy)
+            return
+        if event.button != 0:
+            return
+        event.preventDefault()
+        pressure = event.pressure if event.pointerType == "pen" else None
+        r, hardness = self._brush(pressure)
+        x, y = self.view.to_image(sx, sy)
+        self.stroke = {
+            "tool": self.tool,
+            "r": r,
+            "hardness": hardness,
+            "points": [(x, y)],
+            "id": event.pointerId,
+        }
+        self._paint([(x, y)], r, hardness)
+
+    def _move(self, event):
+        sx, sy = self._local(event)
+        pressure = event.pressure if event.pointerType == "pen" else None
+        if event.pointerType == "touch" and event.pointerId in self.touches:
+            if len(self.touches) > 1:
+                self._pinch(event.pointerId, sx, sy)
+                return
+            self.touches[event.pointerId] = (sx, sy)
+        self._outline(sx, sy, pressure)
+        if self.pan_from is not None:
+            self.view.pan(sx - self.pan_from[0], sy - self.pan_from[1])
+            self.pan_from = (sx, sy)
+            self._place()
+            return
+        stroke = self.stroke
+        if stroke is None or event.pointerId != stroke["id"]:
+            return
+        x, y = self.view.to_image(sx, sy)
+        last = stroke["points"][-1]
+        r = stroke["r"] if pressure is None else self._brush(pressure)[0]
+        points = brush.stamps(last[0], last[1], x, y, r)
+        stroke["points"].extend(points)
+        self._paint(points, r, stroke["hardness"])
+
+    def _pinch(self, pointer_id, sx, sy):
+        (ax, ay), (bx, by) = list(self.touches.values())[:2]
+        before = ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+        mid = ((ax + bx) / 2, (ay + by) / 2)
+        self.touches[pointer_id] = (sx, sy)
+        (ax, ay), (bx, by) = list(self.touches.values())[:2]
+        after = ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5
+        mid2 = ((ax + bx) / 2, (ay + by) / 2)
+        if before > 0:
+            self.view.zoom_at(after / before, mid2[0], mid2[1])
+        self.view.pan(mid2[0] - mid[0], mid2[1] - mid[1])
+        self._place()
+
+    def _up(self, event):
+        self.touches.pop(event.pointerId, None)
+        self.pan_from = None
+        stroke = self.stroke
+        if stroke is None or event.pointerId != stroke["id"]:
+            return
+        self.stroke = None
+        if event.type == "pointercancel":
+            self._replay()
+            return
+        self._commit(stroke)
+
+    def _leave(self, event):
+        if event.pointerType != "touch":
+            self.els["outline"].hidden = True
+
+    def _wheel(self, event):
+        if self.cutout is None:
+            return
+        event.preventDefault()
+        sx, sy = self._local(event)
+        self.view.zoom_at(brush.wheel_factor(event.deltaY, event.deltaMode), sx, sy)
+        self._place()
+        self._outline(sx, sy)
+
+    # ---- keys ---------------------------------------------------------------------------
+
+    def _key_down(self, event):
+        tag = str(event.target.tagName or "").lower()
+        if tag in ("input", "select", "textarea", "button") and not (
+            event.ctrlKey or event.metaKey
+        ):
+            return  # space and letters keep their meaning in controls
+        ctrl = event.ctrlKey or event.metaKey
+        key = str(event.key).lower()
+        if ctrl and key == "z":
+            event.preventDefault()
+            if event.shiftKey:
+                self.redo()
+            else:
+                self.undo()
+        elif ctrl and key == "y":
+            event.preventDefault()
+            self.redo()
+        elif key == " " and self.active and self.cutout is not None:
+            event.preventDefault()
+            self.space = True
+            js.document.body.dataset.panning = ""
+
+    def _key_up(self, event):
+        if event.key == " ":
+            self.space = False
+            js.document.body.removeAttribute("data-panning")
+
+    # ---- edits --------------------------------------------------------------------------
+
+    def _begin(self):
+        """The one full-size copy: the layer before the first edit, for undo."""
+        if self.base is None:
+            self.base = _copy(self._layer())
+
+    def _apply(self, edit, layer):
+        _stamp(
+            layer,
+            self.cutout.photo,
+            _flat(edit["points"]),
+            edit["r"],
+            edit["hardness"],
+            edit["tool"],
+            self.cutout.colours is not None,
+        )
+
+    def _paint(self, points, r, hardness):
+        self._begin()
+        edit = {"tool": self.stroke["tool"], "r": r, "hardness": hardness, "points": points}
+        self._apply(edit, self._layer())
+        rect = brush.dirty_rect(points, r, self.cutout.width, self.cutout.height)
+        if rect is not None:
+            compose.render(self.cutout, self.els["canvas"], rect=rect)
+
+    def _commit(self, stroke):
+        edit = {k: stroke[k] for k in ("tool", "r", "hardness", "points")}
+        dropped = self.history.push(edit)
+        if dropped is not None:  # the oldest step leaves the history: bake it into the base
+            self._apply(dropped, self.base)
+        self._buttons()
+        self.on_edit()
+
+    def _discard_stroke(self):
+        if self.stroke is not None:
+            self.stroke = None
+            self._replay()
+
+    def _replay(self):
+        """The layer as the base plus every edit still applied, then shown."""
+        if self.base is None:
+            return
+        layer = self._layer()
+        ctx = layer.getContext("2d")
+        ctx.save()
+        ctx.globalCompositeOperation = "copy"
+        ctx.drawImage(self.base, 0, 0)
+        ctx.restore()
+        for edit in self.history.done:
+            self._apply(edit, layer)
+        compose.render(self.cutout, self.els["canvas"])
+
+    def undo(self):
+        if self.cutout is None or not self.history.undo():
+            return
+        self._replay()
+        self._buttons()
+        self.on_edit()
+
+    def redo(self):
+        if self.cutout is None:
+            return
+        edit = self.history.redo()
+        if edit is None:
+            return
+        self._apply(edit, self._layer())
+        compose.render(self.cutout, self.els["canvas"])
+        self._buttons()
+        self.on_edit()
+
+    def release(self):
+        """Free the undo copy (the cut-out itself is the page's to close)."""
+        if self.base is not None:
+            self.base.width = 0
+            self.base = None

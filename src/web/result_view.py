@@ -1,0 +1,53 @@
+"""The page's result: preview canvas, before/after toggle, download link (main thread)."""
+
+import js
+from pyscript.ffi import create_proxy
+
+
+class ResultView:
+    def __init__(self, canvas, before_img, toggle, download):
+        self.canvas = canvas
+        self._before = before_img
+        self._toggle = toggle
+        self._download = download
+        self._urls = {"file": None, "before": None}
+        self._showing_before = False
+        self._click = create_proxy(self._toggled)
+        toggle.addEventListener("click", self._click)
+
+    def _swap_url(self, key, url):
+        if self._urls[key]:
+            js.URL.revokeObjectURL(self._urls[key])  # old results would leak otherwise
+        self._urls[key] = url
+
+    def show_before(self, file):
+        """The original for the toggle, straight from the file (the browser applies EXIF)."""
+        url = js.URL.createObjectURL(file)
+        self._swap_url("before", url)
+        self._before.src = url
+
+    def offer(self, blob, file_name, label):
+        """The encoded result behind the download link, saved as `file_name`."""
+        url = js.URL.createObjectURL(blob)
+        self._swap_url("file", url)
+        self._download.href = url
+        self._download.download = file_name
+        self._download.textContent = "Download " + label
+        self._download.removeAttribute("aria-disabled")
+
+    def clear(self):
+        self.canvas.width = 0  # an error must not leave the previous cut-out on screen
+        self._swap_url("file", None)
+        self._download.removeAttribute("href")
+        self._download.setAttribute("aria-disabled", "true")
+        self._set_before(False)
+
+    def _set_before(self, before):
+        self._showing_before = before
+        self._before.hidden = not before
+        self.canvas.hidden = before
+        self._toggle.textContent = "Show result" if before else "Show original"
+        self._toggle.setAttribute("aria-pressed", "true" if before else "false")
+
+    def _toggled(self, event):
+        self._set_before(not self._showing_before)

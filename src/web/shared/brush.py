@@ -1,0 +1,123 @@
+"""The editor's arithmetic: brush stamps along a stroke, their dirty rectangle, the undo
+history, and the view's zoom and pan. Pure, so it is tested natively; the canvas work is in
+editor.py."""
+
+TOOLS = ("erase", "restore")
+MIN_SIZE = 2
+MAX_SIZE = 400
+SPACING = 0.25  # stamps every quarter radius: a smooth line without overdrawing much
+HISTORY = 100  # undo steps kept (strokes are a few hundred bytes each, never pixels)
+MIN_ZOOM = 0.05
+MAX_ZOOM = 32.0
+
+
+def radius(size, pressure=None):
+    """Brush radius in image pixels: half the size, scaled by a pen's pressure (a mouse
+    reports 0.5 while pressed, a pen 0..1; None or 0.5 means no pressure)."""
+    r = max(MIN_SIZE, min(MAX_SIZE, size)) / 2
+    if pressure is None or pressure == 0.5 or pressure <= 0:
+        return r
+    return max(0.5, r * min(1.0, pressure * 2))
+
+
+def stamps(x0, y0, x1, y1, r):
+    """Points from (x0, y0) (excluded: stamped already) to (x1, y1) (included), spaced a
+    quarter radius apart, so a fast stroke leaves no gaps."""
+    dx, dy = x1 - x0, y1 - y0
+    length = (dx * dx + dy * dy) ** 0.5
+    step = max(0.5, r * SPACING)
+    n = max(1, int(length / step + 0.999999))
+    return [(x0 + dx * i / n, y0 + dy * i / n) for i in range(1, n + 1)]
+
+
+def dirty_rect(points, r, width, height):
+    """(x, y, w, h) of the pixels the stamps can touch, within the image; None if none."""
+    if not points:
+        return None
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    left = max(0, int(min(xs) - r) - 1)
+    top = max(0, int(min(ys) - r) - 1)
+    right = min(width, int(max(xs) + r) + 2)
+    bottom = min(height, int(max(ys) + r) + 2)
+    if right <= left or bottom <= top:
+        return None
+    return (left, top, right - left, bottom - top)
+
+
+class History:
+    """Edits as data ({"tool", "r", "hardness", "points"} strokes, or whole-image fills):
+    undo replays the ones still applied over the starting alpha, so no step stores pixels."""
+
+    def __init__(self, limit=HISTORY):
+        self.limit = limit
+        self.done = []
+        self.undone = []
+        self.dropped = 0  # edits folded into the base because the history was full
+
+    def push(self, edit):
+        self.done.append(edit)
+        self.undone = []
+        if len(self.done) > self.limit:
+            self.dropped += 1
+            return self.done.pop(0)  # the caller bakes it into the base
+        return None
+
+    def undo(self):
+        if not self.done:
+            return False
+        self.undone.append(self.done.pop())
+        return True
+
+    def redo(self):
+        if not self.undone:
+            return None
+        edit = self.undone.pop()
+        self.done.append(edit)
+        return edit
+
+    def can_undo(self):
+        return bool(self.done)
+
+    def can_redo(self):
+        return bool(self.undone)
+
+
+class View:
+    """How the image sits in the viewport: screen = image * zoom + (x, y)."""
+
+    def __init__(self):
+        self.zoom = 1.0
+        self.x = 0.0
+        self.y = 0.0
+
+    def fit(self, width, height, view_width, view_height):
+        """The whole image in the viewport, centred, never enlarged past 1:1."""
+        self.zoom = min(1.0, view_width / width, view_height / height)
+        self.x = (view_width - width * self.zoom) / 2
+        self.y = (view_height - height * self.zoom) / 2
+
+    def to_image(self, sx, sy):
+        return ((sx - self.x) / self.zoom, (sy - self.y) / self.zoom)
+
+    def zoom_at(self, factor, sx, sy):
+        """Zoom by `factor` keeping the image point under (sx, sy) where it is."""
+        ix, iy = self.to_image(sx, sy)
+        self.zoom = max(MIN_ZOOM, min(MAX_ZOOM, self.zoom * factor))
+        self.x = sx - ix * self.zoom
+        self.y = sy - iy * self.zoom
+
+    def pan(self, dx, dy):
+        self.x += dx
+        self.y += dy
+
+    def css(self):
+        """The CSS transform that draws the image canvas (origin top left) this way."""
+        return "translate(%.2fpx, %.2fpx) scale(%.5f)" % (self.x, self.y, self.zoom)
+
+
+def wheel_factor(delta_y, delta_mode=0):
+    """Zoom factor of one wheel event (pixels, lines or pages), about 1.1 per notch."""
+    pixels = delta_y * (16 if delta_mode == 1 else 800 if delta_mode == 2 else 1)
+    pixels = max(-300, min(300, pixels))
+    return 2 ** (-pixels / 500)

@@ -1,0 +1,71 @@
+"""What the user downloads: every format of shared/formats, and a photo's own transparency
+kept (page side; the CLI's is in tests/unit/test_remove_cli.py)."""
+
+import numpy as np
+from PIL import Image
+
+from bgzero.groundtruth import photos
+from shared import formats
+
+PET = photos("pets")[6]
+
+
+def choose_format(app, format_id):
+    app.page.select_option("#format", format_id)
+    app.page.wait_for_function(f"document.body.dataset.format === '{format_id}'")
+
+
+def test_a_transparent_part_of_the_photo_stays_transparent(app, tmp_path):
+    photo = Image.open(PET).convert("RGBA")
+    before = np.full(photo.size[::-1], 255, np.uint8)
+    third = photo.width // 3
+    before[:, :third] = 0
+    before[:, third : 2 * third] = 128
+    photo.putalpha(Image.fromarray(before))
+    path = tmp_path / "already-cut.png"
+    photo.save(path)
+    app.open()
+    app.cut(path)
+    after = np.asarray(Image.open(app.download(tmp_path)))[..., 3]
+    assert after.shape == before.shape
+    assert (after <= before).all(), int((after > before).sum())
+    assert after[:, :third].max() == 0 and after.max() == 255
+    assert app.log.console_errors() == []
+
+
+def test_every_format_downloads_and_decodes(app, tmp_path):
+    app.open()
+    app.cut(PET)
+    png = app.download(tmp_path)
+    assert png.name == f"{PET.stem}-nobg.png"
+    alpha = np.asarray(Image.open(png))[..., 3].astype(int)
+    size = Image.open(PET).size
+    for format_id, name, modes in (
+        ("webp", "nobg.webp", ("RGBA",)),
+        ("jpeg", "nobg.jpg", ("RGB",)),
+        ("mask", "mask.png", ("L", "RGB", "RGBA")),
+    ):
+        choose_format(app, format_id)
+        assert app.page.inner_text("#download").startswith("Download ")
+        path = app.download(tmp_path)
+        assert path.name == f"{PET.stem}-{name}"
+        image = Image.open(path)
+        assert image.format and image.mode in modes and image.size == size, (format_id, image)
+        pixels = np.asarray(image.convert("RGBA")).astype(int)
+        if format_id == "webp":
+            assert np.abs(pixels[..., 3] - alpha).mean() < 1
+        elif format_id == "jpeg":  # flattened on white
+            assert pixels[..., :3][alpha == 0].mean() > 250
+        else:  # the alpha as grey, opaque
+            assert (pixels[..., 3] == 255).all()
+            assert np.abs(pixels[..., 0] - alpha).max() <= 1
+    # The next photo comes in the chosen format.
+    app.cut(photos("pets")[7])
+    assert app.download(tmp_path).name == f"{photos('pets')[7].stem}-mask.png"
+    assert app.log.console_errors() == []
+
+
+def test_format_list_follows_the_table(app):
+    app.open()
+    options = app.page.eval_on_selector_all("#format option", "os => os.map(o => o.value)")
+    assert options == list(formats.FORMATS)

@@ -1,0 +1,60 @@
+"""The editor's arithmetic (src/web/shared/brush.py): stamps, dirty rectangles, history, view."""
+
+import pytest
+
+from shared import brush
+
+
+def test_stamps_leave_no_gap_and_end_on_the_pointer():
+    points = brush.stamps(0, 0, 100, 0, 8)
+    assert points[-1] == (100, 0) and (0, 0) not in points
+    gaps = [b[0] - a[0] for a, b in zip([(0, 0), *points], points)]
+    assert max(gaps) <= 8 * brush.SPACING + 1e-9
+    assert brush.stamps(5, 5, 5, 5, 10) == [(5, 5)]  # a click is one stamp
+
+
+def test_pressure_scales_a_pen_and_a_mouse_is_left_alone():
+    assert brush.radius(40) == 20 and brush.radius(40, 0.5) == 20
+    assert brush.radius(40, 0.25) == 10 and brush.radius(40, 1.0) == 20
+    assert brush.radius(1000) == brush.MAX_SIZE / 2 and brush.radius(0) == brush.MIN_SIZE / 2
+
+
+def test_dirty_rect_covers_every_stamp_and_stays_in_the_image():
+    rect = brush.dirty_rect([(10, 10), (50, 20)], 5, 40, 100)
+    x, y, w, h = rect
+    assert x <= 5 and y <= 5 and x + w == 40 and y + h >= 25
+    assert brush.dirty_rect([], 5, 40, 40) is None
+    assert brush.dirty_rect([(-50, -50)], 5, 40, 40) is None
+
+
+def test_history_undoes_redoes_and_drops_the_oldest_past_its_limit():
+    history = brush.History(limit=3)
+    for i in range(3):
+        assert history.push({"n": i}) is None
+    assert history.push({"n": 3}) == {"n": 0}  # to be baked into the base
+    assert [e["n"] for e in history.done] == [1, 2, 3]
+    assert history.undo() and history.undo()
+    assert history.redo() == {"n": 2}
+    history.push({"n": 9})  # a new edit forgets what was undone
+    assert not history.can_redo() and [e["n"] for e in history.done] == [1, 2, 9]
+    while history.undo():
+        pass
+    assert not history.can_undo() and history.redo() == {"n": 1}
+
+
+def test_view_fits_and_zooms_around_the_pointer():
+    view = brush.View()
+    view.fit(4000, 3000, 800, 600)
+    assert view.zoom == pytest.approx(0.2) and view.to_image(400, 300) == pytest.approx(
+        (2000, 1500)
+    )
+    before = view.to_image(123, 456)
+    view.zoom_at(3, 123, 456)
+    assert view.zoom == pytest.approx(0.6)
+    assert view.to_image(123, 456) == pytest.approx(before)
+    view.fit(100, 50, 800, 600)  # small images are not enlarged
+    assert view.zoom == 1 and view.to_image(350, 275) == (0, 0)
+    view.zoom_at(1e9, 0, 0)
+    assert view.zoom == brush.MAX_ZOOM
+    assert brush.wheel_factor(-100) > 1 > brush.wheel_factor(100)
+    assert brush.wheel_factor(-3, 1) == brush.wheel_factor(-48)
