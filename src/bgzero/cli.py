@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .web_shared import formats
+from .web_shared import backgrounds, formats
 
 DIST = Path("dist")
 
@@ -57,7 +57,15 @@ def _remove(args) -> int:
             file=sys.stderr,
         )
         return 2
-    errors = remove(args.photos, args.out, args.model, args.format)
+    try:
+        background = backgrounds.parse(args.background)
+    except backgrounds.BackgroundError as error:
+        print(f"bgzero remove: --background: {error}", file=sys.stderr)
+        return 2
+    if background["kind"] == "image" and not Path(background["path"]).is_file():
+        print(f"bgzero remove: --background: no such image {background['path']}", file=sys.stderr)
+        return 2
+    errors = remove(args.photos, args.out, args.model, args.format, background)
     for error in errors:
         print(f"bgzero remove: {error}", file=sys.stderr)
     done = len(args.photos) - len(errors)
@@ -111,6 +119,11 @@ def parser() -> argparse.ArgumentParser:
         choices=list(formats.FORMATS),
         default=formats.DEFAULT,
         help="png, webp (with alpha), jpeg (on white) or mask (the alpha as greyscale PNG)",
+    )
+    remove.add_argument(
+        "--background",
+        default="none",
+        help="none, a colour (#ffffff), blur or blur:STRENGTH (1-50), or an image file",
     )
     remove.set_defaults(run=_remove)
 

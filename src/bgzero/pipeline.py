@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import assets
 from .cards import Card, load_cards
@@ -17,7 +17,7 @@ from .models import INPUT, build_model_bytes
 from .prepare import PAD_VALUE, build_prepare
 from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
-from .web_shared import formats, geometry
+from .web_shared import backgrounds, formats, geometry
 
 # Pillow filters: the peers' bilinear, and the upscale for settings without refinement.
 # Our own downscale runs in the prepare graph, exactly as in the browser.
@@ -239,12 +239,39 @@ def default_setting(model: str | None = None) -> Setting:
     return Setting.default(cards[model] if model else next(c for c in cards.values() if c.default))
 
 
-def save(result: Image.Image, path: Path, format_id: str = formats.DEFAULT) -> None:
-    """Write an RGBA cut-out in one of shared/formats (the page's table): a format without
-    alpha is flattened on white, the mask is the alpha as greyscale."""
+def backdrop(background: dict, photo: Image.Image) -> Image.Image | None:
+    """The RGBA image behind a cut-out of `photo` for a shared/backgrounds description (an
+    "image" one carries its file's "path"), as the page's compose.backdrop makes it."""
+    kind = background["kind"]
+    if kind == "colour":
+        return Image.new("RGBA", photo.size, background["colour"])
+    if kind == "image":
+        try:
+            with Image.open(background["path"]) as picture:
+                picture = ImageOps.exif_transpose(picture).convert("RGBA")
+        except (OSError, UnidentifiedImageError) as error:
+            raise PhotoError(f"{background['path']}: not a background image ({error})") from None
+        return ImageOps.fit(picture, photo.size, Image.Resampling.BICUBIC)
+    if kind == "blur":
+        radius = backgrounds.blur_radius(background["strength"], *photo.size)
+        return photo.convert("RGB").filter(ImageFilter.GaussianBlur(radius)).convert("RGBA")
+    return None
+
+
+def save(
+    result: Image.Image,
+    path: Path,
+    format_id: str = formats.DEFAULT,
+    behind: Image.Image | None = None,
+) -> None:
+    """Write an RGBA cut-out in one of shared/formats (the page's table), over `behind`
+    (backdrop()'s) if given: a format without alpha is flattened on white when there is
+    nothing behind, the mask is the alpha as greyscale."""
     entry = formats.get(format_id)
     quality = formats.quality(format_id)
     options = {} if quality is None else {"quality": round(quality * 100)}
+    if format_id != "mask" and behind is not None:
+        result = Image.alpha_composite(behind, result)
     if format_id == "mask":
         image = result.getchannel("A")
     elif not entry["alpha"]:
@@ -256,19 +283,26 @@ def save(result: Image.Image, path: Path, format_id: str = formats.DEFAULT) -> N
 
 
 def remove(
-    photos: list[Path], out_dir: Path, model: str | None = None, format_id: str = formats.DEFAULT
+    photos: list[Path],
+    out_dir: Path,
+    model: str | None = None,
+    format_id: str = formats.DEFAULT,
+    background: dict | None = None,
 ) -> list[str]:
-    """Write <stem>-nobg.<ext> (or <stem>-mask.png) for each photo; returns one error message
-    per failed photo."""
+    """Write <stem>-nobg.<ext> (or <stem>-mask.png) for each photo, on `background` (a
+    shared/backgrounds description); returns one error message per failed photo."""
     formats.get(format_id)
+    background = background or backgrounds.NONE
     setting = default_setting(model)
     out_dir.mkdir(parents=True, exist_ok=True)
     errors = []
     for path in photos:
         try:
-            result = cutout(open_photo(path), setting)
+            photo = open_photo(path)
+            result = cutout(photo, setting)
+            behind = backdrop(background, photo)
         except PhotoError as error:
             errors.append(str(error))
             continue
-        save(result, out_dir / formats.file_name(path.name, format_id), format_id)
+        save(result, out_dir / formats.file_name(path.name, format_id), format_id, behind)
     return errors

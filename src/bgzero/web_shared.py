@@ -26,6 +26,7 @@ def _package():
 
 
 _package()
+backgrounds = importlib.import_module("shared.backgrounds")
 formats = importlib.import_module("shared.formats")
 geometry = importlib.import_module("shared.geometry")
 naming = importlib.import_module("shared.naming")

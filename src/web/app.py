@@ -7,13 +7,14 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
+import compose
 import file_input
 import offline
 from cutout import Cutout
 from cutter import Cutter, fetch_catalog, to_file
 from editor import Editor
 from result_view import ResultView
-from shared import catalog, formats, status
+from shared import backgrounds, catalog, formats, status
 from view import StatusView
 from worker_bridge import WorkerError
 
@@ -53,6 +54,12 @@ ui = {
         "fit",
         "mode-auto",
         "mode-manual",
+        "background",
+        "bg-colours",
+        "bg-colour",
+        "bg-image",
+        "bg-blur-control",
+        "bg-blur",
     )
 }
 body = document.body
@@ -97,6 +104,11 @@ class Page:
         self.offered = None  # (format, edits) of what is behind the download link now
         self.mode = "auto"  # "auto" | "manual" (the editor's brush is on)
         self.editor = None
+        self.background = dict(backgrounds.NONE)  # shared/backgrounds description
+        self.picture = None  # ImageBitmap of an "image" background (never leaves the page)
+        self.look = 0  # counts background changes: the download follows them
+        self.backdrop = None  # compose.backdrop() of the cut-out on screen
+        self.backdrop_of = None  # (cut-out, look) it was made for
 
     def keep(self, cutout):
         """The new cut-out on screen; the previous one's pixels are freed."""
@@ -163,11 +175,83 @@ async def cut(file):
 async def offer(cutout):
     """Compose and encode the cut-out in the chosen format, behind the download link."""
     format_id = page.format
-    blob, name = await to_file(cutout, page.result.canvas, format_id, show_stage)
+    blob, name = await to_file(cutout, page.result.canvas, format_id, show_stage, behind(cutout))
     page.result.offer(blob, name, formats.get(format_id)["label"])
-    page.offered = (format_id, page.edits)
+    page.offered = (format_id, page.edits, page.look)
     body.dataset.format = format_id
     body.dataset.offered = str(page.edits)
+    body.dataset.looked = str(page.look)
+
+
+def behind(cutout):
+    """What is painted behind the cut-out, made once per cut-out and background."""
+    if cutout is None:
+        return None
+    key = (cutout, page.look)
+    if page.backdrop_of != key:
+        old = page.backdrop
+        if old is not None and not isinstance(old, str):
+            old.width = 0  # a full-size canvas
+        page.backdrop = compose.backdrop(cutout, page.background, page.picture)
+        page.backdrop_of = key
+    return page.backdrop
+
+
+def look():
+    """compose.render's keywords for what the page shows (the editor's strokes use them)."""
+    shown = behind(page.cutout)
+    if shown is None and not formats.get(page.format)["alpha"]:
+        shown = formats.FLATTEN_ON
+    return {"behind": shown, "mask": page.format == "mask"}
+
+
+def set_background(background):
+    page.background = background
+    page.look += 1
+    body.dataset.look = str(page.look)
+    kind = background["kind"]
+    ui["bg-colours"].hidden = kind != "colour"
+    ui["bg-blur-control"].hidden = kind != "blur"
+    asyncio.create_task(run_cuts(None))
+
+
+def on_background(event):
+    kind = ui["background"].value
+    if kind == "colour":
+        set_background({"kind": "colour", "colour": backgrounds.colour(ui["bg-colour"].value)})
+    elif kind == "blur":
+        set_background(backgrounds.blur(int(ui["bg-blur"].value)))
+    elif kind == "image":
+        ui["bg-image"].click()  # the picture comes with its "change" event
+        if page.picture is not None:
+            set_background({"kind": "image"})
+    else:
+        set_background(dict(backgrounds.NONE))
+
+
+async def take_picture(file):
+    try:
+        picture = await file_input.read_image(file)
+    except Exception as e:
+        fail(e)
+        return
+    if page.picture is not None:
+        page.picture.close()
+    page.picture = picture
+    ui["background"].value = "image"
+    set_background({"kind": "image"})
+
+
+def on_picture(event):
+    files = ui["bg-image"].files
+    if files.length:
+        asyncio.create_task(take_picture(files.item(0)))
+    ui["bg-image"].value = ""
+
+
+def on_swatch(event):
+    ui["bg-colour"].value = event.target.dataset.colour
+    on_background(None)
 
 
 def on_edit():
@@ -220,7 +304,7 @@ async def run_cuts(file):
                 # Counts every finished attempt, good or bad: tests and bench wait on it.
                 page.handled += 1
                 body.dataset.handled = str(page.handled)
-            elif page.cutout is not None and page.offered != (page.format, page.edits):
+            elif page.cutout is not None and page.offered != (page.format, page.edits, page.look):
                 await reoffer()
             else:
                 break
@@ -274,7 +358,22 @@ async def start():
         )
     }
     els.update(canvas=ui["result"], outline=ui["brush-outline"])
-    page.editor = Editor(els, on_edit)
+    page.editor = Editor(els, on_edit, look)
+    for value in backgrounds.SWATCHES:
+        swatch = document.createElement("button")
+        swatch.type = "button"
+        swatch.style.background = value
+        swatch.dataset.colour = value
+        swatch.setAttribute("aria-label", "Background " + value)
+        swatch.addEventListener("click", create_proxy(on_swatch))
+        ui["bg-colours"].append(swatch)
+    for el, kind, handler in (
+        (ui["background"], "change", on_background),
+        (ui["bg-colour"], "input", on_background),
+        (ui["bg-blur"], "change", on_background),
+        (ui["bg-image"], "change", on_picture),
+    ):
+        el.addEventListener(kind, create_proxy(handler))
     ui["mode-auto"].addEventListener("click", create_proxy(lambda e: set_mode("auto")))
     ui["mode-manual"].addEventListener("click", create_proxy(lambda e: set_mode("manual")))
     if js.URLSearchParams.new(js.location.search).get("mode") == "manual":

@@ -1,13 +1,44 @@
-"""A Cutout drawn onto a canvas at its full size (main thread, Canvas operations only)."""
+"""A Cutout drawn onto a canvas at its full size, on a backdrop (main thread, Canvas
+operations only)."""
+
+import js
+
+from shared import backgrounds
 
 
-def render(cutout, canvas, background=None, mask=False, rect=None):
+def backdrop(cutout, background, picture=None):
+    """What render() paints behind the cut-out for a shared/backgrounds description: None,
+    a CSS colour, or a canvas of the cut-out's size (made once, not at every stroke).
+    `picture`: the ImageBitmap of an "image" background."""
+    kind = background["kind"]
+    if kind == "colour":
+        return background["colour"]
+    if kind not in ("image", "blur") or (kind == "image" and picture is None):
+        return None
+    width, height = cutout.width, cutout.height
+    canvas = js.OffscreenCanvas.new(width, height)
+    ctx = canvas.getContext("2d")
+    ctx.imageSmoothingEnabled = True
+    ctx.imageSmoothingQuality = "high"
+    if kind == "image":
+        x, y, w, h = backgrounds.cover(picture.width, picture.height, width, height)
+        ctx.drawImage(picture, x, y, w, h)
+        return canvas
+    radius = backgrounds.blur_radius(background["strength"], width, height)
+    # Drawn a little larger than the frame: a blur fades to transparent at its own edges.
+    margin = 2 * radius
+    ctx.filter = "blur(%.1fpx)" % radius
+    ctx.drawImage(cutout.photo, -margin, -margin, width + 2 * margin, height + 2 * margin)
+    return canvas
+
+
+def render(cutout, canvas, behind=None, mask=False, rect=None):
     """The cut-out on `canvas`: its decontaminated colours, or the photo kept where the alpha
     is (`destination-in` multiplies what is drawn by the alpha canvas's alpha), times the
-    photo's own alpha: a pixel transparent in the photo stays so. `background`: a CSS colour
-    painted behind it (`destination-over`), or None for transparency; `mask`: the alpha
-    alone, white on black; `rect` (x, y, w, h): redraw only that part (the editor's strokes)
-    of a canvas already rendered at this size."""
+    photo's own alpha: a pixel transparent in the photo stays so. `behind`: what backdrop()
+    made, painted behind it (`destination-over`), or None for transparency; `mask`: the
+    alpha alone, white on black; `rect` (x, y, w, h): redraw only that part (the editor's
+    strokes) of a canvas already rendered at this size."""
     width, height = cutout.width, cutout.height
     if rect is None or (canvas.width, canvas.height) != (width, height):
         canvas.width = width
@@ -24,7 +55,7 @@ def render(cutout, canvas, background=None, mask=False, rect=None):
     if mask:
         ctx.fillStyle = "#ffffff"
         ctx.fillRect(x, y, w, h)
-        background = "#000000"
+        behind = "#000000"
     elif cutout.colours is not None:
         ctx.drawImage(cutout.colours, 0, 0)
     else:
@@ -37,8 +68,11 @@ def render(cutout, canvas, background=None, mask=False, rect=None):
     if cutout.colours is not None or mask:
         # What the photo already had stays transparent (drawn above, the photo carries it).
         ctx.drawImage(cutout.photo, 0, 0, width, height)
-    if background is not None:
+    if behind is not None:
         ctx.globalCompositeOperation = "destination-over"
-        ctx.fillStyle = background
-        ctx.fillRect(x, y, w, h)
+        if isinstance(behind, str):
+            ctx.fillStyle = behind
+            ctx.fillRect(x, y, w, h)
+        else:
+            ctx.drawImage(behind, 0, 0)
     ctx.restore()

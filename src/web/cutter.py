@@ -143,15 +143,15 @@ class Cutter:
         return cutout
 
 
-async def to_file(cutout, canvas, format_id=formats.DEFAULT, on_stage=None):
-    """Compose `cutout` on `canvas` and encode it: (Blob, file name). Adds the time of each
-    to the cut-out's timings."""
+async def to_file(cutout, canvas, format_id=formats.DEFAULT, on_stage=None, behind=None):
+    """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) and encode it:
+    (Blob, file name). A format without alpha gets white when there is no backdrop. Adds the
+    time of each to the cut-out's timings."""
     stage = on_stage or (lambda *args: None)
-    entry = formats.get(format_id)
+    if behind is None and not formats.get(format_id)["alpha"]:
+        behind = formats.FLATTEN_ON
     t = js.performance.now()
-    compose.render(
-        cutout, canvas, None if entry["alpha"] else formats.FLATTEN_ON, mask=format_id == "mask"
-    )
+    compose.render(cutout, canvas, behind, mask=format_id == "mask")
     cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
     t = js.performance.now()
     stage("encode")

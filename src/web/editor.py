@@ -79,11 +79,14 @@ def _flat(points):
 
 class Editor:
     """`els`: the viewport, result canvas, before image, brush outline and the toolbar's
-    controls; `on_edit()` runs after each finished edit (the page re-encodes the download)."""
+    controls; `on_edit()` runs after each finished edit (the page re-encodes the download);
+    `look()` gives compose.render's keywords for how the page shows the cut-out (what is
+    behind it, or the mask)."""
 
-    def __init__(self, els, on_edit):
+    def __init__(self, els, on_edit, look):
         self.els = els
         self.on_edit = on_edit
+        self.look = look
         self.cutout = None
         self.base = None  # the layer as it was when editing began (one copy)
         self.history = brush.History()
@@ -325,7 +328,7 @@ class Editor:
         self._apply(edit, self._layer())
         rect = brush.dirty_rect(points, r, self.cutout.width, self.cutout.height)
         if rect is not None:
-            compose.render(self.cutout, self.els["canvas"], rect=rect)
+            compose.render(self.cutout, self.els["canvas"], rect=rect, **self.look())
 
     def _commit(self, stroke):
         edit = {k: stroke[k] for k in ("tool", "r", "hardness", "points")}
@@ -352,7 +355,7 @@ class Editor:
         ctx.restore()
         for edit in self.history.done:
             self._apply(edit, layer)
-        compose.render(self.cutout, self.els["canvas"])
+        compose.render(self.cutout, self.els["canvas"], **self.look())
 
     def undo(self):
         if self.cutout is None or not self.history.undo():
@@ -368,7 +371,7 @@ class Editor:
         if edit is None:
             return
         self._apply(edit, self._layer())
-        compose.render(self.cutout, self.els["canvas"])
+        compose.render(self.cutout, self.els["canvas"], **self.look())
         self._buttons()
         self.on_edit()
 

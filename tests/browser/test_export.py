@@ -69,3 +69,53 @@ def test_format_list_follows_the_table(app):
     app.open()
     options = app.page.eval_on_selector_all("#format option", "os => os.map(o => o.value)")
     assert options == list(formats.FORMATS)
+
+
+def change_background(app, action):
+    """Run `action` (which changes the background), then wait for the download to follow."""
+    before = int(app.page.evaluate("document.body.dataset.look || '0'"))
+    action()
+    app.page.wait_for_function(
+        f"Number(document.body.dataset.look) > {before} && "
+        "document.body.dataset.looked === document.body.dataset.look"
+    )
+
+
+def sharpness(rgb, where):
+    step = np.abs(np.diff(rgb.astype(int), axis=1)).sum(-1)
+    return step[where[:, 1:] & where[:, :-1]].mean()
+
+
+def test_backgrounds_colour_picture_and_blur(app, tmp_path):
+    app.open()
+    app.cut(PET)
+    cut = np.asarray(Image.open(app.download(tmp_path))).astype(int)
+    alpha, kept = cut[..., 3], cut[..., :3]
+    inside, outside = alpha == 255, alpha == 0
+    page = app.page
+    change_background(app, lambda: page.select_option("#background", "colour"))
+    change_background(app, lambda: page.fill("#bg-colour", "#ff0000"))
+    red = np.asarray(Image.open(app.download(tmp_path))).astype(int)
+    assert (red[..., 3] == 255).all() and (red[..., :3][outside] == (255, 0, 0)).all()
+    assert np.abs(red[..., :3][inside] - kept[inside]).max() <= 1
+    # A swatch, then JPEG: on the chosen colour, not on white.
+    change_background(app, lambda: page.click("#bg-colours button[data-colour='#000000']"))
+    choose_format(app, "jpeg")
+    black = np.asarray(Image.open(app.download(tmp_path))).astype(int)
+    assert black[outside].mean() < 6
+    choose_format(app, "png")
+    # A picture the user picks, cover-fitted; it is never sent anywhere.
+    picture = tmp_path / "sky.png"
+    Image.new("RGB", (40, 10), (20, 120, 250)).save(picture)
+    requests = len(app.log.requests)
+    change_background(app, lambda: page.set_input_files("#bg-image", str(picture)))
+    sky = np.asarray(Image.open(app.download(tmp_path))).astype(int)
+    assert (np.abs(sky[..., :3][outside] - (20, 120, 250)).max(-1) <= 2).all()
+    assert all(body is None for _, _, body in app.log.requests[requests:])
+    # The photo blurred: the subject as it was, the rest softer than the photo.
+    change_background(app, lambda: page.select_option("#background", "blur"))
+    blurred = np.asarray(Image.open(app.download(tmp_path))).astype(int)
+    photo = np.asarray(Image.open(PET).convert("RGB")).astype(int)
+    assert np.abs(blurred[..., :3][inside] - kept[inside]).max() <= 1
+    assert sharpness(blurred[..., :3], outside) < 0.6 * sharpness(photo, outside)
+    assert app.log.console_errors() == []

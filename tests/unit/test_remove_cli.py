@@ -94,3 +94,61 @@ def test_every_format_is_written_and_decodes(tmp_path, fmt, name, mode):
         assert np.array_equal(pixels, alpha)
     else:
         assert np.abs(pixels[..., 3] - alpha).max() <= 1
+
+
+def sharpness(rgb, where):
+    """Mean difference between horizontal neighbours, over `where`: a blur lowers it."""
+    step = np.abs(np.diff(rgb.astype(int), axis=1)).sum(-1)
+    return step[where[:, 1:] & where[:, :-1]].mean()
+
+
+def test_backgrounds_colour_image_and_blur(tmp_path):
+    png = tmp_path / "png"
+    main(["remove", str(PHOTO), "-o", str(png)])
+    cut = np.asarray(Image.open(png / f"{PHOTO.stem}-nobg.png")).astype(int)
+    alpha, kept = cut[..., 3], cut[..., :3]  # decontaminated colours on the edge
+    photo = np.asarray(Image.open(PHOTO).convert("RGB")).astype(int)
+    red = tmp_path / "red"
+    assert main(["remove", str(PHOTO), "-o", str(red), "--background", "#f00"]) == 0
+    out = np.asarray(Image.open(red / f"{PHOTO.stem}-nobg.png")).astype(int)
+    assert (out[..., 3] == 255).all()
+    assert (out[..., :3][alpha == 0] == (255, 0, 0)).all()
+    assert (out[..., :3][alpha == 255] == kept[alpha == 255]).all()
+    # The photo itself blurred: the subject stays sharp, the rest is not the photo any more.
+    blurred = tmp_path / "blur"
+    assert (
+        main(
+            [
+                "remove",
+                str(PHOTO),
+                "-o",
+                str(blurred),
+                "--background",
+                "blur:20",
+                "--format",
+                "webp",
+            ]
+        )
+        == 0
+    )
+    out = np.asarray(Image.open(blurred / f"{PHOTO.stem}-nobg.webp").convert("RGB")).astype(int)
+    inside, outside = alpha == 255, alpha == 0
+    assert np.abs(out[inside] - kept[inside]).mean() < 3  # WebP's own loss aside
+    assert sharpness(out, outside) < 0.6 * sharpness(photo, outside)
+    # An image, cover-fitted.
+    picture = tmp_path / "sky.png"
+    Image.new("RGB", (40, 10), (20, 120, 250)).save(picture)
+    sky = tmp_path / "sky"
+    assert main(["remove", str(PHOTO), "-o", str(sky), "--background", str(picture)]) == 0
+    out = np.asarray(Image.open(sky / f"{PHOTO.stem}-nobg.png")).astype(int)
+    assert (np.abs(out[..., :3][outside] - (20, 120, 250)).max(-1) <= 1).all()
+
+
+def test_a_bad_background_is_refused(tmp_path, capsys):
+    for value, said in (
+        ("#12345", "not a colour"),
+        ("blur:99", "between 1 and 50"),
+        (str(tmp_path / "nope.png"), "no such image"),
+    ):
+        assert main(["remove", str(PHOTO), "-o", str(tmp_path), "--background", value]) == 2
+        assert said in capsys.readouterr().err
