@@ -65,7 +65,8 @@ def _remove(args) -> int:
     if background["kind"] == "image" and not Path(background["path"]).is_file():
         print(f"bgzero remove: --background: no such image {background['path']}", file=sys.stderr)
         return 2
-    errors = remove(args.photos, args.out, args.model, args.format, background)
+    framing = {"crop": args.crop, "margin": args.margin, "max_side": args.max_side}
+    errors = remove(args.photos, args.out, args.model, args.format, background, framing)
     for error in errors:
         print(f"bgzero remove: {error}", file=sys.stderr)
     done = len(args.photos) - len(errors)
@@ -125,6 +126,9 @@ def parser() -> argparse.ArgumentParser:
         default="none",
         help="none, a colour (#ffffff), blur or blur:STRENGTH (1-50), or an image file",
     )
+    remove.add_argument("--crop", action="store_true", help="crop to the subject")
+    remove.add_argument("--margin", type=int, default=20, help="pixels around a --crop")
+    remove.add_argument("--max-side", type=int, help="scale down to this longest side")
     remove.set_defaults(run=_remove)
 
     bench = commands.add_parser("bench", help="stage timings in headless Chromium vs native")

@@ -258,20 +258,45 @@ def backdrop(background: dict, photo: Image.Image) -> Image.Image | None:
     return None
 
 
+def framed(image: Image.Image, cut: Image.Image, framing: dict | None) -> Image.Image:
+    """`image` cropped to the subject of `cut` (the cut-out, whose alpha finds it) with a
+    margin and/or scaled to a longest side, as the page's export.framed does
+    ({"crop", "margin", "max_side"})."""
+    framing = framing or {}
+    width, height = image.size
+    box = (0, 0, width, height)
+    if framing.get("crop"):
+        ys, xs = np.nonzero(np.asarray(cut.getchannel("A")) >= geometry.CROP_ALPHA)
+        bounds = None
+        if xs.size:
+            bounds = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        box = geometry.crop_box(bounds, framing.get("margin", 0), width, height)
+    size = geometry.scaled_size(box[2], box[3], framing.get("max_side"))
+    if box != (0, 0, width, height):
+        image = image.crop((box[0], box[1], box[0] + box[2], box[1] + box[3]))
+    if size != image.size:
+        image = image.resize(size, Image.Resampling.LANCZOS)
+    return image
+
+
 def save(
     result: Image.Image,
     path: Path,
     format_id: str = formats.DEFAULT,
     behind: Image.Image | None = None,
+    framing: dict | None = None,
 ) -> None:
     """Write an RGBA cut-out in one of shared/formats (the page's table), over `behind`
-    (backdrop()'s) if given: a format without alpha is flattened on white when there is
-    nothing behind, the mask is the alpha as greyscale."""
+    (backdrop()'s) if given, framed by `framing`: a format without alpha is flattened on
+    white when there is nothing behind, the mask is the alpha as greyscale."""
     entry = formats.get(format_id)
     quality = formats.quality(format_id)
     options = {} if quality is None else {"quality": round(quality * 100)}
+    cut = result
     if format_id != "mask" and behind is not None:
         result = Image.alpha_composite(behind, result)
+    # The crop follows the cut-out's alpha, also when a background made the image opaque.
+    result = framed(result, cut, framing)
     if format_id == "mask":
         image = result.getchannel("A")
     elif not entry["alpha"]:
@@ -288,6 +313,7 @@ def remove(
     model: str | None = None,
     format_id: str = formats.DEFAULT,
     background: dict | None = None,
+    framing: dict | None = None,
 ) -> list[str]:
     """Write <stem>-nobg.<ext> (or <stem>-mask.png) for each photo, on `background` (a
     shared/backgrounds description); returns one error message per failed photo."""
@@ -304,5 +330,5 @@ def remove(
         except PhotoError as error:
             errors.append(str(error))
             continue
-        save(result, out_dir / formats.file_name(path.name, format_id), format_id, behind)
+        save(result, out_dir / formats.file_name(path.name, format_id), format_id, behind, framing)
     return errors

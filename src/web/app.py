@@ -60,6 +60,9 @@ ui = {
         "bg-image",
         "bg-blur-control",
         "bg-blur",
+        "crop",
+        "margin",
+        "max-side",
     )
 }
 body = document.body
@@ -175,7 +178,9 @@ async def cut(file):
 async def offer(cutout):
     """Compose and encode the cut-out in the chosen format, behind the download link."""
     format_id = page.format
-    blob, name = await to_file(cutout, page.result.canvas, format_id, show_stage, behind(cutout))
+    blob, name = await to_file(
+        cutout, page.result.canvas, format_id, show_stage, behind(cutout), framing()
+    )
     page.result.offer(blob, name, formats.get(format_id)["label"])
     page.offered = (format_id, page.edits, page.look)
     body.dataset.format = format_id
@@ -195,6 +200,28 @@ def behind(cutout):
         page.backdrop = compose.backdrop(cutout, page.background, page.picture)
         page.backdrop_of = key
     return page.backdrop
+
+
+def _number(el):
+    try:
+        return max(0, int(float(el.value)))
+    except ValueError:
+        return 0  # empty or not a number: not set
+
+
+def framing():
+    """The download's crop and size, from the controls."""
+    return {
+        "crop": bool(ui["crop"].checked),
+        "margin": _number(ui["margin"]),
+        "max_side": _number(ui["max-side"]) or None,
+    }
+
+
+def on_framing(event):
+    page.look += 1
+    body.dataset.look = str(page.look)
+    asyncio.create_task(run_cuts(None))
 
 
 def look():
@@ -372,6 +399,9 @@ async def start():
         (ui["bg-colour"], "input", on_background),
         (ui["bg-blur"], "change", on_background),
         (ui["bg-image"], "change", on_picture),
+        (ui["crop"], "change", on_framing),
+        (ui["margin"], "input", on_framing),
+        (ui["max-side"], "input", on_framing),
     ):
         el.addEventListener(kind, create_proxy(handler))
     ui["mode-auto"].addEventListener("click", create_proxy(lambda e: set_mode("auto")))

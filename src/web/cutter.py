@@ -143,10 +143,12 @@ class Cutter:
         return cutout
 
 
-async def to_file(cutout, canvas, format_id=formats.DEFAULT, on_stage=None, behind=None):
-    """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) and encode it:
-    (Blob, file name). A format without alpha gets white when there is no backdrop. Adds the
-    time of each to the cut-out's timings."""
+async def to_file(
+    cutout, canvas, format_id=formats.DEFAULT, on_stage=None, behind=None, framing=None
+):
+    """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) and encode it, framed
+    by `framing` (export.framed's crop and size): (Blob, file name). A format without alpha
+    gets white when there is no backdrop. Adds the time of each to the cut-out's timings."""
     stage = on_stage or (lambda *args: None)
     if behind is None and not formats.get(format_id)["alpha"]:
         behind = formats.FLATTEN_ON
@@ -155,7 +157,12 @@ async def to_file(cutout, canvas, format_id=formats.DEFAULT, on_stage=None, behi
     cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
     t = js.performance.now()
     stage("encode")
-    blob = await export.encode(canvas, format_id)
+    out = export.framed(canvas, cutout, framing or {})
+    try:
+        blob = await export.encode(out, format_id)
+    finally:
+        if out is not canvas:
+            out.width = 0
     cutout.timings["encode"] = js.performance.now() - t
     return blob, formats.file_name(cutout.name, format_id)
 

@@ -1,9 +1,58 @@
 """A composed canvas -> a file in one of shared/formats (main thread)."""
 
+import json
+
 import js
 from pyscript.ffi import create_proxy, is_none
 
-from shared import formats
+from shared import formats, geometry
+
+# The subject's bounds from a layer's alpha channel: a typed-array scan in JS (Python never
+# loops over pixels); [x0, y0, x1, y1] with the ends excluded, or null when nothing is kept.
+_bounds = js.Function.new(
+    "layer",
+    "threshold",
+    """
+const w = layer.width, h = layer.height;
+const a = layer.getContext("2d").getImageData(0, 0, w, h).data;
+let x0 = w, y0 = h, x1 = -1, y1 = -1;
+for (let y = 0; y < h; y++) {
+  const row = y * w * 4;
+  for (let x = 0; x < w; x++) {
+    if (a[row + x * 4 + 3] >= threshold) {
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+}
+return x1 < 0 ? null : JSON.stringify([x0, y0, x1 + 1, y1 + 1]);
+""",
+)
+
+
+def framed(canvas, cutout, framing):
+    """The composed canvas cropped to the subject (with a margin) and/or scaled to a longest
+    side, per `framing` {"crop", "margin", "max_side"}; the canvas itself when neither
+    changes anything."""
+    width, height = canvas.width, canvas.height
+    box = (0, 0, width, height)
+    if framing.get("crop"):
+        layer = cutout.colours if cutout.colours is not None else cutout.alpha
+        found = _bounds(layer, geometry.CROP_ALPHA)
+        bounds = None if is_none(found) else tuple(int(v) for v in json.loads(str(found)))
+        box = geometry.crop_box(bounds, framing.get("margin", 0), width, height)
+    size = geometry.scaled_size(box[2], box[3], framing.get("max_side"))
+    if box == (0, 0, width, height) and size == (width, height):
+        return canvas
+    out = js.document.createElement("canvas")
+    out.width, out.height = size
+    ctx = out.getContext("2d")
+    ctx.imageSmoothingEnabled = True
+    ctx.imageSmoothingQuality = "high"
+    ctx.drawImage(canvas, box[0], box[1], box[2], box[3], 0, 0, size[0], size[1])
+    return out
 
 
 def encode(canvas, format_id=formats.DEFAULT, quality=None):

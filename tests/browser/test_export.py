@@ -119,3 +119,28 @@ def test_backgrounds_colour_picture_and_blur(app, tmp_path):
     assert np.abs(blurred[..., :3][inside] - kept[inside]).max() <= 1
     assert sharpness(blurred[..., :3], outside) < 0.6 * sharpness(photo, outside)
     assert app.log.console_errors() == []
+
+
+def test_crop_to_the_subject_with_a_margin_and_a_longest_side(app, tmp_path):
+    app.open()
+    app.cut(PET)
+    full = np.asarray(Image.open(app.download(tmp_path)))
+    ys, xs = np.nonzero(full[..., 3] >= 8)
+    h, w = full.shape[:2]
+    page = app.page
+    change_background(app, lambda: page.fill("#margin", "10"))
+    change_background(app, lambda: page.check("#crop"))
+    cropped = Image.open(app.download(tmp_path))
+    size = (
+        min(w, xs.max() + 11) - max(0, xs.min() - 10),
+        min(h, ys.max() + 11) - max(0, ys.min() - 10),
+    )
+    assert cropped.size == size
+    assert (
+        np.asarray(cropped)[..., 3]
+        == full[max(0, ys.min() - 10) :, max(0, xs.min() - 10) :][: size[1], : size[0], 3]
+    ).all()
+    change_background(app, lambda: page.fill("#max-side", "100"))
+    small = Image.open(app.download(tmp_path))
+    assert max(small.size) == 100 and abs(small.size[0] / small.size[1] - size[0] / size[1]) < 0.02
+    assert app.log.console_errors() == []

@@ -152,3 +152,21 @@ def test_a_bad_background_is_refused(tmp_path, capsys):
     ):
         assert main(["remove", str(PHOTO), "-o", str(tmp_path), "--background", value]) == 2
         assert said in capsys.readouterr().err
+
+
+def test_crop_to_the_subject_and_longest_side(tmp_path):
+    main(["remove", str(PHOTO), "-o", str(tmp_path / "full")])
+    full = np.asarray(Image.open(tmp_path / "full" / f"{PHOTO.stem}-nobg.png"))
+    ys, xs = np.nonzero(full[..., 3] >= 8)
+    out = tmp_path / "crop"
+    args = ["remove", str(PHOTO), "-o", str(out), "--crop", "--margin", "10"]
+    assert main([*args, "--background", "#fff"]) == 0
+    cropped = Image.open(out / f"{PHOTO.stem}-nobg.png")
+    h, w = full.shape[:2]
+    expected_w = min(w, xs.max() + 11) - max(0, xs.min() - 10)
+    expected_h = min(h, ys.max() + 11) - max(0, ys.min() - 10)
+    assert cropped.size == (expected_w, expected_h)
+    assert main([*args, "--max-side", "100", "--format", "mask"]) == 0
+    small = Image.open(out / f"{PHOTO.stem}-mask.png")
+    assert max(small.size) == 100
+    assert abs(small.size[0] / small.size[1] - expected_w / expected_h) < 0.02

@@ -272,3 +272,13 @@ def test_pyscript_toml_ships_every_browser_module():
     entry_scripts = {"./py/app.py", "./py/embed.py"}  # loaded by their <script> tags
     wanted = {f"./py/{p.relative_to(web).as_posix()}" for p in web.rglob("*.py")} - entry_scripts
     assert wanted <= set(files), sorted(wanted - set(files))
+
+
+def test_crop_box_and_scaled_size():
+    assert geometry.crop_box((10, 20, 30, 60), 5, 100, 100) == (5, 15, 30, 50)
+    assert geometry.crop_box((0, 0, 100, 100), 20, 100, 100) == (0, 0, 100, 100)
+    assert geometry.crop_box(None, 20, 80, 60) == (0, 0, 80, 60)
+    assert geometry.scaled_size(4000, 3000, 1000) == (1000, 750)
+    assert geometry.scaled_size(300, 200, 1000) == (300, 200)
+    assert geometry.scaled_size(300, 200, None) == (300, 200)
+    assert geometry.scaled_size(5000, 3, 1000) == (1000, 1)

@@ -50,3 +50,29 @@ def fit_size(width, height, max_pixels, max_side=MAX_SIDE):
     if scale >= 1.0:
         return (width, height)
     return (max(1, int(width * scale)), max(1, int(height * scale)))
+
+
+# A pixel counts as the subject's, for cropping, from this alpha on (0-255): faint haze the
+# refinement leaves far from the subject must not stretch the crop.
+CROP_ALPHA = 8
+
+
+def crop_box(bounds, margin, width, height):
+    """(x, y, w, h): the subject's bounds (x0, y0, x1, y1, ends excluded) widened by `margin`
+    pixels on every side, within the width×height image; the whole image when nothing is
+    kept (bounds None)."""
+    if bounds is None:
+        return (0, 0, width, height)
+    x0, y0, x1, y1 = bounds
+    margin = max(0, int(margin))
+    left, top = max(0, x0 - margin), max(0, y0 - margin)
+    right, bottom = min(width, x1 + margin), min(height, y1 + margin)
+    return (left, top, right - left, bottom - top)
+
+
+def scaled_size(width, height, max_side):
+    """(w, h) with the longest side at most max_side (None or 0: as it is), aspect kept."""
+    if not max_side or max(width, height) <= max_side:
+        return (width, height)
+    scale = max_side / max(width, height)
+    return (max(1, _round(width * scale)), max(1, _round(height * scale)))
