@@ -63,6 +63,7 @@ ui = {
         "crop",
         "margin",
         "max-side",
+        "copy",
     )
 }
 body = document.body
@@ -110,6 +111,7 @@ class Page:
         self.background = dict(backgrounds.NONE)  # shared/backgrounds description
         self.picture = None  # ImageBitmap of an "image" background (never leaves the page)
         self.look = 0  # counts background changes: the download follows them
+        self.copies = 0
         self.backdrop = None  # compose.backdrop() of the cut-out on screen
         self.backdrop_of = None  # (cut-out, look) it was made for
 
@@ -182,6 +184,10 @@ async def offer(cutout):
         cutout, page.result.canvas, format_id, show_stage, behind(cutout), framing()
     )
     page.result.offer(blob, name, formats.get(format_id)["label"])
+    # Copying needs the async clipboard and ClipboardItem (not every browser has them).
+    ui["copy"].hidden = not (
+        js.Reflect.has(js.window, "ClipboardItem") and js.Reflect.has(js.navigator, "clipboard")
+    )
     page.offered = (format_id, page.edits, page.look)
     body.dataset.format = format_id
     body.dataset.offered = str(page.edits)
@@ -279,6 +285,31 @@ def on_picture(event):
 def on_swatch(event):
     ui["bg-colour"].value = event.target.dataset.colour
     on_background(None)
+
+
+async def copy_png():
+    """The cut-out as it looks now, as a PNG on the clipboard (the one image type browsers
+    put there)."""
+    if page.cutout is None:
+        return
+    try:
+        canvas = document.createElement("canvas")
+        try:
+            blob, _ = await to_file(
+                page.cutout, canvas, "png", None, behind(page.cutout), framing()
+            )
+        finally:
+            canvas.width = 0
+        record = js.Object.new()
+        js.Reflect.set(record, "image/png", blob)
+        items = js.Array.new()
+        items.push(js.ClipboardItem.new(record))
+        await js.navigator.clipboard.write(items)
+        show_message("")
+        page.copies += 1
+        body.dataset.copied = str(page.copies)
+    except Exception as e:
+        show_message("Could not copy the image: %s" % (str(e) or e.__class__.__name__))
 
 
 def on_edit():
@@ -402,6 +433,7 @@ async def start():
         (ui["crop"], "change", on_framing),
         (ui["margin"], "input", on_framing),
         (ui["max-side"], "input", on_framing),
+        (ui["copy"], "click", lambda e: asyncio.create_task(copy_png())),
     ):
         el.addEventListener(kind, create_proxy(handler))
     ui["mode-auto"].addEventListener("click", create_proxy(lambda e: set_mode("auto")))

@@ -1,6 +1,9 @@
 """What the user downloads: every format of shared/formats, and a photo's own transparency
 kept (page side; the CLI's is in tests/unit/test_remove_cli.py)."""
 
+import base64
+import io
+
 import numpy as np
 from PIL import Image
 
@@ -144,3 +147,28 @@ def test_crop_to_the_subject_with_a_margin_and_a_longest_side(app, tmp_path):
     small = Image.open(app.download(tmp_path))
     assert max(small.size) == 100 and abs(small.size[0] / small.size[1] - size[0] / size[1]) < 0.02
     assert app.log.console_errors() == []
+
+
+def test_copy_puts_the_png_on_the_clipboard(app, tmp_path):
+    app.page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    app.open()
+    app.cut(PET)
+    expected = np.asarray(Image.open(app.download(tmp_path)))
+    app.page.click("#copy")
+    app.page.wait_for_function(
+        "document.body.dataset.copied === '1' || !document.getElementById('message').hidden"
+    )
+    data = app.page.evaluate(
+        """async () => {
+          const [item] = await navigator.clipboard.read();
+          const bytes = new Uint8Array(await (await item.getType('image/png')).arrayBuffer());
+          let text = '';
+          for (let i = 0; i < bytes.length; i += 8192)
+            text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+          return btoa(text);
+        }"""
+    )
+    copied = np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGBA"))
+    assert copied.shape == expected.shape
+    assert np.abs(copied.astype(int) - expected).max() <= 1
+    assert app.message() == ""
