@@ -77,6 +77,65 @@ def large_photo(folder: Path, source: Path) -> Path:
     return path
 
 
+def renderer_rss() -> int:
+    """Bytes resident in Chromium's renderer processes (pages and their workers)."""
+    total = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            if b"chromium" in cmdline and b"--type=renderer" in cmdline:
+                status = (proc / "status").read_text()
+                total += int(status.split("VmRSS:")[1].split()[0]) * 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def editor_timings(browser, origin: str, photo: Path, strokes: int = 30) -> dict:
+    """Manual Remove on a large photo: per stroke segment, pointer event -> painted (ms);
+    background change and export per format (s, wall); renderer memory before and after
+    `strokes` strokes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    app = AppPage(page, origin)
+    app.open(mode="manual")
+    app.cut(photo)
+    page.evaluate("document.getElementById('viewport').scrollIntoView()")
+    box = page.evaluate(
+        "(() => { const r = document.getElementById('result').getBoundingClientRect();"
+        " return [r.left, r.top, r.width, r.height]; })()"
+    )
+    before = renderer_rss()
+    latencies = []
+    for i in range(strokes):
+        y = box[1] + box[3] * (0.2 + 0.6 * i / strokes)
+        page.mouse.move(box[0] + box[2] * 0.2, y)
+        page.mouse.down()
+        page.mouse.move(box[0] + box[2] * 0.8, y, steps=20)
+        page.mouse.up()
+        page.wait_for_function(f"document.body.dataset.offered === '{i + 1}'")
+        latencies += json.loads(page.evaluate("document.body.dataset.strokeMs"))
+    after = renderer_rss()
+    started = time.perf_counter()
+    page.select_option("#background", "blur")
+    page.wait_for_function("document.body.dataset.looked === document.body.dataset.look")
+    background = time.perf_counter() - started
+    exports = {}
+    for format_id in ("webp", "jpeg", "mask", "png"):
+        started = time.perf_counter()
+        page.select_option("#format", format_id)
+        page.wait_for_function(f"document.body.dataset.format === '{format_id}'")
+        exports[format_id] = time.perf_counter() - started
+    context.close()
+    return {
+        "latencies": latencies,
+        "rss_before": before,
+        "rss_after": after,
+        "background": background,
+        "exports": exports,
+    }
+
+
 def _median(rows: list[dict], stage: str) -> float:
     values = [r[stage] for r in rows if stage in r]
     return statistics.median(values) if values else float("nan")
@@ -117,6 +176,7 @@ def run_bench(args) -> int:
                 results["large"] = browser_timings(
                     browser, origin, default.id, workers[0], [images[0], large]
                 )
+                results["editor"] = editor_timings(browser, origin, large)
                 browser.close()
         finally:
             server.terminate()
@@ -146,6 +206,22 @@ def run_bench(args) -> int:
     print(f"  {'':<22}{header}")
     print(_line(f"browser {workers[0]}", results["large"]["warm"]))
     print(_line("native", large_native[1:]))
+    editor = results["editor"]
+    ms = sorted(editor["latencies"])
+    print(f"\nManual Remove on the 4000×3000 photo, {len(ms)} stroke segments of 30 strokes")
+    print(
+        f"  pointer event -> painted: median {statistics.median(ms):.1f} ms, "
+        f"95th percentile {ms[int(len(ms) * 0.95)]:.1f} ms, worst {ms[-1]:.1f} ms"
+    )
+    grown = (editor["rss_after"] - editor["rss_before"]) / 1e6
+    print(
+        f"  renderer memory: {editor['rss_before'] / 1e6:.0f} MB before, "
+        f"{editor['rss_after'] / 1e6:.0f} MB after 30 strokes ({grown:+.0f} MB)"
+    )
+    exported = ", ".join(f"{k} {v:.2f} s" for k, v in editor["exports"].items())
+    print(
+        f"  blurred background: {editor['background']:.2f} s; export (compose + encode): {exported}"
+    )
     summary = {"/".join(k) if isinstance(k, tuple) else k: r for k, r in results.items()}
     if args.json:
         Path(args.json).write_text(json.dumps(summary, indent=1, default=str))

@@ -227,7 +227,7 @@ def framing():
 def on_framing(event):
     page.look += 1
     body.dataset.look = str(page.look)
-    asyncio.create_task(run_cuts(None))
+    follow()
 
 
 def look():
@@ -245,7 +245,7 @@ def set_background(background):
     kind = background["kind"]
     ui["bg-colours"].hidden = kind != "colour"
     ui["bg-blur-control"].hidden = kind != "blur"
-    asyncio.create_task(run_cuts(None))
+    follow()
 
 
 def on_background(event):
@@ -312,11 +312,18 @@ async def copy_png():
         show_message("Could not copy the image: %s" % (str(e) or e.__class__.__name__))
 
 
+def follow():
+    """Something the download depends on changed: hold the link back and re-encode."""
+    if page.cutout is not None:
+        page.result.stale()
+    asyncio.create_task(run_cuts(None))
+
+
 def on_edit():
     """After each stroke, undo or redo: the download follows (encoded in the background)."""
     page.edits += 1
     body.dataset.edits = str(page.edits)
-    asyncio.create_task(run_cuts(None))
+    follow()
 
 
 def set_mode(mode):
@@ -331,7 +338,7 @@ def set_mode(mode):
 
 def on_format_change(event):
     page.format = ui["format"].value
-    asyncio.create_task(run_cuts(None))
+    follow()
 
 
 async def reoffer():

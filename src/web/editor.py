@@ -210,6 +210,7 @@ class Editor:
             "hardness": hardness,
             "points": [(x, y)],
             "id": event.pointerId,
+            "ms": [],
         }
         self._paint([(x, y)], r, hardness)
 
@@ -236,6 +237,8 @@ class Editor:
         points = brush.stamps(last[0], last[1], x, y, r)
         stroke["points"].extend(points)
         self._paint(points, r, stroke["hardness"])
+        # Pointer event -> painted, per segment: `make bench` reads it after each stroke.
+        stroke["ms"].append(js.performance.now() - event.timeStamp)
 
     def _pinch(self, pointer_id, sx, sy):
         (ax, ay), (bx, by) = list(self.touches.values())[:2]
@@ -260,6 +263,7 @@ class Editor:
         if event.type == "pointercancel":
             self._replay()
             return
+        js.document.body.dataset.strokeMs = json.dumps([round(ms, 2) for ms in stroke["ms"]])
         self._commit(stroke)
 
     def _leave(self, event):

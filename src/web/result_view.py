@@ -35,6 +35,12 @@ class ResultView:
         self._download.textContent = "Download " + label
         self._download.removeAttribute("aria-disabled")
 
+    def stale(self):
+        """The download no longer matches what is shown: held back until offer() brings
+        the new file, so a click never saves an older version."""
+        self._download.setAttribute("aria-disabled", "true")
+        self._download.textContent = "Preparing…"
+
     def clear(self):
         self.canvas.width = 0  # an error must not leave the previous cut-out on screen
         self._swap_url("file", None)
