@@ -36,6 +36,7 @@ bench: build
 # Quality of every model setting on tests/data/gt, natively; rewrites docs/quality.md.
 eval: $(VENV)/.installed system
 	$(PY) -m bgzero eval --markdown docs/quality.md
+	$(PY) -m bgzero eval --clicks 3 --markdown docs/quality.md
 
 # Chromium for the browser tests and benchmarks, npm for the pinned runtime (Debian packages).
 system:

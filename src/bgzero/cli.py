@@ -147,6 +147,12 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", action="append", help="model ids (default: all)")
     evaluate.add_argument("--set", action="append", choices=["pets", "people", "composites"])
     evaluate.add_argument("--limit", type=int, help="photos per set (default: all)")
+    evaluate.add_argument(
+        "--clicks",
+        type=int,
+        default=0,
+        help="simulate a user correcting the default cut-out with N clicks instead",
+    )
     evaluate.add_argument("--json", help="also write the tables to this file")
     evaluate.add_argument("--markdown", help="also write the tables and choices as Markdown")
     evaluate.set_defaults(run=_eval)

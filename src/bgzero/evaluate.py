@@ -249,13 +249,44 @@ def markdown(report: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def run_clicks(args, models: list[str]) -> int:
+    """`bgzero eval --clicks N`: every correction of clicks.METHODS, per labelled set."""
+    from . import clicks
+
+    results = {}
+    for model in models:
+        setting = Setting.default(load_cards()[model])
+        for subset in args.set or SETS:
+            for name, method in clicks.METHODS.items():
+                means, noc, count = clicks.simulate(
+                    setting, subset, args.clicks, method, args.limit
+                )
+                results[(subset, name)] = (means, noc, count)
+                curve = " ".join(f"{v:.3f}" for v in means)
+                print(
+                    f"{model} {subset} {name:<12} IoU after 0..{args.clicks}: {curve}"
+                    f"  NoC@90 {noc:.2f}",
+                    flush=True,
+                )
+        if args.markdown:
+            path = Path(args.markdown)
+            text = path.read_text() if path.exists() else ""
+            path.write_text(
+                clicks.replace_section(text, clicks.markdown(results, args.clicks, model))
+            )
+    return 0
+
+
 def run_eval(args) -> int:
     cards = load_cards()
-    models = args.model or list(cards)
+    default = next(c.id for c in cards.values() if c.default)
+    models = args.model or ([default] if args.clicks else list(cards))
     unknown = set(models) - set(cards)
     if unknown:
         print(f"bgzero eval: unknown model {sorted(unknown)}", file=sys.stderr)
         return 2
+    if args.clicks:
+        return run_clicks(args, models)
     report = {}
     for subset in args.set or (*SETS, COMPOSITES):
         if not samples(subset):
@@ -284,5 +315,10 @@ def run_eval(args) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1))
     if args.markdown:
-        Path(args.markdown).write_text(markdown(report))
+        # The clicks section (`bgzero eval --clicks`) is another run's: it stays.
+        path = Path(args.markdown)
+        old = path.read_text() if path.exists() else ""
+        start = old.find("## Clicks")
+        kept = old[start:] if start >= 0 else ""
+        path.write_text(markdown(report) + ("\n" + kept if kept else ""))
     return 0

@@ -180,7 +180,7 @@ async def cut(file):
 async def offer(cutout):
     """Compose and encode the cut-out in the chosen format, behind the download link."""
     format_id = page.format
-    blob, name = await to_file(
+    blob, name, _ = await to_file(
         cutout, page.result.canvas, format_id, show_stage, behind(cutout), framing()
     )
     page.result.offer(blob, name, formats.get(format_id)["label"])
@@ -295,7 +295,7 @@ async def copy_png():
     try:
         canvas = document.createElement("canvas")
         try:
-            blob, _ = await to_file(
+            blob, _, _ = await to_file(
                 page.cutout, canvas, "png", None, behind(page.cutout), framing()
             )
         finally:

@@ -147,7 +147,8 @@ async def to_file(
     cutout, canvas, format_id=formats.DEFAULT, on_stage=None, behind=None, framing=None
 ):
     """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) and encode it, framed
-    by `framing` (export.framed's crop and size): (Blob, file name). A format without alpha
+    by `framing` (export.framed's crop and size): (Blob, file name, (width, height) of the
+    file). A format without alpha
     gets white when there is no backdrop. Adds the time of each to the cut-out's timings."""
     stage = on_stage or (lambda *args: None)
     if behind is None and not formats.get(format_id)["alpha"]:
@@ -158,13 +159,14 @@ async def to_file(
     t = js.performance.now()
     stage("encode")
     out = export.framed(canvas, cutout, framing or {})
+    size = (out.width, out.height)
     try:
         blob = await export.encode(out, format_id)
     finally:
         if out is not canvas:
             out.width = 0
     cutout.timings["encode"] = js.performance.now() - t
-    return blob, formats.file_name(cutout.name, format_id)
+    return blob, formats.file_name(cutout.name, format_id), size
 
 
 def _stored_choices():

@@ -8,6 +8,7 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
+import compose
 import file_input
 from cutter import Cutter, fetch_catalog, to_file
 from shared import catalog
@@ -204,11 +205,18 @@ async def process(request):
         cutout = await frame.cutter.cut(image, model, on_stage, _name(request))
         try:
             show_engine(cutout.engine)
-            blob, name = await to_file(cutout, canvas, request["format"], on_stage)
+            behind = compose.backdrop(cutout, request["background"])
+            try:
+                blob, name, size = await to_file(
+                    cutout, canvas, request["format"], on_stage, behind, request["framing"]
+                )
+            finally:
+                if behind is not None and not isinstance(behind, str):
+                    behind.width = 0  # a full-size canvas
         finally:
             cutout.close()  # the frame keeps nothing of a request once it is answered
         show_message("")
-        result = protocol.result(req_id, request["format"], name, cutout.width, cutout.height)
+        result = protocol.result(req_id, request["format"], name, *size)
         reply(result, blob)
     except file_input.BadInput as e:
         show_message(str(e))

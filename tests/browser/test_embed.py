@@ -16,6 +16,7 @@ import urllib.request
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -364,4 +365,25 @@ def test_the_frame_answers_in_the_format_asked_for(sites, page, format_id, mode)
     assert result["png"] is None and result["name"] == "image-nobg." + entry["ext"]
     image = Image.open(_png(page, 4))
     assert image.mode == mode and image.size == Image.open(PETS[1]).size
+    assert page.console_errors == []
+
+
+def test_the_frame_takes_background_crop_and_size_like_the_page(sites, page):
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    page.evaluate(
+        "send(6, '/pet1.jpg', {format: 'png', background: '#f00', crop: true, "
+        "margin: 0, maxSide: 120})"
+    )
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 6")
+    [result] = _messages(page, "bgzero:result")
+    image = Image.open(_png(page, 6)).convert("RGBA")
+    assert max(image.size) == 120 and (result["width"], result["height"]) == image.size
+    pixels = np.asarray(image).astype(int)
+    assert (pixels[..., 3] == 255).all()  # on the colour, opaque
+    assert (np.abs(pixels[..., :3] - (255, 0, 0)).max(-1) <= 2).any()
+    page.evaluate("send(7, '/pet1.jpg', {background: 'file:///etc/hosts'})")
+    _wait_for(page, "m.data.type === 'bgzero:error' && m.data.id === 7")
+    [error] = _messages(page, "bgzero:error")
+    assert error["code"] == "bad-message" and "background" in error["message"]
     assert page.console_errors == []

@@ -45,7 +45,20 @@ def remove(**extra):
     ],
 )
 def test_valid_requests(fields, image, expected):
-    assert protocol.read_request(view(fields, image), MODELS) == expected
+    plain = {
+        "background": {"kind": "none"},
+        "framing": {"crop": False, "margin": 20, "max_side": None},
+    }
+    assert protocol.read_request(view(fields, image), MODELS) == {**expected, **plain}
+
+
+def test_background_and_framing_options():
+    options = {"background": "blur:8", "crop": True, "margin": 0, "maxSide": 1024}
+    request = protocol.read_request(view(remove(options=options), "Blob"), MODELS)
+    assert request["background"] == {"kind": "blur", "strength": 8.0}
+    assert request["framing"] == {"crop": True, "margin": 0, "max_side": 1024}
+    colour = protocol.read_request(view(remove(options={"background": "#FFF"}), "Blob"), MODELS)
+    assert colour["background"] == {"kind": "colour", "colour": "#ffffff"}
 
 
 @pytest.mark.parametrize(
@@ -77,6 +90,14 @@ def test_valid_requests(fields, image, expected):
         (view(remove(options={"model": "U2NETP"})), "unknown-model", True),
         (view(remove(options={"format": "gif"})), "bad-message", True),
         (view(remove(options={"format": {"png": 1}})), "bad-message", True),
+        (view(remove(options={"background": "/etc/passwd"})), "bad-message", True),
+        (view(remove(options={"background": "#12"})), "bad-message", True),
+        (view(remove(options={"background": 7})), "bad-message", True),
+        (view(remove(options={"crop": "yes"})), "bad-message", True),
+        (view(remove(options={"margin": -1})), "bad-message", True),
+        (view(remove(options={"margin": 2.5})), "bad-message", True),
+        (view(remove(options={"maxSide": 8})), "bad-message", True),
+        (view(remove(options={"maxSide": 10**9})), "bad-message", True),
         ("not a view", "bad-message", False),
         (None, "bad-message", False),
     ],

@@ -1,7 +1,9 @@
 """The embed frame's postMessage API: what a parent may send, what the frame answers.
 
 parent -> frame  {type: "bgzero:remove", id, image: Blob | ArrayBuffer,
-                  options?: {model?: <catalog id>, format?: <shared/formats id>}}
+                  options?: {model?: <catalog id>, format?: <shared/formats id>,
+                             background?: "none" | "#rrggbb" | "blur" | "blur:<1-50>",
+                             crop?: boolean, margin?: px, maxSide?: px}}
 frame -> parent  {type: "bgzero:ready", provider, threads, isolated, models}
                  {type: "bgzero:progress", id, stage, done?, total?}
                  {type: "bgzero:result", id, file: Blob, format, name, width, height,
@@ -13,7 +15,9 @@ The frame never lets a parent's message into Python as is: it reads a JSON *view
 shape costs a bounded amount of work and can only end in a ProtocolError.
 """
 
+from shared import backgrounds as _backgrounds
 from shared import formats as _formats
+from shared import geometry as _geometry
 
 REMOVE = "bgzero:remove"
 READY = "bgzero:ready"
@@ -26,7 +30,9 @@ FORMATS = tuple(_formats.FORMATS)
 # Object.prototype.toString names of what `image` may be (a File is a Blob).
 IMAGE_KINDS = ("Blob", "File", "ArrayBuffer")
 # The fields a view keeps, at any depth (JSON.stringify's key list): the image never.
-VIEW_KEYS = ("type", "id", "options", "model", "format")
+VIEW_KEYS = ("type", "id", "options", "model", "format", "background", "crop", "margin", "maxSide")
+MAX_MARGIN = 2000
+MIN_SIDE = 16
 MAX_VIEW_CHARS = 65536  # budget of a view: characters, plus 8 per value
 MAX_ID_CHARS = 256
 MAX_WAITING = 8  # requests queued behind the running one; more are answered "busy"
@@ -68,7 +74,8 @@ def valid_id(value):
 
 
 def read_request(view, model_ids):
-    """Validate the view of a parent's message; return {"id", "model", "format"}.
+    """Validate the view of a parent's message; return {"id", "model", "format",
+    "background" (a shared/backgrounds description), "framing" (export's crop and size)}.
 
     view: {"kind": type name of the message, "image": type name of its `image`,
     "fields": the message's VIEW_KEYS as JSON values, or None when it had none or they
@@ -131,7 +138,41 @@ def read_request(view, model_ids):
             "bad-message",
             "The format must be one of %s, not %s." % (", ".join(FORMATS), _name(fmt)),
         )
-    return {"id": req_id, "model": model, "format": fmt}
+    background = options.get("background")
+    if background is None:
+        background = dict(_backgrounds.NONE)
+    else:
+        try:
+            if not isinstance(background, str):
+                raise _backgrounds.BackgroundError("it must be a string")
+            background = _backgrounds.parse(background)
+            if background["kind"] == "image":
+                raise _backgrounds.BackgroundError("use none, #rrggbb, blur or blur:1-50")
+        except _backgrounds.BackgroundError as e:
+            refuse("bad-message", "The background %s: %s." % (_name(options["background"]), e))
+    crop = options.get("crop", False)
+    if not isinstance(crop, bool):
+        refuse("bad-message", "crop must be true or false, not %s." % _name(crop))
+    margin = _whole(options.get("margin", 20), 0, MAX_MARGIN, "margin", refuse)
+    max_side = options.get("maxSide")
+    if max_side is not None:
+        max_side = _whole(max_side, MIN_SIDE, _geometry.MAX_SIDE, "maxSide", refuse)
+    return {
+        "id": req_id,
+        "model": model,
+        "format": fmt,
+        "background": background,
+        "framing": {"crop": crop, "margin": margin, "max_side": max_side},
+    }
+
+
+def _whole(value, low, high, name, refuse):
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        refuse(
+            "bad-message",
+            "%s must be a whole number from %d to %d, not %s." % (name, low, high, _name(value)),
+        )
+    return value
 
 
 def read_config(data):

@@ -1,0 +1,50 @@
+"""`bgzero eval --clicks`: the simulated user's clicks and the corrections compared."""
+
+import numpy as np
+
+from bgzero import clicks
+from bgzero.pipeline import default_setting
+
+
+def test_the_click_goes_to_the_middle_of_the_largest_error():
+    fg = np.zeros((60, 80), bool)
+    fg[10:50, 10:40] = True
+    pred = fg.copy()
+    pred[20:30, 50:70] = True  # kept by mistake: 10×20
+    pred[45:48, 12:14] = False  # a small miss
+    known = np.ones_like(fg)
+    click = clicks.next_click(pred, fg, known)
+    assert not click.add and 20 <= click.y < 30 and 50 <= click.x < 70
+    assert 4 <= click.radius <= 6
+    fixed = clicks.disk(None, pred, click, None)
+    assert clicks.iou(fixed, fg, known) > clicks.iou(pred, fg, known)
+    assert clicks.next_click(fg, fg, known) is None
+
+
+def test_scale_is_the_distance_to_what_already_has_the_asked_value():
+    pred = np.zeros((20, 20), bool)
+    pred[:, 10:] = True
+    assert clicks.scale(pred, 5, 4, True) == 6
+    assert clicks.scale(pred, 5, 14, False) == 5
+    assert clicks.scale(np.zeros((20, 30), bool), 5, 5, True) == 30
+
+
+def test_crop_window_stays_in_the_photo():
+    assert clicks.crop_window(5, 5, 10, 400, 300) == (0, 0, 96, 96)
+    assert clicks.crop_window(390, 290, 50, 400, 300) == (200, 100, 400, 300)
+    assert clicks.crop_window(100, 100, 1000, 400, 300) == (0, 0, 400, 300)
+
+
+def test_every_correction_runs_on_real_photos_and_none_makes_things_worse():
+    setting = default_setting("u2netp")
+    for method in clicks.METHODS.values():
+        means, noc, count = clicks.simulate(setting, "pets", 2, method, limit=2)
+        assert count == 2 and len(means) == 3 and 0 <= noc <= clicks.MAX_CLICKS
+        assert means[2] >= means[0] - 0.01
+
+
+def test_the_clicks_section_replaces_only_itself():
+    text = "# Quality\n\ntables\n\n## Clicks\n\nold\n\n## After\n\nkept\n"
+    out = clicks.replace_section(text, "## Clicks\n\nnew\n")
+    assert "old" not in out and "new" in out and "## After\n\nkept" in out
+    assert clicks.replace_section("# Q\n", "## Clicks\n").endswith("\n\n## Clicks\n")
