@@ -14,7 +14,8 @@ from cutout import Cutout
 from cutter import Cutter, fetch_catalog, to_file
 from editor import Editor
 from result_view import ResultView
-from shared import backgrounds, catalog, formats, status
+from shared import backgrounds, catalog, formats, geometry, status
+from shared import embed_protocol as protocol
 from view import StatusView
 from worker_bridge import WorkerError
 
@@ -121,6 +122,9 @@ class Page:
             self.editor.release()
             self.editor.show(None)
             self.cutout.close()
+        if self.backdrop is not None and not isinstance(self.backdrop, str):
+            self.backdrop.width = 0  # the old cut-out's full-size background
+        self.backdrop = self.backdrop_of = None
         self.cutout = cutout
         self.edits = 0
 
@@ -179,19 +183,27 @@ async def cut(file):
 
 async def offer(cutout):
     """Compose and encode the cut-out in the chosen format, behind the download link."""
+    # What this file is made of, read before the encode: an edit during it comes next.
+    made_of = (page.format, page.edits, page.look)
     format_id = page.format
-    blob, name, _ = await to_file(
-        cutout, page.result.canvas, format_id, show_stage, behind(cutout), framing()
-    )
+    try:
+        blob, name, _ = await to_file(
+            cutout, page.result.canvas, format_id, show_stage, behind(cutout), framing()
+        )
+    except Exception:
+        page.offered = made_of  # not tried again in a loop: the next change tries again
+        raise
+    if cutout is not page.cutout:
+        return  # another photo replaced it meanwhile
     page.result.offer(blob, name, formats.get(format_id)["label"])
     # Copying needs the async clipboard and ClipboardItem (not every browser has them).
     ui["copy"].hidden = not (
         js.Reflect.has(js.window, "ClipboardItem") and js.Reflect.has(js.navigator, "clipboard")
     )
-    page.offered = (format_id, page.edits, page.look)
+    page.offered = made_of
     body.dataset.format = format_id
-    body.dataset.offered = str(page.edits)
-    body.dataset.looked = str(page.look)
+    body.dataset.offered = str(made_of[1])
+    body.dataset.looked = str(made_of[2])
 
 
 def behind(cutout):
@@ -208,19 +220,21 @@ def behind(cutout):
     return page.backdrop
 
 
-def _number(el):
+def _number(el, low, high):
+    """The field's whole number within its bounds, or 0 when empty or not a number."""
     try:
-        return max(0, int(float(el.value)))
+        value = int(float(el.value))
     except ValueError:
-        return 0  # empty or not a number: not set
+        return 0
+    return max(low, min(high, value))
 
 
 def framing():
-    """The download's crop and size, from the controls."""
+    """The download's crop and size, from the controls (bounded as the embed API's are)."""
     return {
         "crop": bool(ui["crop"].checked),
-        "margin": _number(ui["margin"]),
-        "max_side": _number(ui["max-side"]) or None,
+        "margin": _number(ui["margin"], 0, protocol.MAX_MARGIN),
+        "max_side": _number(ui["max-side"], protocol.MIN_SIDE, geometry.MAX_SIDE) or None,
     }
 
 

@@ -26,7 +26,7 @@ def backdrop(cutout, background, picture=None):
         return canvas
     radius = backgrounds.blur_radius(background["strength"], width, height)
     # Drawn a little larger than the frame: a blur fades to transparent at its own edges.
-    margin = 2 * radius
+    margin = 3 * radius
     ctx.filter = "blur(%.1fpx)" % radius
     ctx.drawImage(cutout.photo, -margin, -margin, width + 2 * margin, height + 2 * margin)
     return canvas
@@ -75,4 +75,14 @@ def render(cutout, canvas, behind=None, mask=False, rect=None):
             ctx.fillRect(x, y, w, h)
         else:
             ctx.drawImage(behind, 0, 0)
+    ctx.restore()
+
+
+def flatten(canvas, colour):
+    """Paint `colour` under whatever is still transparent (for a format without alpha)."""
+    ctx = canvas.getContext("2d")
+    ctx.save()
+    ctx.globalCompositeOperation = "destination-over"
+    ctx.fillStyle = colour
+    ctx.fillRect(0, 0, canvas.width, canvas.height)
     ctx.restore()

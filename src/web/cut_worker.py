@@ -129,8 +129,10 @@ def _pixels(bitmap):
     canvas = js.OffscreenCanvas.new(bitmap.width, bitmap.height)
     ctx = canvas.getContext("2d", _obj('{"willReadFrequently":true}'))
     ctx.drawImage(bitmap, 0, 0)
+    data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data
+    canvas.width = 0  # its pixels now live in `data`; the canvas's own copy can go
     # ORT wants a Uint8Array for "uint8": a view on the same bytes, no copy.
-    return js.Uint8Array.new(ctx.getImageData(0, 0, bitmap.width, bitmap.height).data.buffer)
+    return js.Uint8Array.new(data.buffer)
 
 
 def _feeds(ort, pairs):

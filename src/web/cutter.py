@@ -151,10 +151,11 @@ async def to_file(
     file). A format without alpha
     gets white when there is no backdrop. Adds the time of each to the cut-out's timings."""
     stage = on_stage or (lambda *args: None)
-    if behind is None and not formats.get(format_id)["alpha"]:
-        behind = formats.FLATTEN_ON
+    flatten = not formats.get(format_id)["alpha"]
     t = js.performance.now()
     compose.render(cutout, canvas, behind, mask=format_id == "mask")
+    if flatten:  # under everything, also a background image's own transparent parts
+        compose.flatten(canvas, formats.FLATTEN_ON)
     cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
     t = js.performance.now()
     stage("encode")

@@ -362,6 +362,7 @@ class Editor:
         compose.render(self.cutout, self.els["canvas"], **self.look())
 
     def undo(self):
+        self._discard_stroke()  # a stroke in progress is not in the history yet
         if self.cutout is None or not self.history.undo():
             return
         self._replay()
@@ -369,6 +370,7 @@ class Editor:
         self.on_edit()
 
     def redo(self):
+        self._discard_stroke()
         if self.cutout is None:
             return
         edit = self.history.redo()

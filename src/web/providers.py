@@ -204,9 +204,16 @@ class Engine:
         if remembered is not None:
             self.reason = remembered["reason"]
             return session
-        wasm_session = await self._wasm_session(model_bytes)
-        await self._smoke(wasm_session, model, "wasm")
-        wasm_ms = await self._smoke(wasm_session, model, "wasm")
+        wasm_session = None
+        try:
+            wasm_session = await self._wasm_session(model_bytes)
+            await self._smoke(wasm_session, model, "wasm")
+            wasm_ms = await self._smoke(wasm_session, model, "wasm")
+        except Exception as e:  # e.g. no memory for two sessions: keep the one that ran
+            if wasm_session is not None:
+                await _release(wasm_session)
+            self.reason = choice.reason("faster", "WASM not measured: %s" % _error_text(e))
+            return session
         self.provider, self.reason = choice.faster(gpu_ms, wasm_ms)
         self.remember = {"key": self.key, "provider": self.provider, "reason": self.reason}
         if self.provider == "webgpu":
@@ -234,7 +241,11 @@ class Engine:
             limit,
             "creating the WebGPU session",
         )
-        self._watch_device()
+        try:
+            self._watch_device()
+        except Exception:
+            await _release(session)
+            raise
         if self.fault == "lost":
             self.gpu.env.webgpu.device.destroy()  # a real device loss
         return session
