@@ -422,20 +422,7 @@ async def start():
     set_state("starting")
     mark("main")
     page.result = ResultView(ui["result"], ui["before"], ui["toggle"], ui["download"])
-    els = {
-        k: ui[k]
-        for k in (
-            "viewport",
-            "before",
-            "tool-erase",
-            "tool-restore",
-            "brush-size",
-            "brush-hardness",
-            "undo",
-            "redo",
-            "fit",
-        )
-    }
+    els = dict(ui)  # the editor takes the controls it knows by id
     els.update(canvas=ui["result"], outline=ui["brush-outline"])
     page.editor = Editor(els, on_edit, look)
     for value in backgrounds.SWATCHES:

@@ -8,6 +8,7 @@ import numpy as np
 from PIL import Image
 
 from bgzero.groundtruth import photos
+from made_photos import transparent_photo
 from shared import formats
 
 PET = photos("pets")[6]
@@ -19,14 +20,8 @@ def choose_format(app, format_id):
 
 
 def test_a_transparent_part_of_the_photo_stays_transparent(app, tmp_path):
-    photo = Image.open(PET).convert("RGBA")
-    before = np.full(photo.size[::-1], 255, np.uint8)
-    third = photo.width // 3
-    before[:, :third] = 0
-    before[:, third : 2 * third] = 128
-    photo.putalpha(Image.fromarray(before))
-    path = tmp_path / "already-cut.png"
-    photo.save(path)
+    path, before = transparent_photo(PET, tmp_path)
+    third = before.shape[1] // 3
     app.open()
     app.cut(path)
     after = np.asarray(Image.open(app.download(tmp_path)))[..., 3]

@@ -6,6 +6,7 @@ from PIL import Image, ImageFilter
 
 from bgzero.cli import main
 from bgzero.groundtruth import GT
+from made_photos import transparent_photo
 
 PHOTO = sorted((GT / "pets" / "images").glob("*.jpg"))[0]
 
@@ -48,22 +49,8 @@ def test_unknown_model_is_refused(tmp_path, capsys):
     assert "unknown model 'nope'" in capsys.readouterr().err
 
 
-def transparent_photo(folder):
-    """A pet photo as a PNG whose left third is transparent and whose middle third is half so:
-    what a user brings when the photo was cut out before."""
-    photo = Image.open(PHOTO).convert("RGBA")
-    alpha = np.full(photo.size[::-1], 255, np.uint8)
-    third = photo.width // 3
-    alpha[:, :third] = 0
-    alpha[:, third : 2 * third] = 128
-    photo.putalpha(Image.fromarray(alpha))
-    path = folder / "already-cut.png"
-    photo.save(path)
-    return path, alpha
-
-
 def test_what_the_photo_had_transparent_stays_transparent(tmp_path):
-    path, before = transparent_photo(tmp_path)
+    path, before = transparent_photo(PHOTO, tmp_path)
     assert main(["remove", str(path), "-o", str(tmp_path / "out")]) == 0
     after = np.asarray(Image.open(tmp_path / "out" / "already-cut-nobg.png"))[..., 3]
     assert (after <= before).all()
