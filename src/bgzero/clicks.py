@@ -12,6 +12,8 @@ Corrections compared:
   model runs again on a crop around the click, four times as wide as the distance from the
   click to the nearest pixel that already has the value asked for; the crop's region under
   the click (connected, within three times that distance) takes that value.
+- second look, sized: the same at the disk's scale, as if the user had set the brush to the
+  wrong region's size: a fair match for the disk, which is given that size too.
 """
 
 import statistics
@@ -83,24 +85,36 @@ def crop_window(y: int, x: int, radius: float, height: int, width: int):
 
 
 def second_look(photo, pred: np.ndarray, click: Click, setting: Setting) -> np.ndarray:
+    radius = scale(pred, click.y, click.x, click.add)
+    return _second_look(photo, pred, click, setting, radius, radius / 2, False)
+
+
+def second_look_sized(photo, pred: np.ndarray, click: Click, setting: Setting) -> np.ndarray:
+    """The second look at the scale the disk gets, as if the user had set the brush to the
+    wrong region's size: at least the disk, grown along what the model sees under it."""
+    return _second_look(photo, pred, click, setting, click.radius, click.radius, True)
+
+
+def _second_look(photo, pred, click: Click, setting: Setting, radius, fallback, with_disk):
     y, x, add = click.y, click.x, click.add
-    radius = scale(pred, y, x, add)
     top, left, bottom, right = crop_window(y, x, radius, *pred.shape)
     seen = cutout_alpha(photo.crop((left, top, right, bottom)), setting) > 127
     here = seen[y - top, x - left]
     region = np.zeros_like(pred)
-    if add and not here:  # the second look sees no subject here either: a small disk
-        region |= _disk(pred.shape, y, x, radius / 2)
+    if add and not here:  # the second look sees no subject here either: just a disk
+        region |= _disk(pred.shape, y, x, fallback)
     else:
         labels, _ = ndimage.label(seen == here)
         region[top:bottom, left:right] = labels == labels[y - top, x - left]
         region &= _disk(pred.shape, y, x, REACH_FACTOR * radius)
+        if with_disk:
+            region |= _disk(pred.shape, y, x, radius)
     out = pred.copy()
     out[region] = add
     return out
 
 
-METHODS = {"disk": disk, "second look": second_look}
+METHODS = {"disk": disk, "second look": second_look, "second look, sized": second_look_sized}
 
 
 def simulate(setting: Setting, subset: str, clicks: int, method, limit: int | None = None):
@@ -151,7 +165,8 @@ def markdown(results: dict, clicks: int, model: str) -> str:
     lines += [
         "",
         "*disk* knows the error region's size (the bar to clear); *second look* knows only",
-        "the click and the current mask. Where it falls below the disk, or below no click at",
+        "the click and the current mask; *second look, sized* gets the disk's size (a brush",
+        "set to the wrong region). Where a row falls below the disk, or below no click at",
         "all, it is not good enough to put in the page.",
     ]
     return "\n".join(lines) + "\n"
