@@ -106,15 +106,20 @@ class Page:
         self.handled = 0
         self.format = formats.DEFAULT  # what the download is encoded as
         self.edits = 0  # finished edits of the cut-out on screen
-        self.offered = None  # (format, edits) of what is behind the download link now
+        self.offered = None  # wanted() of what is behind the download link now
         self.mode = "auto"  # "auto" | "manual" (the editor's brush is on)
         self.editor = None
         self.background = dict(backgrounds.NONE)  # shared/backgrounds description
         self.picture = None  # ImageBitmap of an "image" background (never leaves the page)
-        self.look = 0  # counts background changes: the download follows them
+        self.look = 0  # counts background and framing changes: the download follows them
+        self.backgrounds = 0  # counts background changes alone (the backdrop follows them)
         self.copies = 0
         self.backdrop = None  # compose.backdrop() of the cut-out on screen
-        self.backdrop_of = None  # (cut-out, look) it was made for
+        self.backdrop_of = None  # (cut-out, backgrounds) it was made for
+
+    def wanted(self):
+        """What the download must be made of: (format, edits, look)."""
+        return (self.format, self.edits, self.look)
 
     def keep(self, cutout):
         """The new cut-out on screen; the previous one's pixels are freed."""
@@ -184,7 +189,7 @@ async def cut(file):
 async def offer(cutout):
     """Compose and encode the cut-out in the chosen format, behind the download link."""
     # What this file is made of, read before the encode: an edit during it comes next.
-    made_of = (page.format, page.edits, page.look)
+    made_of = page.wanted()
     format_id = page.format
     try:
         blob, name, _ = await to_file(
@@ -210,7 +215,7 @@ def behind(cutout):
     """What is painted behind the cut-out, made once per cut-out and background."""
     if cutout is None:
         return None
-    key = (cutout, page.look)
+    key = (cutout, page.backgrounds)  # a crop or size change keeps the backdrop
     if page.backdrop_of != key:
         old = page.backdrop
         if old is not None and not isinstance(old, str):
@@ -238,10 +243,15 @@ def framing():
     }
 
 
-def on_framing(event):
+def restyle():
+    """The background or the crop and size changed: the download follows."""
     page.look += 1
     body.dataset.look = str(page.look)
     follow()
+
+
+def on_framing(event):
+    restyle()
 
 
 def look():
@@ -254,12 +264,11 @@ def look():
 
 def set_background(background):
     page.background = background
-    page.look += 1
-    body.dataset.look = str(page.look)
+    page.backgrounds += 1
     kind = background["kind"]
     ui["bg-colours"].hidden = kind != "colour"
     ui["bg-blur-control"].hidden = kind != "blur"
-    follow()
+    restyle()
 
 
 def on_background(event):
@@ -383,7 +392,7 @@ async def run_cuts(file):
                 # Counts every finished attempt, good or bad: tests and bench wait on it.
                 page.handled += 1
                 body.dataset.handled = str(page.handled)
-            elif page.cutout is not None and page.offered != (page.format, page.edits, page.look):
+            elif page.cutout is not None and page.offered != page.wanted():
                 await reoffer()
             else:
                 break
