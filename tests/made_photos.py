@@ -18,3 +18,36 @@ def transparent_photo(source: Path, folder: Path) -> tuple[Path, np.ndarray]:
     path = folder / "already-cut.png"
     photo.save(path)
     return path, alpha
+
+
+def _pet_subject(path: Path, height: int) -> tuple[Image.Image, Image.Image]:
+    """The labelled pet of `path`, cropped to it and scaled to `height`: (photo, mask)."""
+    from bgzero.groundtruth import truth
+
+    fg, _ = truth("pets", path)
+    ys, xs = np.nonzero(fg)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    mask = Image.fromarray(fg.astype(np.uint8) * 255).crop(box)
+    width = round(mask.width * height / mask.height)
+    photo = Image.open(path).convert("RGB").crop(box).resize((width, height), Image.LANCZOS)
+    return photo, mask.resize((width, height), Image.LANCZOS)
+
+
+def two_objects(left: Path, right: Path, folder: Path):
+    """Two labelled pets side by side on a plain wall, far enough apart that neither touches
+    the other: the model keeps both; a user wants one. Returns (path, left mask, right mask),
+    the masks boolean at the photo's size."""
+    width, height, floor = 720, 400, 20
+    photo = Image.new("RGB", (width, height), (196, 202, 208))
+    masks = []
+    for path, size, x in ((left, 260, 40), (right, 200, None)):
+        subject, mask = _pet_subject(path, size)
+        x = width - 40 - subject.width if x is None else x
+        y = height - floor - size
+        photo.paste(subject, (x, y), mask)
+        placed = np.zeros((height, width), bool)
+        placed[y : y + size, x : x + subject.width] = np.asarray(mask) > 127
+        masks.append(placed)
+    out = folder / "two-pets.png"
+    photo.save(out)
+    return out, masks[0], masks[1]

@@ -13,7 +13,9 @@ Corrections compared:
   click to the nearest pixel that already has the value asked for; the crop's region under
   the click (connected, within three times that distance) takes that value.
 - second look, sized: the same at the disk's scale, as if the user had set the brush to the
-  wrong region's size: a fair match for the disk, which is given that size too.
+  wrong region's size: a fair match for the disk, which is given that size too. This is the
+  page's *Smart* tool (src/web/smart_tool.py, the same window from shared/smart.py; the
+  browser test compares the two).
 """
 
 import statistics
@@ -24,12 +26,10 @@ from scipy import ndimage
 
 from .groundtruth import photos, truth
 from .pipeline import Setting, cutout_alpha, open_photo
+from .web_shared import smart
 
 MAX_CLICKS = 20
 TARGET_IOU = 0.90
-CROP_FACTOR = 4  # crop side, in estimated radii
-REACH_FACTOR = 3  # how far from the click the crop's region may change the mask
-MIN_CROP = 96
 
 
 @dataclass(frozen=True)
@@ -76,14 +76,6 @@ def scale(pred: np.ndarray, y: int, x: int, add: bool) -> float:
     return float(np.sqrt(((ys - y) ** 2 + (xs - x) ** 2).min()))
 
 
-def crop_window(y: int, x: int, radius: float, height: int, width: int):
-    """(top, left, bottom, right) of the second look's crop, inside the photo."""
-    side = int(min(max(height, width), max(MIN_CROP, CROP_FACTOR * radius)))
-    left = min(max(0, x - side // 2), max(0, width - side))
-    top = min(max(0, y - side // 2), max(0, height - side))
-    return top, left, min(height, top + side), min(width, left + side)
-
-
 def second_look(photo, pred: np.ndarray, click: Click, setting: Setting) -> np.ndarray:
     radius = scale(pred, click.y, click.x, click.add)
     return _second_look(photo, pred, click, setting, radius, radius / 2, False)
@@ -97,7 +89,7 @@ def second_look_sized(photo, pred: np.ndarray, click: Click, setting: Setting) -
 
 def _second_look(photo, pred, click: Click, setting: Setting, radius, fallback, with_disk):
     y, x, add = click.y, click.x, click.add
-    top, left, bottom, right = crop_window(y, x, radius, *pred.shape)
+    top, left, bottom, right = smart.crop_window(y, x, radius, *pred.shape)
     seen = cutout_alpha(photo.crop((left, top, right, bottom)), setting) > 127
     here = seen[y - top, x - left]
     region = np.zeros_like(pred)
@@ -106,7 +98,7 @@ def _second_look(photo, pred, click: Click, setting: Setting, radius, fallback, 
     else:
         labels, _ = ndimage.label(seen == here)
         region[top:bottom, left:right] = labels == labels[y - top, x - left]
-        region &= _disk(pred.shape, y, x, REACH_FACTOR * radius)
+        region &= _disk(pred.shape, y, x, smart.REACH_FACTOR * radius)
         if with_disk:
             region |= _disk(pred.shape, y, x, radius)
     out = pred.copy()
@@ -167,7 +159,8 @@ def markdown(results: dict, clicks: int, model: str) -> str:
         "*disk* knows the error region's size (the bar to clear); *second look* knows only",
         "the click and the current mask; *second look, sized* gets the disk's size (a brush",
         "set to the wrong region). Where a row falls below the disk, or below no click at",
-        "all, it is not good enough to put in the page.",
+        "all, it is not good enough to put in the page. The page's *Smart* tool is",
+        "*second look, sized*, with the brush's radius as the size.",
     ]
     return "\n".join(lines) + "\n"
 

@@ -10,6 +10,7 @@ from pyscript.ffi import create_proxy
 import compose
 import file_input
 import offline
+import smart_tool
 from cutout import Cutout
 from cutter import Cutter, fetch_catalog, to_file
 from editor import Editor
@@ -48,6 +49,7 @@ ui = {
         "start-from",
         "tool-erase",
         "tool-restore",
+        "tool-smart",
         "brush-size",
         "brush-hardness",
         "undo",
@@ -349,6 +351,15 @@ def on_edit():
     follow()
 
 
+async def second_look(cutout, box):
+    """The smart tool's crop, cut by the chosen model; None (and a message) when it fails."""
+    try:
+        return await smart_tool.second_look(page.cutter, page.model, cutout, box)
+    except Exception as e:
+        show_message("The smart tool could not look again: %s" % (str(e) or e.__class__.__name__))
+        return None
+
+
 def set_mode(mode):
     """Auto Remove: the model's cut-out; Manual Remove: the brush on it (or on a blank)."""
     page.mode = mode
@@ -433,7 +444,7 @@ async def start():
     page.result = ResultView(ui["result"], ui["before"], ui["toggle"], ui["download"])
     els = dict(ui)  # the editor takes the controls it knows by id
     els.update(canvas=ui["result"], outline=ui["brush-outline"])
-    page.editor = Editor(els, on_edit, look)
+    page.editor = Editor(els, on_edit, look, second_look)
     for value in backgrounds.SWATCHES:
         swatch = document.createElement("button")
         swatch.type = "button"

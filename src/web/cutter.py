@@ -97,12 +97,17 @@ class Cutter:
     async def cut(self, image, model, on_stage=None, name=""):
         """Cut `image` (a File or Blob, called `name`) out: a Cutout. Raises
         file_input.BadInput for an unusable image and WorkerError when the worker fails."""
-        stage = on_stage or (lambda *args: None)
-        timings = {}
         t = js.performance.now()
-        stage("decode")
+        (on_stage or (lambda *args: None))("decode")
         bitmap = await file_input.read_image(image)
-        timings["decode"] = js.performance.now() - t
+        timings = {"decode": js.performance.now() - t}
+        return await self.cut_bitmap(bitmap, model, on_stage, name, timings=timings)
+
+    async def cut_bitmap(self, bitmap, model, on_stage=None, name="", colours=True, timings=None):
+        """Cut a decoded photo out: a Cutout that owns `bitmap` (closed here on failure).
+        `colours=False` skips decontamination (the smart tool wants the alpha alone)."""
+        stage = on_stage or (lambda *args: None)
+        timings = timings if timings is not None else {}
         try:
             width, height = self.sent_size(bitmap.width, bitmap.height)
             full_size = (width, height) == (bitmap.width, bitmap.height)
@@ -115,6 +120,9 @@ class Cutter:
                 ),
             )
             timings["resize"] = js.performance.now() - t
+            graphs = catalog.graph_specs(self.catalog, model, self._url, full_size)
+            if not colours:
+                graphs["decontaminator"] = None
             try:
                 request = self.worker.request(
                     messages.cut,
@@ -123,7 +131,7 @@ class Cutter:
                     self._engine(),
                     width,
                     height,
-                    catalog.graph_specs(self.catalog, model, self._url, full_size),
+                    graphs,
                     payload=copy,
                     on_progress=_progress(on_stage),
                 )

@@ -5,16 +5,18 @@ Strokes are Canvas operations on the cut-out's own layer (its alpha canvas, or t
 decontaminated colours, whose alpha is the mask): `destination-out` to erase, the photo's
 pixels drawn back through the brush to restore. The history holds strokes, not pixels:
 undo copies the layer back from the one copy taken when editing began and replays the
-strokes still applied. shared/brush.py does the arithmetic.
+strokes still applied. shared/brush.py does the arithmetic; smart_tool.py the smart click.
 """
 
+import asyncio
 import json
 
 import js
 from pyscript.ffi import create_proxy, to_js
 
 import compose
-from shared import brush
+import smart_tool
+from shared import brush, smart
 
 # Stamps a list of brush positions onto `layer`, in JS: hundreds of stamps a stroke would
 # each cost several FFI calls from Python. A soft brush is a radial gradient from
@@ -81,12 +83,14 @@ class Editor:
     """`els`: the viewport, result canvas, before image, brush outline and the toolbar's
     controls; `on_edit()` runs after each finished edit (the page re-encodes the download);
     `look()` gives compose.render's keywords for how the page shows the cut-out (what is
-    behind it, or the mask)."""
+    behind it, or the mask); `second_look(cutout, box)` gives the model's alpha of a crop for
+    the smart tool (smart_tool.second_look), or None when it could not."""
 
-    def __init__(self, els, on_edit, look):
+    def __init__(self, els, on_edit, look, second_look):
         self.els = els
         self.on_edit = on_edit
         self.look = look
+        self.second_look = second_look
         self.cutout = None
         self.base = None  # the layer as it was when editing began (one copy)
         self.history = brush.History()
@@ -94,6 +98,8 @@ class Editor:
         self.active = False  # Manual Remove: the brush is on
         self.tool = "erase"
         self.stroke = None  # {"tool", "r", "hardness", "points", "id"} while drawing
+        self.press = None  # (pointer id, x, y) of a smart click until the pointer is up
+        self.looking = False  # a smart click's second look is running
         self.touches = {}  # pointer id -> (x, y) of fingers on the viewport
         self.pan_from = None  # (x, y) while dragging the view
         self.space = False
@@ -109,6 +115,7 @@ class Editor:
         self._on(js.document, "keyup", self._key_up)
         self._on(els["tool-erase"], "click", lambda e: self.set_tool("erase"))
         self._on(els["tool-restore"], "click", lambda e: self.set_tool("restore"))
+        self._on(els["tool-smart"], "click", lambda e: self.set_tool("smart"))
         self._on(els["undo"], "click", lambda e: self.undo())
         self._on(els["redo"], "click", lambda e: self.redo())
         self._on(els["fit"], "click", lambda e: self.fit())
@@ -128,6 +135,7 @@ class Editor:
         self.cutout = cutout
         self.base = None
         self.stroke = None
+        self.press = None
         self.history = brush.History()
         self._buttons()
         if cutout is not None:
@@ -192,6 +200,7 @@ class Editor:
             self.touches[event.pointerId] = (sx, sy)
             if len(self.touches) > 1:  # a second finger: pinch and pan, not paint
                 self._discard_stroke()
+                self.press = None
                 self.pan_from = None
                 return
         self.els["viewport"].setPointerCapture(event.pointerId)
@@ -204,6 +213,9 @@ class Editor:
         pressure = event.pressure if event.pointerType == "pen" else None
         r, hardness = self._brush(pressure)
         x, y = self.view.to_image(sx, sy)
+        if self.tool == "smart":  # acts when the pointer is up: a second finger may follow
+            self.press = (event.pointerId, x, y)
+            return
         self.stroke = {
             "tool": self.tool,
             "r": r,
@@ -256,6 +268,10 @@ class Editor:
     def _up(self, event):
         self.touches.pop(event.pointerId, None)
         self.pan_from = None
+        press, self.press = self.press, None
+        if press is not None and press[0] == event.pointerId and event.type == "pointerup":
+            asyncio.create_task(self._smart(press[1], press[2]))
+            return
         stroke = self.stroke
         if stroke is None or event.pointerId != stroke["id"]:
             return
@@ -264,7 +280,7 @@ class Editor:
             self._replay()
             return
         js.document.body.dataset.strokeMs = json.dumps([round(ms, 2) for ms in stroke["ms"]])
-        self._commit(stroke)
+        self._commit({k: stroke[k] for k in ("tool", "r", "hardness", "points")})
 
     def _leave(self, event):
         if event.pointerType != "touch":
@@ -316,6 +332,8 @@ class Editor:
             self.base = _copy(self._layer())
 
     def _apply(self, edit, layer):
+        if edit["tool"] == "smart":
+            return smart_tool.apply(edit, layer, self.cutout.photo, self.cutout.colours is not None)
         _stamp(
             layer,
             self.cutout.photo,
@@ -334,13 +352,40 @@ class Editor:
         if rect is not None:
             compose.render(self.cutout, self.els["canvas"], rect=rect, **self.look())
 
-    def _commit(self, stroke):
-        edit = {k: stroke[k] for k in ("tool", "r", "hardness", "points")}
+    def _commit(self, edit):
         dropped = self.history.push(edit)
         if dropped is not None:  # the oldest step leaves the history: bake it into the base
             self._apply(dropped, self.base)
         self._buttons()
         self.on_edit()
+
+    async def _smart(self, x, y):
+        """A smart click at image point (x, y): the region there, as the model sees it in a
+        second look, removed if it was kept, added if it was not."""
+        cutout = self.cutout
+        if self.looking or cutout is None:
+            return  # one at a time: the next click acts on this one's result
+        x = max(0, min(cutout.width - 1, int(x)))
+        y = max(0, min(cutout.height - 1, int(y)))
+        r = self._brush()[0]
+        add = smart.adds(self._layer().getContext("2d").getImageData(x, y, 1, 1).data[3])
+        box = smart_tool.window(x, y, r, cutout.width, cutout.height)
+        body = js.document.body
+        self.looking = True
+        body.dataset.smart = "looking"
+        try:
+            seen = await self.second_look(cutout, box)
+        finally:
+            self.looking = False
+        if seen is None or cutout is not self.cutout:
+            body.dataset.smart = "none"
+            return
+        edit = smart_tool.edit(x, y, r, add, box, seen)
+        self._begin()
+        rect = self._apply(edit, self._layer())
+        compose.render(cutout, self.els["canvas"], rect=rect, **self.look())
+        body.dataset.smart = json.dumps({"x": x, "y": y, "r": r, "add": add, "box": list(box)})
+        self._commit(edit)
 
     def _discard_stroke(self):
         if self.stroke is not None:

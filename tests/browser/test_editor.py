@@ -5,39 +5,9 @@ import numpy as np
 from PIL import Image
 
 from bgzero.groundtruth import photos
+from editing import edits, pixels, set_brush, to_screen, wait_offered
 
 PET = photos("pets")[8]
-
-
-def set_brush(app, size, hardness):
-    app.page.evaluate(
-        """([size, hardness]) => {
-          document.getElementById('brush-size').value = size;
-          document.getElementById('brush-hardness').value = hardness;
-        }""",
-        [size, hardness],
-    )
-
-
-def to_screen(app, x, y):
-    """Window coordinates of image pixel (x, y) as the canvas is shown now (zoom, pan), with
-    the viewport scrolled into the window, where a finger or the mouse can reach it."""
-    box = app.page.evaluate(
-        """() => { document.getElementById('viewport').scrollIntoView({block: 'nearest'});
-                   const c = document.getElementById('result'), r = c.getBoundingClientRect();
-                   return [r.left, r.top, r.width / c.width, r.height / c.height]; }"""
-    )
-    return box[0] + (x + 0.5) * box[2], box[1] + (y + 0.5) * box[3]
-
-
-def edits(app):
-    return int(app.page.evaluate("document.body.dataset.edits || '0'"))
-
-
-def wait_offered(app, count):
-    app.page.wait_for_function(
-        f"document.body.dataset.edits === '{count}' && document.body.dataset.offered === '{count}'"
-    )
 
 
 def mouse_stroke(app, points):
@@ -60,10 +30,6 @@ def touch_stroke(app, points):
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y}]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     wait_offered(app, before + 1)
-
-
-def pixels(app, tmp_path):
-    return np.asarray(Image.open(app.download(tmp_path)).convert("RGBA")).astype(int)
 
 
 def solid_row(alpha):

@@ -4,6 +4,7 @@ import numpy as np
 
 from bgzero import clicks
 from bgzero.pipeline import default_setting
+from bgzero.web_shared import smart
 
 
 def test_the_click_goes_to_the_middle_of_the_largest_error():
@@ -29,10 +30,15 @@ def test_scale_is_the_distance_to_what_already_has_the_asked_value():
     assert clicks.scale(np.zeros((20, 30), bool), 5, 5, True) == 30
 
 
+def test_a_smart_click_adds_where_nothing_is_kept_and_removes_where_something_is():
+    assert smart.adds(0) and smart.adds(127)
+    assert not smart.adds(128) and not smart.adds(255)
+
+
 def test_crop_window_stays_in_the_photo():
-    assert clicks.crop_window(5, 5, 10, 400, 300) == (0, 0, 96, 96)
-    assert clicks.crop_window(390, 290, 50, 400, 300) == (200, 100, 400, 300)
-    assert clicks.crop_window(100, 100, 1000, 400, 300) == (0, 0, 400, 300)
+    assert smart.crop_window(5, 5, 10, 400, 300) == (0, 0, 96, 96)
+    assert smart.crop_window(390, 290, 50, 400, 300) == (200, 100, 400, 300)
+    assert smart.crop_window(100, 100, 1000, 400, 300) == (0, 0, 400, 300)
 
 
 def test_every_correction_runs_on_real_photos_and_none_makes_things_worse():

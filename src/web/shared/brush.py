@@ -2,7 +2,7 @@
 history, and the view's zoom and pan. Pure, so it is tested natively; the canvas work is in
 editor.py."""
 
-TOOLS = ("erase", "restore")
+TOOLS = ("erase", "restore", "smart")
 MIN_SIZE = 2
 MAX_SIZE = 400
 SPACING = 0.25  # stamps every quarter radius: a smooth line without overdrawing much
@@ -46,8 +46,9 @@ def dirty_rect(points, r, width, height):
 
 
 class History:
-    """Edits as data ({"tool", "r", "hardness", "points"} strokes, or whole-image fills):
-    undo replays the ones still applied over the starting alpha, so no step stores pixels."""
+    """Edits as data ({"tool", "r", "hardness", "points"} strokes, or smart clicks with their
+    crop's alpha, at most a brush-sized window): undo replays the ones still applied over the
+    starting alpha, so no step stores a full-size layer."""
 
     def __init__(self, limit=HISTORY):
         self.limit = limit
