@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .web_shared import backgrounds, formats
+from .web_shared import backgrounds, formats, own_model
 
 DIST = Path("dist")
 
@@ -47,11 +47,31 @@ def _serve(args) -> int:
     return 0
 
 
+def _floats(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not three numbers") from None
+    if len(values) != 3:
+        raise argparse.ArgumentTypeError(f"{text!r} is not three numbers (R,G,B)")
+    return values
+
+
 def _remove(args) -> int:
     from .cards import load_cards
     from .pipeline import remove
 
-    if args.model and args.model not in load_cards():
+    if args.model_file:
+        from . import own
+        from .web_shared import onnx_info, own_model
+
+        try:
+            card = own.load(args.model_file, args.preset, args.size, args.mean, args.std)
+        except (own_model.OwnModelError, onnx_info.OnnxError) as error:
+            print(f"bgzero remove: --model-file {args.model_file}: {error}", file=sys.stderr)
+            return 2
+        args.model = card.id
+    elif args.model and args.model not in load_cards():
         print(
             f"bgzero remove: unknown model {args.model!r}; choose from {', '.join(load_cards())}",
             file=sys.stderr,
@@ -115,6 +135,17 @@ def parser() -> argparse.ArgumentParser:
     remove.add_argument("photos", nargs="+", type=Path)
     remove.add_argument("-o", "--out", type=Path, required=True)
     remove.add_argument("--model", help="model card id (default: the card marked default)")
+    own = remove.add_argument_group("your own model (instead of --model)")
+    own.add_argument("--model-file", type=Path, help="a segmentation model (.onnx) you bring")
+    own.add_argument(
+        "--preset",
+        choices=list(own_model.ORDER),
+        default=own_model.DEFAULT_PRESET,
+        help="its input size and normalisation (default: %(default)s)",
+    )
+    own.add_argument("--size", type=int, help="input edge, where the model leaves it free")
+    own.add_argument("--mean", type=_floats, help="R,G,B means of x = bytes / 255")
+    own.add_argument("--std", type=_floats, help="R,G,B standard deviations")
     remove.add_argument(
         "--format",
         choices=list(formats.FORMATS),

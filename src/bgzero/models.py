@@ -84,7 +84,7 @@ def _preprocess_nodes(card: Card, model_input: str) -> tuple[list, list]:
     return nodes, constants
 
 
-def _postprocess_nodes(model_output: str) -> tuple[list, list]:
+def postprocess_nodes(model_output: str) -> tuple[list, list]:
     constants = [
         numpy_helper.from_array(np.array(EPSILON, np.float32), "post_epsilon"),
         numpy_helper.from_array(np.array(255.0, np.float32), "post_255"),
@@ -116,7 +116,7 @@ def build_model(card: Card, source: bytes) -> onnx.ModelProto:
     model_input = model_inputs[0].name
 
     pre, pre_constants = _preprocess_nodes(card, model_input)
-    post, post_constants = _postprocess_nodes(card.output)
+    post, post_constants = postprocess_nodes(card.output)
     nodes = pre + list(graph.node) + post
     del graph.node[:]
     graph.node.extend(nodes)

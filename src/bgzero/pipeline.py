@@ -14,6 +14,7 @@ from .cards import Card, load_cards
 from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from .decontaminate import build_decontaminator
 from .models import INPUT, build_model_bytes
+from .own_graphs import build_finisher, build_normaliser
 from .prepare import PAD_VALUE, build_prepare
 from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
@@ -68,6 +69,48 @@ class PhotoError(ValueError):
     """A file that cannot be processed, with a message meant for the user."""
 
 
+# Models the user brought (bgzero remove --model-file): card id -> (card, the file's bytes).
+_OWN: dict[str, tuple[Card, bytes]] = {}
+
+
+def register(card: Card, source: bytes) -> None:
+    """Make a model the user brought usable by its card id, like the catalog's."""
+    _OWN[card.id] = (card, source)
+
+
+def card_of(card_id: str) -> Card:
+    own = _OWN.get(card_id)
+    return own[0] if own else load_cards()[card_id]
+
+
+class OwnSession:
+    """A model the user brought between the graphs the browser runs around it (own_graphs):
+    the same uint8 square in and uint8 alpha out as a fused catalog model."""
+
+    def __init__(self, card: Card, source: bytes, options: ort.SessionOptions):
+        cpu = ["CPUExecutionProvider"]
+        self.card = card
+        self.model = ort.InferenceSession(source, options, providers=cpu)
+        self.normaliser = ort.InferenceSession(
+            build_normaliser().SerializeToString(), providers=cpu
+        )
+        self.finisher = ort.InferenceSession(build_finisher().SerializeToString(), providers=cpu)
+
+    def run(self, names, feeds):
+        pixels = self.normaliser.run(
+            None,
+            {
+                "rgba": feeds[INPUT],
+                "mean": np.asarray(self.card.mean, np.float32),
+                "std": np.asarray(self.card.std, np.float32),
+            },
+        )[0]
+        image = self.model.get_inputs()[0].name
+        out = self.model.run([self.card.output], {image: pixels})[0]
+        size = np.array([self.card.size], np.int64)
+        return self.finisher.run(None, {"map": out.astype(np.float32).reshape(-1), "size": size})
+
+
 def _options(threads: int) -> ort.SessionOptions:
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
@@ -76,6 +119,8 @@ def _options(threads: int) -> ort.SessionOptions:
 
 @lru_cache(maxsize=3)
 def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
+    if card_id in _OWN:
+        return OwnSession(*_OWN[card_id], _options(threads))
     card = load_cards()[card_id]
     graph = build_model_bytes(card, assets.model_source(card))
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
@@ -173,7 +218,7 @@ def cutout_alpha(
 ) -> np.ndarray:
     """Full-size alpha; `prediction` (alpha, box) skips the model when already known."""
     timings = timings if timings is not None else {}
-    card = load_cards()[setting.model]
+    card = card_of(setting.model)
     alpha, box = prediction or predict(photo, card, setting, timings)
     started = time.perf_counter()
     result = full_alpha(photo, alpha, box, setting)
@@ -235,8 +280,9 @@ def cutout(photo: Image.Image, setting: Setting, timings: dict | None = None) ->
 
 
 def default_setting(model: str | None = None) -> Setting:
-    cards = load_cards()
-    return Setting.default(cards[model] if model else next(c for c in cards.values() if c.default))
+    if model:
+        return Setting.default(card_of(model))
+    return Setting.default(next(c for c in load_cards().values() if c.default))
 
 
 def backdrop(background: dict, photo: Image.Image) -> Image.Image | None:

@@ -13,6 +13,7 @@ from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from .decontaminate import build_decontaminator
 from .icons import write_icons
 from .models import build_model_bytes
+from .own_graphs import build_finisher, build_normaliser
 from .prepare import build_prepare
 from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
@@ -116,12 +117,22 @@ def build_decontaminator_file(dist: Path) -> dict:
     return {**write_hashed(dist, "decontaminate", graph), "coarse": DECONTAMINATE_DEFAULT["coarse"]}
 
 
-# The helper graphs of catalog.json (src/web/shared/catalog.py's GRAPHS): name -> builder of
-# its file and run-time settings.
+def build_normaliser_file(dist: Path) -> dict:
+    return write_hashed(dist, "normaliser", build_normaliser().SerializeToString())
+
+
+def build_finisher_file(dist: Path) -> dict:
+    return write_hashed(dist, "finisher", build_finisher().SerializeToString())
+
+
+# The helper graphs of catalog.json (src/web/shared/catalog.py's GRAPHS and OWN_GRAPHS):
+# name -> builder of its file and run-time settings.
 GRAPH_FILES = {
     "prepare": build_prepare_file,
     "refiner": build_refiner_file,
     "decontaminator": build_decontaminator_file,
+    "normaliser": build_normaliser_file,
+    "finisher": build_finisher_file,
 }
 
 

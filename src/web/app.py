@@ -10,12 +10,13 @@ from pyscript.ffi import create_proxy
 import compose
 import file_input
 import offline
+import own_model_picker
 import smart_tool
 from cutout import Cutout
 from cutter import Cutter, fetch_catalog, to_file
 from editor import Editor
 from result_view import ResultView
-from shared import backgrounds, catalog, formats, geometry, status
+from shared import backgrounds, catalog, formats, geometry, own_model, status
 from shared import embed_protocol as protocol
 from view import StatusView
 from worker_bridge import WorkerError
@@ -67,6 +68,10 @@ ui = {
         "margin",
         "max-side",
         "copy",
+        "own-file",
+        "own-panel",
+        "own-info",
+        "own-preset",
     )
 }
 body = document.body
@@ -118,6 +123,8 @@ class Page:
         self.copies = 0
         self.backdrop = None  # compose.backdrop() of the cut-out on screen
         self.backdrop_of = None  # (cut-out, backgrounds) it was made for
+        self.own = None  # the model file the user brought: name, info, sha256, bytes, buffer
+        self.own_option = None  # its <option> in the model menu
 
     def wanted(self):
         """What the download must be made of: (format, edits, look)."""
@@ -433,9 +440,108 @@ def fail(error):
 
 
 def on_model_change(event):
-    page.model = catalog.pick(page.catalog, ui["model"].value)
+    value = ui["model"].value
+    if value == own_model_picker.OPTION:
+        ui["model"].value = page.model["id"]  # until a file is chosen
+        ui["own-file"].click()
+        return
+    own = page.own_option is not None and value == page.own_option.value
+    ui["own-panel"].hidden = not own
+    if own:
+        asyncio.create_task(use_own_model())
+        return
+    page.model = catalog.pick(page.catalog, value)
     ui["status"].textContent = page.model["id"] + " · loading…"
     asyncio.create_task(load_model())
+
+
+def on_own_file(event):
+    files = ui["own-file"].files
+    if files.length:
+        asyncio.create_task(take_own_model(files.item(0)))
+    ui["own-file"].value = ""
+
+
+async def take_own_model(file):
+    """A model file the user chose: read and described here, run by the worker."""
+    show_message("")
+    try:
+        buffer, info, sha256 = await own_model_picker.read(file)
+    except own_model.OwnModelError as e:
+        show_message(str(e))
+        return
+    page.own = {
+        "name": file.name,
+        "info": info,
+        "sha256": sha256,
+        "bytes": int(file.size),
+        "buffer": buffer,
+    }
+    ui["own-info"].textContent = own_model_picker.describe(file.name, info)
+    ui["own-preset"].value = own_model.guess_preset(info)
+    await use_own_model()
+
+
+def on_own_preset(event):
+    if page.own is not None:
+        asyncio.create_task(use_own_model())
+
+
+async def use_own_model():
+    """The brought model with the chosen preset as the page's model; on any failure the
+    model before it stays."""
+    own = page.own
+    previous = page.model if not page.model.get("own") else catalog.pick(page.catalog)
+    try:
+        settled = own_model.settle(own["info"], ui["own-preset"].value)
+    except own_model.OwnModelError as e:
+        drop_own_model(previous)
+        show_message(str(e))
+        return
+    model = own_model.entry(
+        own["name"], own["sha256"], own["bytes"], settled, ui["own-preset"].value
+    )
+    if page.own_option is None:
+        page.own_option = document.createElement("option")
+        ui["model"].append(page.own_option)
+    page.own_option.value = model["id"]
+    page.own_option.textContent = "%s (%.1f MB) · your own model" % (
+        own["name"],
+        own["bytes"] / 1e6,
+    )
+    ui["model"].value = model["id"]
+    ui["own-panel"].hidden = False
+    page.model = model
+    ui["status"].textContent = own["name"] + " · loading…"
+    payload, own["buffer"] = own["buffer"], None  # transferred: the worker keeps the bytes
+    try:
+        reply = await page.cutter.load(model, show_stage, payload)
+    except Exception as e:
+        if page.model is model:
+            drop_own_model(previous)
+            asyncio.create_task(load_model())  # the worker let it go for this one
+        show_message(str(e) if isinstance(e, WorkerError) else "Your model failed: %s" % e)
+        return
+    if page.model is not model:
+        return
+    show_engine(reply)
+    body.dataset.ownModel = model["id"]
+    show_stage("done")
+    ui["stage"].textContent = "Ready: drop a photo"
+    ui["progress"].value = 1
+
+
+def drop_own_model(previous):
+    """Back to `previous` (a catalog model): the brought one leaves the menu."""
+    page.own = None
+    if page.own_option is not None:
+        page.own_option.remove()
+        page.own_option = None
+    ui["own-panel"].hidden = True
+    page.model = previous
+    ui["model"].value = previous["id"]
+    ui["status"].textContent = previous["id"]
+    body.dataset.ownModel = "none"
 
 
 async def start():
@@ -481,6 +587,18 @@ async def start():
             option.textContent = catalog.label(m)
             option.selected = m["id"] == page.model["id"]
             ui["model"].append(option)
+        option = document.createElement("option")
+        option.value = own_model_picker.OPTION
+        option.textContent = "Your own model…"
+        ui["model"].append(option)
+        for preset_id in own_model.ORDER:
+            preset = own_model.PRESETS[preset_id]
+            option = document.createElement("option")
+            option.value = preset_id
+            option.textContent = "%s (%d px)" % (preset["label"], preset["size"])
+            ui["own-preset"].append(option)
+        ui["own-file"].addEventListener("change", create_proxy(on_own_file))
+        ui["own-preset"].addEventListener("change", create_proxy(on_own_preset))
         ui["status"].textContent = page.model["id"] + " · starting worker…"
         page.cutter = Cutter(page.catalog, document.baseURI)
         await page.cutter.ready()

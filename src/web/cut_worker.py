@@ -28,6 +28,7 @@ class State:
         self.created_ms = {}  # model id -> session creation time, reported with "ready"
         self.tail = None  # last queued job: jobs run one at a time, in order
         self.graphs = {}  # sha256 -> InferenceSession of the helper graphs
+        self.own = {}  # sha256 -> Uint8Array of a model the user brought (never fetched)
 
 
 _state = State()
@@ -47,6 +48,11 @@ def _post(msg, payload=None):
 
 async def _fetch_model(req_id, model):
     """Download with a streaming reader so the page can show bytes/total; verify sha256."""
+    if model.get("own"):
+        held = _state.own.get(model["sha256"])
+        if held is None:
+            raise RuntimeError("Your own model is no longer loaded: choose its file again.")
+        return held
     try:
         response = await js.fetch(model["url"])
     except Exception:
@@ -103,6 +109,12 @@ async def _session(req_id, model, msg):
             pass
     t0 = _now()
     model_bytes = await _fetch_model(req_id, model)
+    own = model.get("own")
+    if own:  # the graphs around it, for the engine to wrap its session in
+        model["helpers"] = (
+            await _graph(req_id, own["normaliser"]),
+            await _graph(req_id, own["finisher"]),
+        )
     t1 = _now()
     _post(messages.progress(req_id, "session"))
     session = await engine.session(model_bytes, model, msg["engine"])
@@ -166,8 +178,20 @@ def _engine_report():
     return engine.provider, engine.threads, engine.reason, remember
 
 
-async def _load(msg):
-    await _session(msg["id"], msg["model"], msg)
+async def _load(msg, payload):
+    model = msg["model"]
+    if model.get("own") and payload is not None:
+        _state.own = {model["sha256"]: js.Uint8Array.new(payload)}  # one brought model kept
+    try:
+        await _session(msg["id"], model, msg)
+        if model.get("own"):  # its output is only known once it ran: run it once on grey
+            size = model["size"]
+            await _segment(msg, js.Uint8Array.new(size * size * 4).fill(128))
+    except Exception:
+        if model.get("own"):  # unusable: its bytes (up to 1 GB) go now, not at the next pick
+            _state.own = {}
+            _state.sessions.pop(model["id"], None)
+        raise
     _post(
         messages.ready(
             msg["id"],
@@ -274,17 +298,24 @@ async def _cut(msg, bitmap):
 
 async def _handle(data):
     req_id = 0
+    msg = None
     try:
         msg = messages.decode(data.json)
         req_id = msg["id"]
         if msg["type"] == "load":
-            await _load(msg)
+            await _load(msg, data.payload if js.Reflect.has(data, "payload") else None)
         elif msg["type"] == "cut":
             await _cut(msg, data.payload)
         else:
             raise messages.MessageError("worker can't handle %r" % msg["type"])
     except Exception as e:
-        # Reported to the page, which decides what the user sees and logs real bugs.
+        # Reported to the page, which decides what the user sees and logs real bugs. What a
+        # model the user brought does wrong is theirs to know, not a bug of ours.
+        own = (
+            isinstance(msg, dict) and isinstance(msg.get("model"), dict) and msg["model"].get("own")
+        )
+        if own and not isinstance(e, RuntimeError):
+            e = RuntimeError("Your model failed: " + _describe(e))
         _post(messages.error(req_id, _describe(e), bug=not isinstance(e, RuntimeError)))
 
 

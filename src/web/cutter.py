@@ -69,6 +69,10 @@ class Cutter:
             pass  # storage blocked (some embeds, private modes): measure again next time
 
     def model_spec(self, model):
+        if model.get("own"):  # a file on this device: its bytes go with its first load
+            spec = catalog.spec(model, None)
+            spec["own"] = catalog.own_spec(self.catalog, model, self._url)
+            return spec
         return catalog.spec(model, self._url(model["file"]))
 
     def sent_size(self, width, height):
@@ -80,14 +84,17 @@ class Cutter:
         """The files this model's cut-outs load, for the offline cache."""
         return catalog.graph_files(self.catalog, model)
 
-    async def load(self, model, on_stage=None):
-        """Get the model's session ready; the worker's "ready" reply (provider, threads)."""
+    async def load(self, model, on_stage=None, payload=None):
+        """Get the model's session ready; the worker's "ready" reply (provider, threads).
+        `payload`: the ArrayBuffer of a model the user brought (transferred: the worker
+        keeps it)."""
         reply, _ = unpack(
             await self.worker.request(
                 messages.load,
                 self.model_spec(model),
                 self._ort(),
                 self._engine(),
+                payload=payload,
                 on_progress=_progress(on_stage),
             )
         )

@@ -7,6 +7,8 @@ reuses it. Every WebGPU step has a time limit, and any failure ends on WASM with
 (shared/provider_choice.py has the rules).
 """
 
+import json
+
 import js
 from pyscript.ffi import create_proxy, is_none
 
@@ -155,7 +157,7 @@ class Engine:
                 self._fall_back("session", e)
         elif self.provider == "webgpu":
             self._fall_back("session", RuntimeError("device lost (%s)" % self.lost))
-        return await self._wasm_session(model_bytes)
+        return await self._wasm_session(model_bytes, model)
 
     async def _decide(self, model_bytes, model, options):
         want = choice.wanted(options.get("want"))
@@ -165,20 +167,20 @@ class Engine:
         self.provider = "wasm"
         if want == "wasm":
             self.reason = choice.reason("forced")
-            return await self._wasm_session(model_bytes)
+            return await self._wasm_session(model_bytes, model)
         adapter, info, why = await _adapter()
         if adapter is None:
             self.reason = why
-            return await self._wasm_session(model_bytes)
+            return await self._wasm_session(model_bytes, model)
         self.key = choice.device_key(info, str(self.wasm.env.versions.web))
         soft = choice.software(info)
         if soft and not self.forced:
             self.reason = choice.reason("software", soft)
-            return await self._wasm_session(model_bytes)
+            return await self._wasm_session(model_bytes, model)
         remembered = None if self.forced else choice.recall(options.get("remembered"), self.key)
         if remembered is not None and remembered["provider"] == "wasm":
             self.reason = remembered["reason"]
-            return await self._wasm_session(model_bytes)
+            return await self._wasm_session(model_bytes, model)
         step = "import"
         try:
             await self._import_gpu(adapter)
@@ -186,7 +188,7 @@ class Engine:
             session = await self._gpu_session(model_bytes, model)
         except Exception as e:
             self._fall_back(step, e)
-            return await self._wasm_session(model_bytes)
+            return await self._wasm_session(model_bytes, model)
         try:
             gpu_ms = await self._smoke(session, model, "webgpu")
             if not self.forced and remembered is None:
@@ -196,7 +198,7 @@ class Engine:
         except Exception as e:
             await _release(session)
             self._fall_back("smoke run", e)
-            return await self._wasm_session(model_bytes)
+            return await self._wasm_session(model_bytes, model)
         self.provider = "webgpu"
         if self.forced:
             self.reason = choice.reason("forced-webgpu")
@@ -206,7 +208,7 @@ class Engine:
             return session
         wasm_session = None
         try:
-            wasm_session = await self._wasm_session(model_bytes)
+            wasm_session = await self._wasm_session(model_bytes, model)
             await self._smoke(wasm_session, model, "wasm")
             wasm_ms = await self._smoke(wasm_session, model, "wasm")
         except Exception as e:  # e.g. no memory for two sessions: keep the one that ran
@@ -241,6 +243,7 @@ class Engine:
             limit,
             "creating the WebGPU session",
         )
+        session = _wrap(session, self.gpu, self.wasm, model)
         try:
             self._watch_device()
         except Exception:
@@ -264,8 +267,11 @@ class Engine:
 
         device.lost.then(create_proxy(on_lost))
 
-    async def _wasm_session(self, model_bytes):
-        return await self.wasm.InferenceSession.create(model_bytes, _obj(_SESSION_OPTIONS % "wasm"))
+    async def _wasm_session(self, model_bytes, model):
+        session = await self.wasm.InferenceSession.create(
+            model_bytes, _obj(_SESSION_OPTIONS % "wasm")
+        )
+        return _wrap(session, self.wasm, self.wasm, model)
 
     async def _smoke(self, session, model, provider):
         """ms of one run on zeros, checked for the output's size."""
@@ -320,6 +326,65 @@ class Engine:
             await _release(session)
             self._fall_back("run", e)
             raise WebGpuFailed(str(e)) from e
+
+
+# A model the user brought, between the graphs around it (own_graphs.py), looks like a fused
+# catalog model to the engine: uint8 "rgba" square in, uint8 "alpha" out. `ort` is the runtime
+# of its session, `helper` the WASM one of the graphs (tensors are made by their own runtime).
+_own_session = js.Function.new(
+    "raw",
+    "ort",
+    "helper",
+    "norm",
+    "fin",
+    "mean",
+    "std",
+    "size",
+    """
+const m = new helper.Tensor("float32", Float32Array.from(JSON.parse(mean)), [3]);
+const s = new helper.Tensor("float32", Float32Array.from(JSON.parse(std)), [3]);
+const n = new helper.Tensor("int64", BigInt64Array.from([BigInt(size)]), [1]);
+return {
+  inputNames: ["rgba"],
+  outputNames: ["alpha"],
+  async run(feeds) {
+    const rgba = feeds.rgba;
+    const px = (await norm.run({
+      rgba: new helper.Tensor("uint8", rgba.data, rgba.dims), mean: m, std: s})).pixels;
+    const out = await raw.run({[raw.inputNames[0]]: new ort.Tensor("float32", px.data, px.dims)});
+    const map = out[raw.outputNames[0]];
+    if (map.type !== "float32") {
+      throw new Error("its output is " + map.type + ", not float32");
+    }
+    if (map.data.length !== size * size) {
+      throw new Error("its output has " + map.data.length + " values; a " + size + "×" + size +
+                      " mask needs " + size * size);
+    }
+    const fed = {map: new helper.Tensor("float32", map.data, [map.data.length]), size: n};
+    return {alpha: (await fin.run(fed)).alpha};
+  },
+  release() { return raw.release(); },
+};
+""",
+)
+
+
+def _wrap(session, ort, helper, model):
+    """The session as the engine runs it: a brought model wrapped, a catalog one as it is."""
+    own = model.get("own")
+    if not own:
+        return session
+    norm, fin = model["helpers"]
+    return _own_session(
+        session,
+        ort,
+        helper,
+        norm,
+        fin,
+        json.dumps(own["mean"]),
+        json.dumps(own["std"]),
+        model["size"],
+    )
 
 
 async def _release(session):

@@ -138,6 +138,8 @@ CATALOG = {
             "sha256": "bb" * 32,
             "coarse": 256,
         },
+        "normaliser": {"file": "models/normaliser-1.onnx", "bytes": 500, "sha256": "cc" * 32},
+        "finisher": {"file": "models/finisher-2.onnx", "bytes": 600, "sha256": "dd" * 32},
     },
 }
 
@@ -167,7 +169,16 @@ def test_catalog_parse_pick_and_spec():
         "models/prepare-456.onnx",
         "models/refine-123.onnx",
         "models/decontaminate-789.onnx",
+        "models/normaliser-1.onnx",
+        "models/finisher-2.onnx",
     ]
+    own = {"id": "own-x", "size": 1024, "file": None, "own": {"mean": [0.5] * 3, "std": [1] * 3}}
+    assert catalog.graph_files(cat, own)[0] == "models/prepare-456.onnx"
+    extra = catalog.own_spec(cat, own, lambda f: "https://x/" + f)
+    assert (
+        extra["mean"] == [0.5] * 3
+        and extra["finisher"]["url"] == "https://x/models/finisher-2.onnx"
+    )
 
 
 def test_catalog_rejects_broken_entries():

@@ -5,6 +5,8 @@ _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
 # name -> the run-time settings the worker needs of it, written beside its file by the build.
 # Adding a graph: one entry here, its builder in bgzero/site.py, its stage in cut_worker.py.
 GRAPHS = {"prepare": (), "refiner": ("guide",), "decontaminator": ("coarse",)}
+# Graphs around a model the user brings (shared/own_model.py), loaded with its session.
+OWN_GRAPHS = {"normaliser": (), "finisher": ()}
 _GRAPH_FIELDS = ("file", "bytes", "sha256")
 
 
@@ -38,7 +40,7 @@ def parse(data):
     graphs = data.get("graphs")
     if not isinstance(graphs, dict):
         raise CatalogError("catalog: 'graphs' missing")
-    for name, settings in GRAPHS.items():
+    for name, settings in list(GRAPHS.items()) + list(OWN_GRAPHS.items()):
         graph = graphs.get(name)
         if not isinstance(graph, dict):
             raise CatalogError("catalog: %r graph missing" % name)
@@ -87,7 +89,7 @@ def graph_spec(catalog, name, url):
     sessions by sha256."""
     graph = catalog["graphs"][name]
     spec = {"url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
-    spec.update((key, graph[key]) for key in GRAPHS[name])
+    spec.update((key, graph[key]) for key in GRAPHS.get(name, ()))
     return spec
 
 
@@ -111,6 +113,17 @@ def graph_specs(catalog, model, url_of, full_size):
     }
 
 
+def own_spec(catalog, model, url_of):
+    """What the worker needs of a model the user brings, beside spec(): its normalisation
+    and the graphs around it (its bytes travel with the "load" request)."""
+    own = model["own"]
+    spec = {"mean": own["mean"], "std": own["std"]}
+    for name in OWN_GRAPHS:  # (no {**...} in MicroPython)
+        spec[name] = graph_spec(catalog, name, url_of(catalog["graphs"][name]["file"]))
+    return spec
+
+
 def graph_files(catalog, model):
     """The files a cut-out with this model loads, for the offline cache."""
-    return [model["file"]] + [catalog["graphs"][name]["file"] for name in GRAPHS]
+    graphs = [catalog["graphs"][name]["file"] for name in list(GRAPHS) + list(OWN_GRAPHS)]
+    return ([model["file"]] if model.get("file") else []) + graphs

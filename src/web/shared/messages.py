@@ -7,7 +7,7 @@ tests handle it the same way, and pixels never pass through Python.
 
 import json
 
-from shared.catalog import GRAPHS
+from shared.catalog import GRAPHS, OWN_GRAPHS
 
 PROVIDERS = ("wasm", "webgpu")
 
@@ -41,6 +41,9 @@ _FIELDS = {
 }
 _MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256", "fit")
 _GRAPH_FIELDS = ("url", "bytes", "sha256")
+# A model the user brings (shared/own_model.py) also has "own": its normalisation and the
+# graphs around it; its bytes travel as the payload of its first "load".
+_OWN_FIELDS = ("mean", "std") + tuple(OWN_GRAPHS)
 
 
 class MessageError(ValueError):
@@ -133,6 +136,9 @@ def validate(msg):
         for key in _MODEL_FIELDS:
             if key not in model:
                 raise MessageError("%s: model lacks %r" % (kind, key))
+        own = model.get("own")
+        if own is not None and not (isinstance(own, dict) and all(k in own for k in _OWN_FIELDS)):
+            raise MessageError("%s: own model needs %s" % (kind, ", ".join(_OWN_FIELDS)))
     if kind in ("load", "cut") and not isinstance(msg["engine"], dict):
         raise MessageError("%s: engine must be an object" % kind)
     if "provider" in _FIELDS[kind] and msg["provider"] not in PROVIDERS:

@@ -1,0 +1,119 @@
+"""A segmentation model the user brings (an .onnx file): presets for the common ones, the
+checks that turn a file into a model entry like the catalog's, and the messages a person
+reads when it cannot be used. Pure: the page (own_model_picker.py) and `bgzero remove
+--model-file` share it.
+
+The model must take one float32 image [1, 3, S, S] (S fixed, or free and taken from the
+preset) and give one float32 map of S² values; the app's own graphs do the rest (prepare,
+normalise, finish, refine, decontaminate).
+"""
+
+IMAGENET = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
+HALF = {"mean": [0.5, 0.5, 0.5], "std": [1.0, 1.0, 1.0]}
+PRESETS = {
+    "rmbg-1.4": dict(label="RMBG-1.4", size=1024, **HALF),
+    "isnet": dict(label="IS-Net (DIS)", size=1024, **HALF),
+    "u2net": dict(label="U²-Net", size=320, **IMAGENET),
+    "birefnet": dict(label="BiRefNet", size=1024, **IMAGENET),
+}
+ORDER = ("rmbg-1.4", "isnet", "u2net", "birefnet")  # MicroPython's dicts keep no order
+DEFAULT_PRESET = ORDER[0]
+MAX_BYTES = 1 << 30  # a tab has 4 GB of WebAssembly memory: the model, its session, a photo
+MIN_SIZE = 64
+MAX_SIZE = 2048
+LICENCE_NOTE = "Your own model: its licence is yours to respect."
+
+
+class OwnModelError(ValueError):
+    """A message for the person who chose the file."""
+
+
+def check_bytes(size):
+    if size == 0:
+        raise OwnModelError("The model file is empty.")
+    if size > MAX_BYTES:
+        raise OwnModelError(
+            "The model file is %.1f GB; models up to %d GB run in a browser tab."
+            % (size / (1 << 30), MAX_BYTES >> 30)
+        )
+
+
+def _shape(dims):
+    return "[" + ", ".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def settle(info, preset_id=DEFAULT_PRESET, size=None, mean=None, std=None):
+    """The run settings of a model whose onnx_info is `info`: {"size", "mean", "std",
+    "input", "output"}. A size fixed by the model wins over the preset's; `size`, `mean` and
+    `std` override the preset. Raises OwnModelError with what is wrong."""
+    preset = PRESETS.get(preset_id)
+    if preset is None:
+        raise OwnModelError("Unknown preset %r; choose from %s." % (preset_id, ", ".join(ORDER)))
+    inputs, outputs = info["inputs"], info["outputs"]
+    if len(inputs) != 1:
+        raise OwnModelError(
+            "The model takes %d inputs; a background remover takes one image." % len(inputs)
+        )
+    if not outputs:
+        raise OwnModelError("The model has no output.")
+    image = inputs[0]
+    if image["type"] != "float32":
+        raise OwnModelError(
+            "The model's input is %s; only float32 image inputs can be used."
+            % (image["type"] or "not a tensor")
+        )
+    dims = image["dims"]
+    if dims is None or len(dims) != 4 or dims[1] not in (3, None) or dims[0] not in (1, None):
+        raise OwnModelError(
+            "The model's input is %s; it needs an image [1, 3, height, width]."
+            % (_shape(dims) if dims is not None else "of unknown shape")
+        )
+    fixed = [d for d in dims[2:] if isinstance(d, int)]
+    if len(fixed) == 2 and fixed[0] != fixed[1]:
+        raise OwnModelError(
+            "The model wants %d×%d images; only square inputs can be used." % (fixed[1], fixed[0])
+        )
+    if fixed:
+        if size is not None and size != fixed[0]:
+            raise OwnModelError("The model's input is fixed at %d, not %d." % (fixed[0], size))
+        size = fixed[0]
+    size = preset["size"] if size is None else size
+    if not MIN_SIZE <= size <= MAX_SIZE:
+        raise OwnModelError("An input of %d pixels is outside %d–%d." % (size, MIN_SIZE, MAX_SIZE))
+    output = outputs[0]
+    if output["type"] not in ("float32", None):
+        raise OwnModelError("The model's output is %s; it must be float32." % output["type"])
+    mean = list(preset["mean"] if mean is None else mean)
+    std = list(preset["std"] if std is None else std)
+    if len(mean) != 3 or len(std) != 3 or min(std) <= 0:
+        raise OwnModelError("Normalisation needs three means and three positive deviations.")
+    return {"size": size, "mean": mean, "std": std, "input": image, "output": output}
+
+
+def guess_preset(info):
+    """The preset whose size matches the model's fixed input size, else the default."""
+    try:
+        size = settle(info)["size"]
+    except OwnModelError:
+        return DEFAULT_PRESET
+    for preset_id in ORDER:
+        if PRESETS[preset_id]["size"] == size:
+            return preset_id
+    return DEFAULT_PRESET
+
+
+def entry(name, sha256, nbytes, settled, preset_id):
+    """A model dict like the catalog's (shared/catalog.py), for a file held on the device.
+    Its id names the file and the settings, so a change of preset makes a new session."""
+    return {
+        "id": "own-%s-%s-%d" % (sha256[:12], preset_id, settled["size"]),
+        "name": name,
+        "size": settled["size"],
+        "file": None,
+        "bytes": nbytes,
+        "sha256": sha256,
+        "fit": "letterbox",
+        "refine": True,
+        "decontaminate": True,
+        "own": {"mean": settled["mean"], "std": settled["std"], "preset": preset_id},
+    }

@@ -1,0 +1,63 @@
+"""Small ONNX models made at test time with the interfaces of models users bring (RMBG-1.4:
+float32 [1, 3, 1024, 1024] in, [1, 1, 1024, 1024] sigmoid out) and of ones they cannot use."""
+
+from pathlib import Path
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+POOL = 16  # the toy model looks at 16×16 blocks: cheap at 1024², and a smooth mask
+
+
+def rmbg_like(path: Path, size: int | None = 1024, channels: int = 3, kind=TensorProto.FLOAT):
+    """A toy segmenter with RMBG-1.4's interface (`size` None: a free input size): it keeps
+    what is warmer than grey, block by block. Written to `path`; returns it."""
+    side = size if size is not None else "side"
+    weights = np.zeros((1, channels, 1, 1), np.float32)
+    weights[0, :3, 0, 0] = [6.0, 1.0, -7.0]
+    nodes = [
+        helper.make_node(
+            "AveragePool", ["input"], ["blocks"], kernel_shape=[POOL, POOL], strides=[POOL, POOL]
+        ),
+        helper.make_node("Conv", ["blocks", "w", "b"], ["score"]),
+        helper.make_node("Resize", ["score", "", "scales"], ["big"], mode="linear"),
+        helper.make_node("Sigmoid", ["big"], ["output"]),
+    ]
+    inputs = [helper.make_tensor_value_info("input", kind, [1, channels, side, side])]
+    if kind != TensorProto.FLOAT:
+        nodes.insert(0, helper.make_node("Cast", ["input"], ["input_f"], to=TensorProto.FLOAT))
+        nodes[1].input[0] = "input_f"
+    graph = helper.make_graph(
+        nodes,
+        "toy-rmbg",
+        inputs,
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, side, side])],
+        [
+            numpy_helper.from_array(weights, "w"),
+            numpy_helper.from_array(np.array([0.2], np.float32), "b"),
+            numpy_helper.from_array(np.array([1, 1, POOL, POOL], np.float32), "scales"),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return path
+
+
+def two_inputs(path: Path) -> Path:
+    """A model that wants an image and a second tensor: not a background remover."""
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["image", "hint"], ["output"])],
+        "two-inputs",
+        [
+            helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, 3, 64, 64]),
+            helper.make_tensor_value_info("hint", TensorProto.FLOAT, [1, 3, 64, 64]),
+        ],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 3, 64, 64])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, path)
+    return path
