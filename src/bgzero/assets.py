@@ -113,6 +113,11 @@ def model_source(card: Card, cache: Path | None = None) -> bytes:
         package_dir = npm_modules(cache) / src["package"]
         data = _npm_resource(package_dir, src["resource"])
         name = f"{src['package']}@{src['version']}{src['resource']}"
+    elif src["registry"] == "derived":  # made here from another card's source (quantize.py)
+        from .quantize import derived_source
+
+        data = derived_source(card, cache)
+        name = f"{src['from']} quantised (recipe {src['recipe']})"
     else:
         raise AssetError(f"{card.path.name}: unknown registry {src['registry']!r}")
     return verify(data, card.source_sha256, f"{name} (model card {card.path.name})")

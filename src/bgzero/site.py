@@ -210,13 +210,22 @@ def copy_web_python(dist: Path) -> None:
         (dist / f"worker-{kind}.toml").write_text(worker)
 
 
+def _origin(card: Card, cards: dict[str, Card]) -> str:
+    """Where a model's weights come from: a registry package, or the card it is made from."""
+    src = card.source
+    if src["registry"] == "derived":
+        base = cards.get(src["from"]) or load_cards()[src["from"]]
+        return f"{_origin(base, cards)}, quantised by bgzero"
+    return f"{src['package']} {src['version']}"
+
+
 def write_licences(dist: Path, packages: list[dict], cards: dict[str, Card]) -> None:
     rows = [
         f"<tr><td>{p['name']}</td><td>{p['version']}</td><td>{p['licence']}</td></tr>"
         for p in packages
     ]
     rows += [
-        f"<tr><td>model {c.id} ({c.source['package']} {c.source['version']})</td>"
+        f"<tr><td>model {c.id} ({_origin(c, cards)})</td>"
         f"<td>{c.source_sha256[:12]}</td><td>{c.licence}</td></tr>"
         for c in cards.values()
     ]

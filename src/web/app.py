@@ -72,6 +72,7 @@ ui = {
         "own-panel",
         "own-info",
         "own-preset",
+        "own-keep",
     )
 }
 body = document.body
@@ -123,7 +124,9 @@ class Page:
         self.copies = 0
         self.backdrop = None  # compose.backdrop() of the cut-out on screen
         self.backdrop_of = None  # (cut-out, backgrounds) it was made for
-        self.own = None  # the model file the user brought: name, info, sha256, bytes, buffer
+        # The model file the user brought: name, info, sha256, bytes, buffer (until sent to
+        # the worker), file (a File or the kept Blob; None until a kept one is opened), kept.
+        self.own = None
         self.own_option = None  # its <option> in the model menu
 
     def wanted(self):
@@ -448,7 +451,10 @@ def on_model_change(event):
     own = page.own_option is not None and value == page.own_option.value
     ui["own-panel"].hidden = not own
     if own:
-        asyncio.create_task(use_own_model())
+        if page.own["file"] is None:  # kept on the device, not opened yet this visit
+            asyncio.create_task(open_kept_model())
+        else:
+            asyncio.create_task(use_own_model())
         return
     page.model = catalog.pick(page.catalog, value)
     ui["status"].textContent = page.model["id"] + " · loading…"
@@ -462,24 +468,86 @@ def on_own_file(event):
     ui["own-file"].value = ""
 
 
-async def take_own_model(file):
-    """A model file the user chose: read and described here, run by the worker."""
+async def take_own_model(file, name=None, preset=None, kept=False):
+    """A model file the user chose (or the one kept on the device): read and described
+    here, run by the worker."""
     show_message("")
+    name = name or file.name
     try:
-        buffer, info, sha256 = await own_model_picker.read(file)
+        buffer, info, sha256 = await own_model_picker.read(file, name)
     except own_model.OwnModelError as e:
+        if kept:
+            drop_own_model(catalog.pick(page.catalog))
         show_message(str(e))
         return
+    if page.own is not None and page.own.get("kept") and not kept:
+        await own_model_picker.forget()  # one model is kept: the new one replaces it
     page.own = {
-        "name": file.name,
+        "name": name,
         "info": info,
         "sha256": sha256,
         "bytes": int(file.size),
         "buffer": buffer,
+        "file": file,
+        "kept": kept,
     }
-    ui["own-info"].textContent = own_model_picker.describe(file.name, info)
-    ui["own-preset"].value = own_model.guess_preset(info)
+    ui["own-info"].textContent = own_model_picker.describe(name, info)
+    ui["own-preset"].value = preset or own_model.guess_preset(info)
+    ui["own-keep"].checked = kept
     await use_own_model()
+
+
+async def open_kept_model():
+    found = await own_model_picker.kept()
+    if found is None:
+        drop_own_model(catalog.pick(page.catalog))
+        show_message("The model kept on this device is gone; choose its file again.")
+        return
+    meta, blob = found
+    await take_own_model(blob, meta["name"], meta.get("preset"), kept=True)
+
+
+async def on_own_keep(event):
+    own = page.own
+    if own is None or own["file"] is None:
+        return
+    try:
+        if ui["own-keep"].checked:
+            meta = {"name": own["name"], "sha256": own["sha256"], "bytes": own["bytes"]}
+            meta["preset"] = ui["own-preset"].value
+            await own_model_picker.keep(own["file"], meta)
+        else:
+            await own_model_picker.forget()
+    except Exception as e:
+        ui["own-keep"].checked = False
+        show_message("Could not keep the model on this device: %s" % e)
+        return
+    own["kept"] = bool(ui["own-keep"].checked)
+    body.dataset.ownKept = "yes" if own["kept"] else "no"
+
+
+async def offer_kept_model():
+    """A model kept on a former visit: in the menu, opened when chosen."""
+    found = await own_model_picker.kept()
+    if found is None:
+        return
+    meta, blob = found
+    page.own = {
+        "name": meta["name"],
+        "sha256": meta["sha256"],
+        "bytes": int(blob.size),
+        "file": None,
+        "kept": True,
+        "info": None,
+        "buffer": None,
+    }
+    page.own_option = document.createElement("option")
+    page.own_option.value = "own-kept"
+    page.own_option.textContent = "%s (%.1f MB) · your own model" % (
+        meta["name"],
+        int(blob.size) / 1e6,
+    )
+    ui["model"].append(page.own_option)
 
 
 def on_own_preset(event):
@@ -599,6 +667,10 @@ async def start():
             ui["own-preset"].append(option)
         ui["own-file"].addEventListener("change", create_proxy(on_own_file))
         ui["own-preset"].addEventListener("change", create_proxy(on_own_preset))
+        ui["own-keep"].addEventListener(
+            "change", create_proxy(lambda e: asyncio.create_task(on_own_keep(e)))
+        )
+        await offer_kept_model()
         ui["status"].textContent = page.model["id"] + " · starting worker…"
         page.cutter = Cutter(page.catalog, document.baseURI)
         await page.cutter.ready()

@@ -60,3 +60,25 @@ def test_unusable_model_files_get_a_message_and_the_built_in_model_still_cuts(ap
     app.cut(PET)
     assert app.state() == "done"
     assert app.log.console_errors() == []
+
+
+def test_a_kept_model_is_offered_on_the_next_visit(app, tmp_path):
+    model = rmbg_like(tmp_path / "kept-toy.onnx")
+    app.open()
+    choose_model_file(app, model)
+    app.page.wait_for_function("(document.body.dataset.ownModel || '').startsWith('own-')")
+    app.page.check("#own-keep")
+    app.page.wait_for_function("document.body.dataset.ownKept === 'yes'")
+    app.open()  # the next visit, same browser profile
+    label = app.page.locator("#model option", has_text="kept-toy.onnx")
+    value = label.get_attribute("value")
+    app.page.select_option("#model", value)
+    app.page.wait_for_function("(document.body.dataset.ownModel || '').startsWith('own-')")
+    assert app.page.is_checked("#own-keep")
+    app.cut(PET)
+    assert_matches_native(app.download(tmp_path), PET, model=own.load(model).id)
+    app.page.uncheck("#own-keep")  # forgotten: the visit after has only the built-in models
+    app.page.wait_for_function("document.body.dataset.ownKept === 'no'")
+    app.open()
+    assert app.page.locator("#model option", has_text="kept-toy.onnx").count() == 0
+    assert app.log.console_errors() == []

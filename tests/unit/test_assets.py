@@ -63,3 +63,22 @@ def test_built_graph_differing_from_card_is_refused(tmp_path, monkeypatch):
 def test_verify_accepts_the_right_bytes():
     data = b"abc"
     assert assets.verify(data, hashlib.sha256(data).hexdigest(), "x") is data
+
+
+def test_a_tampered_derived_model_in_the_cache_is_refused_by_its_card(tmp_path):
+    from bgzero import quantize
+
+    card = CARDS["isnet-int8"]
+    base = CARDS[card.source["from"]]
+    cached = tmp_path / "derived" / f"{card.id}-{base.source_sha256[:16]}-r{quantize.RECIPE}.onnx"
+    cached.parent.mkdir()
+    cached.write_bytes(b"not the quantised model")
+    with pytest.raises(assets.AssetError, match=r"isnet-int8\.toml"):
+        assets.model_source(card, tmp_path)
+
+
+def test_a_derived_card_of_another_recipe_is_refused(tmp_path):
+    card = CARDS["isnet-int8"]
+    other = replace(card, source={**card.source, "recipe": card.source["recipe"] + 1})
+    with pytest.raises(ValueError, match="recipe"):
+        assets.model_source(other, tmp_path)
