@@ -480,8 +480,6 @@ async def take_own_model(file, name=None, preset=None, kept=False):
             drop_own_model(catalog.pick(page.catalog))
         show_message(str(e))
         return
-    if page.own is not None and page.own.get("kept") and not kept:
-        await own_model_picker.forget()  # one model is kept: the new one replaces it
     page.own = {
         "name": name,
         "info": info,

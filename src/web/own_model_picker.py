@@ -27,11 +27,7 @@ async def read(file, name):
 
 
 def shape(value):
-    dims = value["dims"]
-    text = (
-        "?" if dims is None else "[" + ", ".join("?" if d is None else str(d) for d in dims) + "]"
-    )
-    return "%s %s %s" % (value["name"], value["type"] or "", text)
+    return "%s %s %s" % (value["name"], value["type"] or "", own_model.shape_text(value["dims"]))
 
 
 def describe(name, info):
@@ -49,7 +45,8 @@ _META = "./own-model/kept.json"
 
 
 async def keep(file, meta):
-    """Store the model file and `meta` (name, sha256, preset) on this device."""
+    """Store the model file and `meta` (name, sha256, preset) on this device, in place of
+    the one kept before."""
     cache = await js.caches.open(_KEPT)
     await cache.put(_FILE, js.Response.new(file))
     await cache.put(_META, js.Response.new(json.dumps(meta)))

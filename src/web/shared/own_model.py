@@ -38,7 +38,10 @@ def check_bytes(size):
         )
 
 
-def _shape(dims):
+def shape_text(dims):
+    """[1, 3, 1024, 1024], with ? for a free dimension (and None: unknown rank)."""
+    if dims is None:
+        return "?"
     return "[" + ", ".join("?" if d is None else str(d) for d in dims) + "]"
 
 
@@ -66,7 +69,7 @@ def settle(info, preset_id=DEFAULT_PRESET, size=None, mean=None, std=None):
     if dims is None or len(dims) != 4 or dims[1] not in (3, None) or dims[0] not in (1, None):
         raise OwnModelError(
             "The model's input is %s; it needs an image [1, 3, height, width]."
-            % (_shape(dims) if dims is not None else "of unknown shape")
+            % (shape_text(dims) if dims is not None else "of unknown shape")
         )
     fixed = [d for d in dims[2:] if isinstance(d, int)]
     if len(fixed) == 2 and fixed[0] != fixed[1]:
