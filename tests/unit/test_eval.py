@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from bgzero.cli import main
-from bgzero.evaluate import target
+from bgzero.evaluate import against_best_baseline, target
 from bgzero.quality import halo, scores
 
 
@@ -41,6 +41,21 @@ def test_target_reads_the_issues_bar():
     high = {"iou": 0.965, "mae": 0.0100}
     assert target({"iou": 0.9, "mae": 0.0080}, high).endswith("met")
     assert "not met" in target({"iou": 0.99, "mae": 0.0081}, high)
+
+
+def test_the_bar_is_the_best_row_the_peers_can_produce_not_our_own_model():
+    def row(kind, model, iou):
+        return {"kind": kind, "label": model, "iou": iou, "mae": 0.05, "setting": {"model": model}}
+
+    report = {
+        "pets": [
+            row("baseline", "isnet-fp16", 0.90),
+            row("baseline", "isnet-int8", 0.95),  # ours, quantised here: no peer runs it
+            row("default", "u2netp", 0.91),
+        ]
+    }
+    (line,) = against_best_baseline(report)
+    assert "vs 0.9000" in line and "best baseline: isnet-fp16" in line
 
 
 def test_eval_prints_baseline_and_ours_for_every_set(tmp_path, capsys):
