@@ -10,9 +10,16 @@ from onnx import TensorProto, helper, numpy_helper
 POOL = 16  # the toy model looks at 16×16 blocks: cheap at 1024², and a smooth mask
 
 
-def rmbg_like(path: Path, size: int | None = 1024, channels: int = 3, kind=TensorProto.FLOAT):
+def rmbg_like(
+    path: Path,
+    size: int | None = 1024,
+    channels: int = 3,
+    kind=TensorProto.FLOAT,
+    upsample: bool = True,
+):
     """A toy segmenter with RMBG-1.4's interface (`size` None: a free input size): it keeps
-    what is warmer than grey, block by block. Written to `path`; returns it."""
+    what is warmer than grey, block by block (`upsample` False: it answers with the blocks,
+    a mask of the wrong size). Written to `path`; returns it."""
     side = size if size is not None else "side"
     weights = np.zeros((1, channels, 1, 1), np.float32)
     weights[0, :3, 0, 0] = [6.0, 1.0, -7.0]
@@ -21,7 +28,9 @@ def rmbg_like(path: Path, size: int | None = 1024, channels: int = 3, kind=Tenso
             "AveragePool", ["input"], ["blocks"], kernel_shape=[POOL, POOL], strides=[POOL, POOL]
         ),
         helper.make_node("Conv", ["blocks", "w", "b"], ["score"]),
-        helper.make_node("Resize", ["score", "", "scales"], ["big"], mode="linear"),
+        helper.make_node(
+            "Resize", ["score", "", "scales" if upsample else "ones"], ["big"], mode="linear"
+        ),
         helper.make_node("Sigmoid", ["big"], ["output"]),
     ]
     inputs = [helper.make_tensor_value_info("input", kind, [1, channels, side, side])]
@@ -32,11 +41,16 @@ def rmbg_like(path: Path, size: int | None = 1024, channels: int = 3, kind=Tenso
         nodes,
         "toy-rmbg",
         inputs,
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 1, side, side])],
+        [
+            helper.make_tensor_value_info(
+                "output", TensorProto.FLOAT, [1, 1, side, side] if upsample else [1, 1, "h", "w"]
+            )
+        ],
         [
             numpy_helper.from_array(weights, "w"),
             numpy_helper.from_array(np.array([0.2], np.float32), "b"),
             numpy_helper.from_array(np.array([1, 1, POOL, POOL], np.float32), "scales"),
+            numpy_helper.from_array(np.ones(4, np.float32), "ones"),
         ],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

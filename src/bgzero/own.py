@@ -4,8 +4,11 @@ rules (shared/own_model.py, shared/onnx_info.py) and run between the same graphs
 import hashlib
 from pathlib import Path
 
+import numpy as np
+
 from . import pipeline
 from .cards import Card
+from .models import INPUT
 from .web_shared import onnx_info, own_model
 
 
@@ -45,4 +48,10 @@ def load(
         decontaminate=True,
     )
     pipeline.register(card, source)
+    # Its output is only known once it ran (as in the page): once, on a grey square.
+    grey = np.full((1, card.size, card.size, 4), 128, np.uint8)
+    try:
+        pipeline.session(card.id).run(None, {INPUT: grey})
+    except Exception as error:
+        raise own_model.OwnModelError(f"Your model failed: {error}") from None
     return card

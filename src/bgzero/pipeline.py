@@ -107,6 +107,11 @@ class OwnSession:
         )[0]
         image = self.model.get_inputs()[0].name
         out = self.model.run([self.card.output], {image: pixels})[0]
+        if out.size != self.card.size**2:
+            raise ValueError(
+                f"its output has {out.size} values; a {self.card.size}×{self.card.size} mask "
+                f"needs {self.card.size**2}"
+            )
         size = np.array([self.card.size], np.int64)
         return self.finisher.run(None, {"map": out.astype(np.float32).reshape(-1), "size": size})
 

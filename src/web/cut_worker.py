@@ -188,9 +188,14 @@ async def _load(msg, payload):
             size = model["size"]
             await _segment(msg, js.Uint8Array.new(size * size * 4).fill(128))
     except Exception:
-        if model.get("own"):  # unusable: its bytes (up to 1 GB) go now, not at the next pick
+        if model.get("own"):  # unusable: its bytes (up to 1 GB) and session go now
             _state.own = {}
-            _state.sessions.pop(model["id"], None)
+            session = _state.sessions.pop(model["id"], None)
+            if session is not None:
+                try:
+                    await session.release()
+                except Exception:
+                    pass
         raise
     _post(
         messages.ready(

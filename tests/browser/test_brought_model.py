@@ -49,6 +49,7 @@ def test_unusable_model_files_get_a_message_and_the_built_in_model_still_cuts(ap
         (two_inputs(tmp_path / "two.onnx"), "takes 2 inputs"),
         (rmbg_like(tmp_path / "rgba.onnx", channels=4, size=64), "needs an image [1, 3"),
         (huge, "up to 1 GB"),
+        (rmbg_like(tmp_path / "small-out.onnx", upsample=False), "output has 4096 values"),
     ]
     for path, message in cases:
         choose_model_file(app, path)

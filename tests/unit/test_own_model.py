@@ -128,6 +128,7 @@ def test_remove_with_a_model_file_cuts_with_it(tmp_path, capsys):
     [
         (lambda p: p.write_bytes(b"not a model") and p, "not an ONNX model"),
         (lambda p: two_inputs(p), "takes 2 inputs"),
+        (lambda p: rmbg_like(p, upsample=False), "output has 4096 values"),
     ],
 )
 def test_remove_with_an_unusable_model_file_exits_with_its_message(tmp_path, capsys, make, message):
