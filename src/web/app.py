@@ -641,6 +641,10 @@ async def start():
     if js.URLSearchParams.new(js.location.search).get("mode") == "manual":
         set_mode("manual")
     page.input = file_input.FileInput(ui["file"], ui["drop"], on_file)
+    # Usable at once: a photo chosen while the worker starts is cut as soon as it is ready.
+    page.input.accept()
+    ui["pick-text"].textContent = "Choose a photo"
+    mark("input")
     offline.start(ui["network"], page.input.take)
     params = js.URLSearchParams.new(js.location.search)
     try:
@@ -684,9 +688,9 @@ async def start():
         ui["format"].addEventListener("change", create_proxy(on_format_change))
         ui["format"].disabled = False
     except Exception as e:
+        ui["file"].disabled = True  # nothing chosen now could be cut: say so, take no more
         fail(e)
         return
-    ui["pick-text"].textContent = "Choose a photo"
     set_state("ready")
     asyncio.create_task(load_model())
     page.input.enable()

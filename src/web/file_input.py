@@ -123,6 +123,10 @@ class FileInput:
         js.document.addEventListener("drop", dropped)
         js.document.addEventListener("paste", pasted)
 
+    def accept(self):
+        """Let the user pick a file already: it waits in the queue until enable()."""
+        self._input.disabled = False
+
     def enable(self):
         self._ready = True
         self._input.disabled = False

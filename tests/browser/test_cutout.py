@@ -72,6 +72,19 @@ def test_photo_chosen_before_python_is_ready_is_processed(app, tmp_path):
     assert_matches_native(app.download(tmp_path), PETS[4])
 
 
+def test_the_picker_opens_before_the_worker_is_ready(app, tmp_path):
+    """Usable at once: the file input works as soon as Python runs, and a photo chosen while
+    the worker starts is cut when it is ready."""
+    app.open(wait=False)
+    app.page.wait_for_function("!document.getElementById('file').disabled")
+    assert app.page.inner_text("#pick-text") == "Choose a photo"
+    app.pick(PETS[6])
+    assert app.state() == "done", app.message()
+    marks = app.page.evaluate("[document.body.dataset.tInput, document.body.dataset.tWorker]")
+    assert int(marks[0]) < int(marks[1])
+    assert_matches_native(app.download(tmp_path), PETS[6])
+
+
 def test_same_file_twice_in_a_row(app):
     app.open()
     app.cut(PETS[5])
