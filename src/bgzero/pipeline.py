@@ -88,16 +88,12 @@ class OwnSession:
     the same uint8 square in and uint8 alpha out as a fused catalog model."""
 
     def __init__(self, card: Card, source: bytes, options: ort.SessionOptions):
-        cpu = ["CPUExecutionProvider"]
         self.card = card
-        self.model = ort.InferenceSession(source, options, providers=cpu)
-        self.normaliser = ort.InferenceSession(
-            build_normaliser().SerializeToString(), providers=cpu
-        )
-        self.finisher = ort.InferenceSession(build_finisher().SerializeToString(), providers=cpu)
+        self.model = ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+        self.image = self.model.get_inputs()[0].name
 
     def run(self, names, feeds):
-        pixels = self.normaliser.run(
+        pixels = normaliser().run(
             None,
             {
                 "rgba": feeds[INPUT],
@@ -105,15 +101,14 @@ class OwnSession:
                 "std": np.asarray(self.card.std, np.float32),
             },
         )[0]
-        image = self.model.get_inputs()[0].name
-        out = self.model.run([self.card.output], {image: pixels})[0]
+        out = self.model.run([self.card.output], {self.image: pixels})[0]
         if out.size != self.card.size**2:
             raise ValueError(
                 f"its output has {out.size} values; a {self.card.size}×{self.card.size} mask "
                 f"needs {self.card.size**2}"
             )
         size = np.array([self.card.size], np.int64)
-        return self.finisher.run(None, {"map": out.astype(np.float32).reshape(-1), "size": size})
+        return finisher().run(None, {"map": out.astype(np.float32).reshape(-1), "size": size})
 
 
 def _options(threads: int) -> ort.SessionOptions:
@@ -129,6 +124,20 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
     card = load_cards()[card_id]
     graph = build_model_bytes(card, assets.model_source(card))
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=1)
+def normaliser() -> ort.InferenceSession:
+    return ort.InferenceSession(
+        build_normaliser().SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+
+
+@lru_cache(maxsize=1)
+def finisher() -> ort.InferenceSession:
+    return ort.InferenceSession(
+        build_finisher().SerializeToString(), providers=["CPUExecutionProvider"]
+    )
 
 
 @lru_cache(maxsize=1)

@@ -541,10 +541,7 @@ async def offer_kept_model():
     }
     page.own_option = document.createElement("option")
     page.own_option.value = "own-kept"
-    page.own_option.textContent = "%s (%.1f MB) · your own model" % (
-        meta["name"],
-        int(blob.size) / 1e6,
-    )
+    page.own_option.textContent = own_model_picker.label(meta["name"], int(blob.size))
     ui["model"].append(page.own_option)
 
 
@@ -571,10 +568,7 @@ async def use_own_model():
         page.own_option = document.createElement("option")
         ui["model"].append(page.own_option)
     page.own_option.value = model["id"]
-    page.own_option.textContent = "%s (%.1f MB) · your own model" % (
-        own["name"],
-        own["bytes"] / 1e6,
-    )
+    page.own_option.textContent = own_model_picker.label(own["name"], own["bytes"])
     ui["model"].value = model["id"]
     ui["own-panel"].hidden = False
     page.model = model

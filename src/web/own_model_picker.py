@@ -30,6 +30,11 @@ def shape(value):
     return "%s %s %s" % (value["name"], value["type"] or "", own_model.shape_text(value["dims"]))
 
 
+def label(name, nbytes):
+    """Its entry in the model menu."""
+    return "%s (%.1f MB) · your own model" % (name, nbytes / 1e6)
+
+
 def describe(name, info):
     """One line on the file: its name and what it takes and gives."""
     inputs = "; ".join(shape(v) for v in info["inputs"]) or "none"
