@@ -27,22 +27,27 @@ def candidates(model: str, subset: str) -> list[tuple[str, Setting]]:
     (what the app and `bgzero remove` do) and the alternatives it was chosen from. Alpha
     is chosen on the labelled sets; colour decontamination (which leaves alpha alone) on
     the composites, with and without it."""
-    default = Setting.default(load_cards()[model])
+    card = load_cards()[model]
+    default = Setting.default(card)
     rows = [("baseline", Setting.baseline(model)), ("default", default)]
     if subset == COMPOSITES:
         flipped = Setting(**{**default.__dict__, "decontaminate": not default.decontaminate})
         return rows + [("ours", flipped)]
+    sizes = (False, True) if card.min_size else (False,)
     for fit in geometry.FITS:
         for refine in (False, True):
-            extra = {"upscale": "guided", **REFINE_DEFAULT} if refine else {}
-            setting = Setting(model, fit=fit, decontaminate=default.decontaminate, **extra)
-            if setting != default:
-                rows.append(("ours", setting))
+            for adaptive in sizes:
+                extra = {"upscale": "guided", **REFINE_DEFAULT} if refine else {}
+                setting = Setting(
+                    model, fit=fit, decontaminate=default.decontaminate, adaptive=adaptive, **extra
+                )
+                if setting != default:
+                    rows.append(("ours", setting))
     return rows
 
 
 class Predictions:
-    """Model outputs by (photo, model, fit, downscale): settings that differ only after the
+    """Model outputs by (photo, model, fit, downscale, size): settings that differ only after the
     model share one run. Seconds always include a model run, as a user would wait for it."""
 
     def __init__(self):
@@ -50,7 +55,7 @@ class Predictions:
 
     def cutout(self, sample, image, setting: Setting, colour: bool) -> tuple[np.ndarray, float]:
         """(alpha H×W, or the RGBA cut-out H×W×4 when `colour`, and seconds)."""
-        key = (sample, setting.model, setting.fit, setting.downscale)
+        key = (sample, setting.model, setting.fit, setting.downscale, setting.adaptive)
         started = time.perf_counter()
         if key not in self._memo:
             card = load_cards()[setting.model]

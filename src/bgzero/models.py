@@ -6,7 +6,7 @@ as they are and gets mask bytes back; no JavaScript or Python loop ever touches 
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper, numpy_helper, shape_inference
 
 from .cards import Card
 
@@ -56,6 +56,34 @@ def prune_to(graph: onnx.GraphProto, output: str) -> None:
     value_info = [v for v in graph.value_info if v.name in needed]
     del graph.value_info[:]
     graph.value_info.extend(value_info)
+
+
+def adaptive_resizes(model: onnx.ModelProto) -> None:
+    """Let a model exported at one size run at any multiple of its coarsest stride.
+
+    The export froze every upsampling's target *sizes* (IS-Net's `_upsample_like`) as
+    constants, or as shapes of the export's tensors; each becomes the equivalent *scales*,
+    read from the shapes at the export's size. There the outputs are unchanged (the scales
+    are powers of two); at other sizes each upsampling again meets its skip connection.
+    Nodes that computed the sizes are left dangling for prune_to()."""
+    graph = model.graph
+    inferred = shape_inference.infer_shapes(model, data_prop=True).graph
+    shapes = {
+        v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
+        for v in list(inferred.value_info) + list(inferred.input) + list(inferred.output)
+    }
+    for node in graph.node:
+        if node.op_type != "Resize" or len(node.input) < 4 or not node.input[3]:
+            continue
+        source, target = shapes.get(node.input[0]), shapes.get(node.output[0])
+        if not (source and target and all(source) and all(target)):
+            raise ValueError(f"{node.name}: Resize sizes unknown at the export's size")
+        scales = np.asarray(target, np.float64) / np.asarray(source, np.float64)
+        name = f"{node.name}_scales"
+        graph.initializer.append(numpy_helper.from_array(scales.astype(np.float32), name))
+        node.input[2] = name
+        del node.input[3]
+    del graph.value_info[:]  # shapes inferred at the export's size no longer hold
 
 
 def scale_and_bias(card: Card) -> tuple[np.ndarray, np.ndarray]:
@@ -108,6 +136,8 @@ def build_model(card: Card, source: bytes) -> onnx.ModelProto:
     model = onnx.load_from_string(source)
     graph = model.graph
     topological_sort(graph)
+    if card.min_size:
+        adaptive_resizes(model)
     prune_to(graph, card.output)
 
     model_inputs = [i for i in graph.input if i.name not in {t.name for t in graph.initializer}]
@@ -122,7 +152,7 @@ def build_model(card: Card, source: bytes) -> onnx.ModelProto:
     graph.node.extend(nodes)
     graph.initializer.extend(pre_constants + post_constants)
 
-    size = card.size
+    size: int | str = "S" if card.min_size else card.size
     del graph.input[:]
     graph.input.append(helper.make_tensor_value_info(INPUT, TensorProto.UINT8, [1, size, size, 4]))
     del graph.output[:]
@@ -135,7 +165,7 @@ def build_model(card: Card, source: bytes) -> onnx.ModelProto:
         model,
         {
             "bgzero.card": card.id,
-            "bgzero.size": str(size),
+            "bgzero.size": str(card.size),
             "bgzero.source_sha256": card.source_sha256,
         },
     )

@@ -38,6 +38,7 @@ class Setting:
     guide: int = 1024  # long side of the guide grid
     sharpen: float = 1.0  # edge steepness after refinement (1 = as filtered)
     decontaminate: bool = False  # estimate edge pixels' foreground colour (decontaminate.py)
+    adaptive: bool = False  # the model's square follows the photo (card.min_size) or is fixed
 
     @classmethod
     def baseline(cls, model: str) -> "Setting":
@@ -46,6 +47,7 @@ class Setting:
     @classmethod
     def default(cls, card: Card) -> "Setting":
         """What the app and `bgzero remove` do with this model (its card's settings)."""
+        adaptive = bool(card.min_size)
         if card.refine:
             return cls(
                 card.id,
@@ -53,8 +55,9 @@ class Setting:
                 upscale="guided",
                 **REFINE_DEFAULT,
                 decontaminate=card.decontaminate,
+                adaptive=adaptive,
             )
-        return cls(card.id, fit=card.fit, decontaminate=card.decontaminate)
+        return cls(card.id, fit=card.fit, decontaminate=card.decontaminate, adaptive=adaptive)
 
     def label(self) -> str:
         parts = [self.model, self.fit, f"in:{self.downscale}", f"out:{self.upscale}"]
@@ -62,6 +65,8 @@ class Setting:
             parts.append(f"r{self.radius} eps{self.eps:g} g{self.guide} k{self.sharpen:g}")
         if self.decontaminate:
             parts.append("decontaminated")
+        if self.adaptive:
+            parts.append("adaptive")
         return " ".join(parts)
 
 
@@ -193,10 +198,18 @@ def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
     return np.asarray(canvas, dtype=np.uint8)[None], box
 
 
+def working_size(photo: Image.Image, card: Card, setting: Setting) -> int:
+    """The model square's edge for this photo (the worker's rule, geometry.working_size)."""
+    if not setting.adaptive:
+        return card.size
+    return geometry.working_size(*photo.size, card.size, card.min_size, card.size_step)
+
+
 def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict):
     """The model's S×S alpha (uint8) and the photo's box inside it."""
     started = time.perf_counter()
-    feed, box = model_input(photo, card.size, setting.fit, setting.downscale)
+    size = working_size(photo, card, setting)
+    feed, box = model_input(photo, size, setting.fit, setting.downscale)
     timings["resize"] = time.perf_counter() - started
     started = time.perf_counter()
     run = session(card.id)

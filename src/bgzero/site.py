@@ -87,6 +87,8 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
                 "id": card.id,
                 "name": card.name,
                 "size": card.size,
+                "min_size": card.min_size,
+                "size_step": card.size_step,
                 "licence": card.licence,
                 "default": card.default,
                 "fit": card.fit,

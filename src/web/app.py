@@ -13,7 +13,7 @@ import offline
 import own_model_picker
 import smart_tool
 from cutout import Cutout
-from cutter import Cutter, fetch_catalog, to_file
+from cutter import Cutter, to_file
 from editor import Editor
 from result_view import ResultView
 from shared import backgrounds, catalog, formats, geometry, own_model, status
@@ -642,7 +642,8 @@ async def start():
     offline.start(ui["network"], page.input.take)
     params = js.URLSearchParams.new(js.location.search)
     try:
-        page.catalog = await fetch_catalog()
+        page.cutter = Cutter(document.baseURI)
+        page.catalog = await page.cutter.fetch_catalog()
         wanted = params.get("model")
         page.model = catalog.pick(page.catalog, wanted if wanted else None)
         for m in page.catalog["models"]:
@@ -668,7 +669,6 @@ async def start():
         )
         await offer_kept_model()
         ui["status"].textContent = page.model["id"] + " · starting worker…"
-        page.cutter = Cutter(page.catalog, document.baseURI)
         await page.cutter.ready()
         mark("worker")
         ui["model"].addEventListener("change", create_proxy(on_model_change))

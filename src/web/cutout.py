@@ -6,24 +6,14 @@ import js
 
 from shared import geometry, limits
 
-# Spreads the mask's alpha bytes into the A channel of RGBA. This is the one per-pixel loop and
-# it must not run in Python (100k+ FFI calls); Canvas has no "luminance to alpha" for a
-# canvas, so a one-line typed-array loop in JS does it in about a millisecond.
-_alpha_to_rgba = js.Function.new(
-    "a",
-    "const o = new Uint8ClampedArray(a.length * 4);"
-    "for (let i = 0; i < a.length; i++) o[i * 4 + 3] = a[i];"
-    "return o;",
-)
-
 
 def _canvas(width, height):
     return js.OffscreenCanvas.new(width, height)
 
 
-def _put(rgba, width, height):
-    canvas = _canvas(width, height)
-    canvas.getContext("2d").putImageData(js.ImageData.new(rgba, width, height), 0, 0)
+def _drawn(bitmap):
+    canvas = _canvas(bitmap.width, bitmap.height)
+    canvas.getContext("2d").drawImage(bitmap, 0, 0)
     return canvas
 
 
@@ -55,17 +45,19 @@ class Cutout:
         self.timings = timings
 
     @classmethod
-    def from_worker(cls, name, photo, reply, buffer, timings):
-        """The worker's alpha (channels 1) or finished RGBA (channels 4) around `photo`."""
-        width, height = reply["width"], reply["height"]
-        if reply["channels"] == 4:
-            colours = _put(js.Uint8ClampedArray.new(buffer), width, height)
-            return cls(name, photo, colours, colours, reply, timings)
-        mask = _put(_alpha_to_rgba(js.Uint8Array.new(buffer)), width, height)
-        out_width, out_height = output_size(photo.width, photo.height)
-        alpha = _full_size_alpha(mask, reply["box"], out_width, out_height)
-        mask.width = 0  # up to 64 MB of pixels; JS would keep them until GC
-        return cls(name, photo, alpha, None, reply, timings)
+    def from_worker(cls, name, photo, reply, pixels, timings):
+        """The worker's ImageBitmap around `photo`: the mask as its alpha (channels 1) or
+        the finished RGBA (channels 4). The bitmap is closed here (up to 64 MB of pixels;
+        JS would keep them until GC)."""
+        try:
+            if reply["channels"] == 4:
+                colours = _drawn(pixels)
+                return cls(name, photo, colours, colours, reply, timings)
+            out_width, out_height = output_size(photo.width, photo.height)
+            alpha = _full_size_alpha(pixels, reply["box"], out_width, out_height)
+            return cls(name, photo, alpha, None, reply, timings)
+        finally:
+            pixels.close()
 
     @classmethod
     def blank(cls, name, photo, keep):

@@ -2,6 +2,7 @@
 (app.py) and the embed frame (embed.py) alike. Stages are reported through
 `on_stage(stage, done=None, total=None)`."""
 
+import asyncio
 import json
 
 import js
@@ -13,12 +14,16 @@ from cutout import Cutout
 from shared import catalog, formats, geometry, messages, provider_choice
 from worker_bridge import Worker, unpack
 
+# After a photo above this many pixels the worker is replaced by a fresh one: WebAssembly
+# memory only grows, and the full-size stages of a 12 MP photo would keep ~1 GB for good.
+RECYCLE_PIXELS = 4000000
+
 # Provider choices measured on this device, by provider_choice.device_key: the next visit
 # starts on the right one without measuring again.
 _CHOICES = "bgzero:providers"
 
 
-async def fetch_catalog():
+async def _fetch_catalog():
     response = await js.fetch("./models/catalog.json")
     if not response.ok:
         raise RuntimeError("model catalog missing (HTTP %d)" % response.status)
@@ -34,15 +39,23 @@ def _progress(on_stage):
 
 
 class Cutter:
-    def __init__(self, models, base):
-        self.catalog = models
+    """Starts its worker at once: the interpreter boots there while the page fetches the
+    catalog (fetch_catalog) and builds its controls."""
+
+    def __init__(self, base):
+        self.catalog = None  # fetch_catalog()
         self.base = base
         # MicroPython measured faster (README); ?worker=py runs the same worker on Pyodide.
         params = js.URLSearchParams.new(js.location.search)
-        self.worker = Worker("py" if params.get("worker") == "py" else "mpy", base)
+        self.kind = "py" if params.get("worker") == "py" else "mpy"
+        self.worker = Worker(self.kind, base)
         # ?provider=webgpu|wasm forces one; ?fault=webgpu-<step> makes that step fail.
         self.want = provider_choice.wanted(params.get("provider"))
         self.fault = provider_choice.fault(params.get("fault"))
+
+    async def fetch_catalog(self):
+        self.catalog = await _fetch_catalog()
+        return self.catalog
 
     async def ready(self):
         await self.worker.ready()
@@ -67,6 +80,27 @@ class Cutter:
             js.localStorage.setItem(_CHOICES, json.dumps(choices))
         except Exception:
             pass  # storage blocked (some embeds, private modes): measure again next time
+
+    def _recycle(self, model):
+        """A fresh worker with `model` loading in it, usually ready before the next photo
+        (cuts sent meanwhile wait behind the load)."""
+        self.worker.close()
+        self.worker = Worker(self.kind, self.base)
+
+        async def reload():
+            try:
+                await self.ready()
+                self._remember(
+                    unpack(
+                        await self.worker.request(
+                            messages.load, self.model_spec(model), self._ort(), self._engine()
+                        )
+                    )[0]
+                )
+            except Exception as e:  # the next cut loads the model itself, and says why not
+                js.console.warn("BG Zero: reloading the model failed: " + str(e))
+
+        asyncio.create_task(reload())
 
     def model_spec(self, model):
         if model.get("own"):  # a file on this device: its bytes go with its first load
@@ -146,6 +180,8 @@ class Cutter:
                 copy.close()  # not transferred: it would hold its pixels until GC
                 raise
             reply, alpha = unpack(await request)
+            if width * height > RECYCLE_PIXELS and not model.get("own"):
+                self._recycle(model)  # a brought model's bytes live in the worker alone
             self._remember(reply)
             timings.update(reply["timings"])
             t = js.performance.now()

@@ -10,7 +10,7 @@ from pyscript.ffi import create_proxy
 
 import compose
 import file_input
-from cutter import Cutter, fetch_catalog, to_file
+from cutter import Cutter, to_file
 from shared import catalog
 from shared import embed_protocol as protocol
 from view import StatusView
@@ -263,7 +263,8 @@ async def start():
     set_state("starting")
     frame.origins = await read_origins()
     try:
-        frame.catalog = await fetch_catalog()
+        frame.cutter = Cutter(document.baseURI)  # its worker boots while the catalog loads
+        frame.catalog = await frame.cutter.fetch_catalog()
     except Exception as e:
         fail(e)
     # From here on requests are answered; those sent before "ready" wait in the queue.
@@ -273,7 +274,6 @@ async def start():
     try:
         model = catalog.pick(frame.catalog)
         ui["status"].textContent = model["id"] + " · starting worker…"
-        frame.cutter = Cutter(frame.catalog, document.baseURI)
         await frame.cutter.ready()
         frame.engine = await frame.cutter.load(model, show_stage)
     except Exception as e:

@@ -309,10 +309,10 @@ class Engine:
         out = await (run if limit is None else _within(run, limit, what))
         return js.Reflect.get(out, session.outputNames[0]).data
 
-    async def run(self, session, model, rgba):
-        """The model's alpha (size² bytes) of a prepared square. A WebGPU failure (or a lost
-        device) switches to WASM and raises WebGpuFailed: the caller re-runs on WASM."""
-        size = model["size"]
+    async def run(self, session, rgba, size):
+        """The model's alpha (size² bytes) of a prepared size×size square. A WebGPU failure
+        (or a lost device) switches to WASM and raises WebGpuFailed: the caller re-runs on
+        WASM."""
         if self.provider != "webgpu":
             return await self._run(session, "wasm", rgba, size, None, "")
         try:

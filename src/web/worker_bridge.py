@@ -71,6 +71,11 @@ class Worker:
         self.worker.postMessage(*wire.pack(msg, payload))
         return promise
 
+    def close(self):
+        """Stop the worker now; all its memory goes with it."""
+        self._crashed(None)
+        self.worker.terminate()
+
     def _crashed(self, event):
         """The worker died or sent something unreadable: fail what waits, don't hang."""
         pending, self._pending = self._pending, {}

@@ -1,6 +1,9 @@
 """Thirty photos in a row in one page: the page's JS heap does not grow with use."""
 
+from PIL import Image
+
 from bgzero.groundtruth import photos
+from oracle import assert_matches_native
 
 
 def heap_used(cdp) -> int:
@@ -24,4 +27,30 @@ def test_thirty_photos_do_not_grow_the_heap(app, record_property):
         f"({(used[30] / used[5] - 1) * 100:+.1f} %)"
     )
     assert used[30] <= used[5] * 1.10
+    assert app.log.console_errors() == []
+
+
+def test_a_big_photo_leaves_a_fresh_worker_behind(app, tmp_path):
+    """WebAssembly memory never shrinks: after a photo above cutter.RECYCLE_PIXELS the page
+    replaces its worker (a blob: URL, polyscript's), and the next photo is cut by the new
+    one as before."""
+    app.open()
+
+    def cut_workers():
+        return [w for w in app.page.workers if w.url.startswith("blob:")]
+
+    [first] = cut_workers()
+    pet = photos("pets")[1]
+    big = tmp_path / f"{pet.stem}-big.png"  # lossless: no two JPEG decoders to tell apart
+    with Image.open(pet) as image:  # 4.9 MP: above the limit
+        image.convert("RGB").resize((2700, 1800), Image.Resampling.BICUBIC).save(big)
+    app.cut(big)
+    assert_matches_native(app.download(tmp_path), big)
+    app.page.wait_for_timeout(1000)
+    [second] = cut_workers()
+    assert second is not first
+    small = photos("people")[2]
+    app.cut(small)
+    assert_matches_native(app.download(tmp_path), small)
+    assert cut_workers() == [second]  # a small photo keeps its worker
     assert app.log.console_errors() == []

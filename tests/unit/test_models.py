@@ -7,7 +7,14 @@ import pytest
 
 from bgzero.assets import model_source
 from bgzero.cards import load_cards
-from bgzero.models import EPSILON, INPUT, OUTPUT, build_model, build_model_bytes
+from bgzero.models import (
+    EPSILON,
+    INPUT,
+    OUTPUT,
+    adaptive_resizes,
+    build_model,
+    build_model_bytes,
+)
 
 CARDS = load_cards()
 
@@ -60,6 +67,65 @@ def test_built_graph_is_clean_and_labelled(card_and_source):
     produced = {o for n in model.graph.node for o in n.output}
     consumed = {i for n in model.graph.node for i in n.input} | {OUTPUT}
     assert produced <= consumed, f"dead outputs left: {sorted(produced - consumed)[:5]}"
+
+
+def test_adaptive_cards_run_at_every_working_size(card_and_source):
+    card, source = card_and_source
+    if not card.min_size:
+        pytest.skip("a fixed-size model")
+    built = ort.InferenceSession(
+        build_model_bytes(card, source), providers=["CPUExecutionProvider"]
+    )
+    rng = np.random.default_rng(3)
+    coarse = rng.integers(0, 256, (1, 8, 8, 4)).astype(np.uint8)
+    for size in (card.min_size, card.min_size + card.size_step):
+        rgba = np.repeat(np.repeat(coarse, size // 8, 1), size // 8, 2)
+        alpha = built.run([OUTPUT], {INPUT: rgba})[0]
+        assert alpha.shape == (1, 1, size, size)
+        assert alpha.min() == 0 and alpha.max() == 255
+
+
+def _toy_unet(mode: str) -> onnx.ModelProto:
+    """x + upsample(maxpool(x)), its upsampling sized from x's shape as a PyTorch export does."""
+    h = onnx.helper
+    nodes = [
+        h.make_node("MaxPool", ["x"], ["low"], kernel_shape=[2, 2], strides=[2, 2]),
+        h.make_node("Shape", ["x"], ["shape"]),
+        h.make_node("Slice", ["shape", "zero", "two"], ["nc"]),
+        h.make_node("Concat", ["nc", "hw"], ["sizes"], axis=0),
+        h.make_node("Resize", ["low", "", "", "sizes"], ["up"], mode=mode),
+        h.make_node("Add", ["x", "up"], ["y"]),
+    ]
+    constants = [
+        onnx.numpy_helper.from_array(np.array([0], np.int64), "zero"),
+        onnx.numpy_helper.from_array(np.array([2], np.int64), "two"),
+        onnx.numpy_helper.from_array(np.array([8, 8], np.int64), "hw"),
+    ]
+    graph = h.make_graph(
+        nodes,
+        "toy",
+        [h.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 1, 8, 8])],
+        [h.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 1, 8, 8])],
+        constants,
+    )
+    return h.make_model(graph, opset_imports=[h.make_opsetid("", 18)], ir_version=9)
+
+
+def test_adaptive_resizes_turn_frozen_sizes_into_scales():
+    model = _toy_unet("nearest")
+    x8 = np.random.default_rng(1).random((1, 1, 8, 8), np.float32)
+    before = ort.InferenceSession(model.SerializeToString()).run(None, {"x": x8})[0]
+    adaptive_resizes(model)
+    for dim in model.graph.input[0].type.tensor_type.shape.dim[2:]:
+        dim.dim_param = "S"
+    for dim in model.graph.output[0].type.tensor_type.shape.dim[2:]:
+        dim.dim_param = "S"
+    run = ort.InferenceSession(model.SerializeToString()).run
+    np.testing.assert_array_equal(run(None, {"x": x8})[0], before)
+    x16 = np.random.default_rng(2).random((1, 1, 16, 16), np.float32)
+    low = x16.reshape(1, 1, 8, 2, 8, 2).max(axis=(3, 5))
+    expected = x16 + low.repeat(2, axis=2).repeat(2, axis=3)
+    np.testing.assert_array_equal(run(None, {"x": x16})[0], expected)
 
 
 def test_exactly_one_default_card():

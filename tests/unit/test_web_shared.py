@@ -293,3 +293,14 @@ def test_crop_box_and_scaled_size():
     assert geometry.scaled_size(300, 200, 1000) == (300, 200)
     assert geometry.scaled_size(300, 200, None) == (300, 200)
     assert geometry.scaled_size(5000, 3, 1000) == (1000, 1)
+
+
+def test_working_size_follows_the_long_side_within_the_cards_range():
+    assert geometry.working_size(500, 375, 320) == 320  # a fixed model: always its size
+    assert geometry.working_size(500, 375, 1024, 512, 64) == 512  # never below min_size
+    assert geometry.working_size(375, 700, 1024, 512, 64) == 704  # rounded to the step
+    assert geometry.working_size(1000, 600, 1024, 512, 64) == 1024  # 1000 rounds up
+    assert geometry.working_size(4000, 3000, 1024, 512, 64) == 1024  # never above size
+    for side in range(1, 3000, 7):
+        edge = geometry.working_size(side, 10, 1024, 512, 64)
+        assert edge % 64 == 0 and 512 <= edge <= 1024

@@ -80,6 +80,8 @@ def spec(model, url):
         "bytes": model["bytes"],
         "sha256": model["sha256"],
         "fit": model.get("fit", "stretch"),
+        "min_size": model.get("min_size", 0),
+        "size_step": model.get("size_step", 64),
     }
 
 

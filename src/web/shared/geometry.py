@@ -34,6 +34,17 @@ def model_box(fit, width, height, size):
     return (top, left, top + h, left + w)
 
 
+def working_size(width, height, size, min_size=0, step=64):
+    """Edge of the model's square for a width×height photo. Fixed models (min_size 0) always
+    run at `size`; adaptive ones at the photo's long side rounded to `step`, within
+    min_size..size: a small photo is not upscaled to 1024² (4× the work, and measured worse
+    on pets, see docs/quality.md)."""
+    if not min_size:
+        return size
+    edge = _round(max(width, height) / step) * step
+    return max(min_size, min(size, edge))
+
+
 def guide_size(height, width, long_side):
     """(h, w) of the refinement's low-resolution grid: the photo's aspect, at most long_side."""
     scale = long_side / max(height, width)
