@@ -58,8 +58,8 @@ def _floats(text: str) -> list[float]:
 
 
 def _remove(args) -> int:
+    from . import batch
     from .cards import load_cards
-    from .pipeline import remove
 
     if args.model_file:
         from . import own
@@ -85,13 +85,24 @@ def _remove(args) -> int:
     if background["kind"] == "image" and not Path(background["path"]).is_file():
         print(f"bgzero remove: --background: no such image {background['path']}", file=sys.stderr)
         return 2
+    if args.jobs < 1:
+        print("bgzero remove: --jobs must be at least 1", file=sys.stderr)
+        return 2
     framing = {"crop": args.crop, "margin": args.margin, "max_side": args.max_side}
-    errors = remove(args.photos, args.out, args.model, args.format, background, framing)
-    for error in errors:
-        print(f"bgzero remove: {error}", file=sys.stderr)
-    done = len(args.photos) - len(errors)
-    print(f"{done} of {len(args.photos)} photos written to {args.out}")
-    return 1 if errors else 0
+    options = batch.Options(args.model, args.format, background, framing)
+    jobs = batch.collect(args.photos, args.out, args.format, args.glob)
+    if not jobs:
+        print("bgzero remove: no photos found", file=sys.stderr)
+        return 1
+    lines = batch.run(jobs, options, args.jobs, args.skip_existing, args.report)
+    counts = dict.fromkeys(("done", "skipped", "failed"), 0)
+    for line in lines:
+        counts[line["status"]] += 1
+        if line["status"] == "failed":
+            print(f"bgzero remove: {line['message']}", file=sys.stderr)
+    skipped = f", {counts['skipped']} already there" if counts["skipped"] else ""
+    print(f"{counts['done']} of {len(jobs)} photos written to {args.out}{skipped}")
+    return 1 if counts["failed"] else 0
 
 
 def _bench(args) -> int:
@@ -132,8 +143,20 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     remove = commands.add_parser("remove", help="cut out photos natively, same graphs")
-    remove.add_argument("photos", nargs="+", type=Path)
+    remove.add_argument(
+        "photos", nargs="+", type=Path, help="photos, and folders searched recursively"
+    )
     remove.add_argument("-o", "--out", type=Path, required=True)
+    remove.add_argument(
+        "--glob", help="what to take from folders, e.g. '*.jpg' (default: every photo type)"
+    )
+    remove.add_argument(
+        "--skip-existing", action="store_true", help="leave outputs already written (resume)"
+    )
+    remove.add_argument("--report", type=Path, help="write one JSON line per photo here")
+    remove.add_argument(
+        "-j", "--jobs", type=int, default=1, help="photos cut at once, in as many processes"
+    )
     remove.add_argument("--model", help="model card id (default: the card marked default)")
     own = remove.add_argument_group("your own model (instead of --model)")
     own.add_argument("--model-file", type=Path, help="a segmentation model (.onnx) you bring")

@@ -83,6 +83,11 @@ def register(card: Card, source: bytes) -> None:
     _OWN[card.id] = (card, source)
 
 
+def registered(card_id: str | None) -> tuple[Card, bytes] | None:
+    """(card, bytes) of a brought model registered under this id (for other processes)."""
+    return _OWN.get(card_id) if card_id else None
+
+
 def card_of(card_id: str) -> Card:
     own = _OWN.get(card_id)
     return own[0] if own else load_cards()[card_id]
@@ -116,9 +121,19 @@ class OwnSession:
         return finisher().run(None, {"map": out.astype(np.float32).reshape(-1), "size": size})
 
 
-def _options(threads: int) -> ort.SessionOptions:
+# Threads of every session this process makes (0: onnxruntime's choice, all cores); a batch
+# worker process takes its share.
+_THREADS = 0
+
+
+def set_threads(threads: int) -> None:
+    global _THREADS
+    _THREADS = threads
+
+
+def _options(threads: int = 0) -> ort.SessionOptions:
     options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
+    options.intra_op_num_threads = threads or _THREADS
     return options
 
 
@@ -134,21 +149,21 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
 @lru_cache(maxsize=1)
 def normaliser() -> ort.InferenceSession:
     return ort.InferenceSession(
-        build_normaliser().SerializeToString(), providers=["CPUExecutionProvider"]
+        build_normaliser().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
     )
 
 
 @lru_cache(maxsize=1)
 def finisher() -> ort.InferenceSession:
     return ort.InferenceSession(
-        build_finisher().SerializeToString(), providers=["CPUExecutionProvider"]
+        build_finisher().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
     )
 
 
 @lru_cache(maxsize=1)
 def preparer() -> ort.InferenceSession:
     return ort.InferenceSession(
-        build_prepare().SerializeToString(), providers=["CPUExecutionProvider"]
+        build_prepare().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
     )
 
 
@@ -378,30 +393,3 @@ def save(
     else:
         image = result
     image.save(path, entry["pillow"], **options)
-
-
-def remove(
-    photos: list[Path],
-    out_dir: Path,
-    model: str | None = None,
-    format_id: str = formats.DEFAULT,
-    background: dict | None = None,
-    framing: dict | None = None,
-) -> list[str]:
-    """Write <stem>-nobg.<ext> (or <stem>-mask.png) for each photo, on `background` (a
-    shared/backgrounds description); returns one error message per failed photo."""
-    formats.get(format_id)
-    background = background or backgrounds.NONE
-    setting = default_setting(model)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    errors = []
-    for path in photos:
-        try:
-            photo = open_photo(path)
-            result = cutout(photo, setting)
-            behind = backdrop(background, photo)
-        except PhotoError as error:
-            errors.append(str(error))
-            continue
-        save(result, out_dir / formats.file_name(path.name, format_id), format_id, behind, framing)
-    return errors

@@ -304,3 +304,16 @@ def test_working_size_follows_the_long_side_within_the_cards_range():
     for side in range(1, 3000, 7):
         edge = geometry.working_size(side, 10, 1024, 512, 64)
         assert edge % 64 == 0 and 512 <= edge <= 1024
+
+
+def test_unique_names_number_the_repeats_stably():
+    taken = set()
+    names = ["cat-nobg.png", "cat-nobg.png", "Cat-nobg.PNG", "dog-nobg.png", "cat-nobg-2.png"]
+    assert [naming.unique(n, taken) for n in names] == [
+        "cat-nobg.png",
+        "cat-nobg-2.png",
+        "Cat-nobg-3.PNG",  # case-insensitive file systems would merge it with the first
+        "dog-nobg.png",
+        "cat-nobg-2-2.png",
+    ]
+    assert naming.unique("mask", set()) == "mask" and naming.unique("mask", {"mask"}) == "mask-2"

@@ -20,3 +20,17 @@ def with_suffix(name, suffix, ext):
 def nobg_name(name, ext="png"):
     """'photo.final.JPG' -> 'photo.final-nobg.png'."""
     return with_suffix(name, "nobg", ext)
+
+
+def unique(name, taken):
+    """`name`, or 'cat-nobg-2.png', '-3'... when it is in `taken` (a set of names in lower
+    case, as case-insensitive file systems and ZIP tools compare them); the result is added
+    to `taken`. Stable: the same names in the same order get the same results."""
+    dot = name.rfind(".")
+    base, ext = (name[:dot], name[dot:]) if dot > 0 else (name, "")
+    candidate, n = name, 1
+    while candidate.lower() in taken:
+        n += 1
+        candidate = "%s-%d%s" % (base, n, ext)
+    taken.add(candidate.lower())
+    return candidate

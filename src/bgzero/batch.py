@@ -1,0 +1,133 @@
+"""Many photos from the command line (`bgzero remove PATH...`): find them, cut them in one or
+more processes, skip what is already done, report each one.
+
+Outputs mirror the folders they came from under the output folder; a name two photos would
+share gets -2, -3 (shared/naming.unique). Each file is written beside its final name and
+renamed when complete, so a run that stops leaves no half-written file for --skip-existing
+to mistake for a finished one.
+"""
+
+import json
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import pipeline
+from .web_shared import formats, naming
+
+# What a folder is searched for when no --glob is given (the page's formats, and those
+# Pillow reads that cameras and scanners write).
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".avif"}
+
+
+@dataclass(frozen=True)
+class Job:
+    photo: Path
+    output: Path
+
+
+@dataclass(frozen=True)
+class Options:
+    """How every photo of a run is cut and written."""
+
+    model: str | None
+    format_id: str = formats.DEFAULT
+    background: dict | None = None
+    framing: dict | None = None
+
+
+def collect(paths: list[Path], out_dir: Path, format_id: str, glob: str | None = None) -> list[Job]:
+    """A Job per photo: files as given, folders searched recursively (sorted, so a rerun
+    names every output the same)."""
+    jobs, taken = [], {}
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob(glob or "*") if p.is_file())
+            if glob is None:
+                found = [p for p in found if p.suffix.lower() in PHOTO_SUFFIXES]
+            pairs = [(p, p.relative_to(path).parent) for p in found]
+        else:
+            pairs = [(path, Path())]  # a missing file fails as the photo it is, with the rest
+        for photo, folder in pairs:
+            name = formats.file_name(photo.name, format_id)
+            name = naming.unique(name, taken.setdefault(folder, set()))
+            jobs.append(Job(photo, out_dir / folder / name))
+    return jobs
+
+
+def cut_one(job: Job, options: Options) -> dict:
+    """One photo, written; its report line (status, seconds, message)."""
+    started = time.perf_counter()
+    line = {"photo": str(job.photo), "output": str(job.output)}
+    try:
+        photo = pipeline.open_photo(job.photo)
+        result = pipeline.cutout(photo, pipeline.default_setting(options.model))
+        behind = pipeline.backdrop(options.background or {"kind": "none"}, photo)
+        job.output.parent.mkdir(parents=True, exist_ok=True)
+        partial = job.output.with_name(job.output.name + ".part")
+        pipeline.save(result, partial, options.format_id, behind, options.framing)
+        os.replace(partial, job.output)
+    except pipeline.PhotoError as error:
+        return {**line, "status": "failed", "seconds": _since(started), "message": str(error)}
+    return {**line, "status": "done", "seconds": _since(started), "message": ""}
+
+
+def _since(started: float) -> float:
+    return round(time.perf_counter() - started, 3)
+
+
+def _start_worker(threads: int, own: tuple | None) -> None:
+    pipeline.set_threads(threads)
+    if own is not None:  # a brought model lives in the parent's registry: register it here
+        pipeline.register(*own)
+
+
+def run(
+    jobs: list[Job],
+    options: Options,
+    workers: int = 1,
+    skip_existing: bool = False,
+    report: Path | None = None,
+) -> list[dict]:
+    """Cut every job, `workers` processes at once, each with its share of the cores; one
+    report line per job, in the jobs' order (also written to `report` as JSON lines)."""
+    lines: list[dict | None] = [None] * len(jobs)
+    todo = []
+    for i, job in enumerate(jobs):
+        if skip_existing and job.output.is_file():
+            lines[i] = {
+                "photo": str(job.photo),
+                "output": str(job.output),
+                "status": "skipped",
+                "seconds": 0.0,
+                "message": "already there",
+            }
+        else:
+            todo.append(i)
+    bar = tqdm(total=len(todo), unit="photo", file=sys.stderr, disable=None, dynamic_ncols=True)
+    with bar:
+        if workers <= 1:
+            for i in todo:
+                lines[i] = cut_one(jobs[i], options)
+                bar.update()
+        else:
+            threads = max(1, (os.cpu_count() or 1) // workers)
+            own = pipeline.registered(options.model)
+            with ProcessPoolExecutor(
+                workers, get_context("spawn"), _start_worker, (threads, own)
+            ) as pool:
+                futures = {i: pool.submit(cut_one, jobs[i], options) for i in todo}
+                for i, future in futures.items():
+                    lines[i] = future.result()
+                    bar.update()
+    done = [line for line in lines if line is not None]
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in done))
+    return done
