@@ -9,17 +9,20 @@ to mistake for a finished one.
 
 import json
 import os
+import posixpath
 import sys
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from multiprocessing import get_context
 from pathlib import Path
 
 from tqdm import tqdm
 
 from . import pipeline
-from .web_shared import formats, naming
+from .web_shared import backgrounds, formats, naming
 
 # What a folder is searched for when no --glob is given (the page's formats, and those
 # Pillow reads that cameras and scanners write).
@@ -42,23 +45,43 @@ class Options:
     framing: dict | None = None
 
 
+def wanted(name: str, glob: str | None) -> bool:
+    """Whether a file found in a folder is taken: by --glob, else by its suffix."""
+    if glob:
+        return fnmatchcase(name, glob)
+    return posixpath.splitext(name)[1].lower() in PHOTO_SUFFIXES
+
+
+def outputs(found: Iterable[tuple], format_id: str) -> list[tuple]:
+    """(photo, output relative to the output folder, as a POSIX path) for (photo, folder)
+    pairs in order; a name taken in its folder gets -2, -3 (shared/naming.unique)."""
+    taken: dict[str, set] = {}
+    pairs = []
+    for photo, folder in found:
+        name = formats.file_name(posixpath.basename(str(photo)), format_id)
+        name = naming.unique(name, taken.setdefault(folder, set()))
+        pairs.append((photo, posixpath.normpath(posixpath.join(folder, name))))
+    return pairs
+
+
 def collect(paths: list[Path], out_dir: Path, format_id: str, glob: str | None = None) -> list[Job]:
     """A Job per photo: files as given, folders searched recursively (sorted, so a rerun
     names every output the same)."""
-    jobs, taken = [], {}
+    found = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob(glob or "*") if p.is_file())
-            if glob is None:
-                found = [p for p in found if p.suffix.lower() in PHOTO_SUFFIXES]
-            pairs = [(p, p.relative_to(path).parent) for p in found]
+            files = sorted(p for p in path.rglob("*") if p.is_file() and wanted(p.name, glob))
+            found += [(p, p.relative_to(path).parent.as_posix()) for p in files]
         else:
-            pairs = [(path, Path())]  # a missing file fails as the photo it is, with the rest
-        for photo, folder in pairs:
-            name = formats.file_name(photo.name, format_id)
-            name = naming.unique(name, taken.setdefault(folder, set()))
-            jobs.append(Job(photo, out_dir / folder / name))
-    return jobs
+            found.append((path, "."))  # a missing file fails as the photo it is, with the rest
+    return [Job(photo, out_dir / output) for photo, output in outputs(found, format_id)]
+
+
+def make(photo, options: Options, target) -> None:
+    """The cut-out of an opened photo, written to `target` (a path or a binary file)."""
+    result = pipeline.cutout(photo, pipeline.default_setting(options.model))
+    behind = pipeline.backdrop(options.background or backgrounds.NONE, photo)
+    pipeline.save(result, target, options.format_id, behind, options.framing)
 
 
 def cut_one(job: Job, options: Options) -> dict:
@@ -67,22 +90,45 @@ def cut_one(job: Job, options: Options) -> dict:
     line = {"photo": str(job.photo), "output": str(job.output)}
     try:
         photo = pipeline.open_photo(job.photo)
-        result = pipeline.cutout(photo, pipeline.default_setting(options.model))
-        behind = pipeline.backdrop(options.background or {"kind": "none"}, photo)
         job.output.parent.mkdir(parents=True, exist_ok=True)
         partial = job.output.with_name(job.output.name + ".part")
-        pipeline.save(result, partial, options.format_id, behind, options.framing)
+        make(photo, options, partial)
         os.replace(partial, job.output)
     except pipeline.PhotoError as error:
-        return {**line, "status": "failed", "seconds": _since(started), "message": str(error)}
+        return failed(line, started, error)
+    return done(line, started)
+
+
+def done(line: dict, started: float) -> dict:
     return {**line, "status": "done", "seconds": _since(started), "message": ""}
+
+
+def failed(line: dict, started: float, error: Exception) -> dict:
+    return {**line, "status": "failed", "seconds": _since(started), "message": str(error)}
+
+
+def skipped(photo, output) -> dict:
+    return {
+        "photo": str(photo),
+        "output": str(output),
+        "status": "skipped",
+        "seconds": 0.0,
+        "message": "already there",
+    }
+
+
+def write_report(lines: list[dict], report: Path | None) -> None:
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
 
 
 def _since(started: float) -> float:
     return round(time.perf_counter() - started, 3)
 
 
-def _start_worker(threads: int, own: tuple | None) -> None:
+def start_worker(threads: int, own: tuple | None) -> None:
+    """Set up a process that cuts: its share of threads, and a brought model if any."""
     pipeline.set_threads(threads)
     if own is not None:  # a brought model lives in the parent's registry: register it here
         pipeline.register(*own)
@@ -120,14 +166,12 @@ def run(
             threads = max(1, (os.cpu_count() or 1) // workers)
             own = pipeline.registered(options.model)
             with ProcessPoolExecutor(
-                workers, get_context("spawn"), _start_worker, (threads, own)
+                workers, get_context("spawn"), start_worker, (threads, own)
             ) as pool:
                 futures = {i: pool.submit(cut_one, jobs[i], options) for i in todo}
                 for i, future in futures.items():
                     lines[i] = future.result()
                     bar.update()
-    done = [line for line in lines if line is not None]
-    if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in done))
-    return done
+    finished = [line for line in lines if line is not None]
+    write_report(finished, report)
+    return finished

@@ -147,6 +147,17 @@ def _line(label: str, rows: list[dict]) -> str:
 
 
 def run_bench(args) -> int:
+    sections = args.section or ["browser", "cli"]
+    status = run_browser_bench(args) if "browser" in sections else 0
+    if "cli" in sections:
+        from . import bench_cli
+
+        with tempfile.TemporaryDirectory() as work:
+            print("\n" + bench_cli.report(bench_cli.run(Path(work))))
+    return status
+
+
+def run_browser_bench(args) -> int:
     from playwright.sync_api import sync_playwright
 
     from .driver import CHROMIUM, CHROMIUM_ARGS, free_port, serve

@@ -85,23 +85,30 @@ def _remove(args) -> int:
     if background["kind"] == "image" and not Path(background["path"]).is_file():
         print(f"bgzero remove: --background: no such image {background['path']}", file=sys.stderr)
         return 2
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         print("bgzero remove: --jobs must be at least 1", file=sys.stderr)
         return 2
     framing = {"crop": args.crop, "margin": args.margin, "max_side": args.max_side}
     options = batch.Options(args.model, args.format, background, framing)
-    jobs = batch.collect(args.photos, args.out, args.format, args.glob)
-    if not jobs:
+    if args.engine == "ray":
+        from . import ray_engine
+
+        lines = ray_engine.run(
+            args.photos, args.out, options, args.glob, args.jobs, args.skip_existing, args.report
+        )
+    else:
+        jobs = batch.collect([Path(p) for p in args.photos], Path(args.out), args.format, args.glob)
+        lines = batch.run(jobs, options, args.jobs or 1, args.skip_existing, args.report)
+    if not lines:
         print("bgzero remove: no photos found", file=sys.stderr)
         return 1
-    lines = batch.run(jobs, options, args.jobs, args.skip_existing, args.report)
     counts = dict.fromkeys(("done", "skipped", "failed"), 0)
     for line in lines:
         counts[line["status"]] += 1
         if line["status"] == "failed":
             print(f"bgzero remove: {line['message']}", file=sys.stderr)
     skipped = f", {counts['skipped']} already there" if counts["skipped"] else ""
-    print(f"{counts['done']} of {len(jobs)} photos written to {args.out}{skipped}")
+    print(f"{counts['done']} of {len(lines)} photos written to {args.out}{skipped}")
     return 1 if counts["failed"] else 0
 
 
@@ -144,9 +151,9 @@ def parser() -> argparse.ArgumentParser:
 
     remove = commands.add_parser("remove", help="cut out photos natively, same graphs")
     remove.add_argument(
-        "photos", nargs="+", type=Path, help="photos, and folders searched recursively"
+        "photos", nargs="+", help="photos, and folders searched recursively (ray: or URIs)"
     )
-    remove.add_argument("-o", "--out", type=Path, required=True)
+    remove.add_argument("-o", "--out", required=True, help="output folder (ray: or URI)")
     remove.add_argument(
         "--glob", help="what to take from folders, e.g. '*.jpg' (default: every photo type)"
     )
@@ -155,7 +162,16 @@ def parser() -> argparse.ArgumentParser:
     )
     remove.add_argument("--report", type=Path, help="write one JSON line per photo here")
     remove.add_argument(
-        "-j", "--jobs", type=int, default=1, help="photos cut at once, in as many processes"
+        "-j",
+        "--jobs",
+        type=int,
+        help="photos cut at once, in as many processes (ray: actors; default 1, ray: CPUs / 2)",
+    )
+    remove.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="ray: on Ray Data, this machine or the cluster at RAY_ADDRESS",
     )
     remove.add_argument("--model", help="model card id (default: the card marked default)")
     own = remove.add_argument_group("your own model (instead of --model)")
@@ -194,6 +210,12 @@ def parser() -> argparse.ArgumentParser:
         action="append",
         choices=["mpy", "py"],
         help="worker interpreters to compare (default: both)",
+    )
+    bench.add_argument(
+        "--section",
+        action="append",
+        choices=["browser", "cli"],
+        help="the page in Chromium beside native, or batch photos/s beside rembg (default: both)",
     )
     bench.add_argument("--json", help="also write the timings to this file")
     bench.set_defaults(run=_bench)

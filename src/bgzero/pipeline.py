@@ -3,7 +3,6 @@
 import time
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
@@ -179,17 +178,19 @@ def decontaminator(wide: int, narrow: int, soften: int, threads: int = 0) -> ort
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
 
-def open_photo(path: Path) -> Image.Image:
+def open_photo(path, name: str | None = None) -> Image.Image:
+    """The photo (a path, or a binary file object called `name`) upright, as RGBA."""
+    name = name or str(path)
     try:
         with Image.open(path) as image:
             image.load()
             return ImageOps.exif_transpose(image).convert("RGBA")
     except FileNotFoundError:
-        raise PhotoError(f"{path}: no such file") from None
+        raise PhotoError(f"{name}: no such file") from None
     except UnidentifiedImageError:
-        raise PhotoError(f"{path}: not an image this tool can read") from None
+        raise PhotoError(f"{name}: not an image this tool can read") from None
     except (OSError, SyntaxError) as error:
-        raise PhotoError(f"{path}: the image is damaged or incomplete ({error})") from None
+        raise PhotoError(f"{name}: the image is damaged or incomplete ({error})") from None
 
 
 def working_photo(photo: Image.Image) -> Image.Image:
@@ -369,7 +370,7 @@ def framed(image: Image.Image, cut: Image.Image, framing: dict | None) -> Image.
 
 def save(
     result: Image.Image,
-    path: Path,
+    path,
     format_id: str = formats.DEFAULT,
     behind: Image.Image | None = None,
     framing: dict | None = None,

@@ -121,3 +121,22 @@ def test_two_jobs_write_the_same_bytes_as_one(tmp_path):
     assert names == sorted(p.name for p in two.iterdir()) and len(names) == 4
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_the_ray_engine_on_a_local_ray_writes_the_same_bytes(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)  # a local Ray, started by the command
+    root = _folder(tmp_path, count=2)
+    (root / "b" / "broken.jpg").write_bytes(PETS[1].read_bytes()[:2000])
+    local, on_ray, report = tmp_path / "local", tmp_path / "ray", tmp_path / "ray.jsonl"
+    assert main(["remove", str(root), "-o", str(local)]) == 1
+    command = ["remove", str(root), "-o", str(on_ray), "--report", str(report)]
+    assert main([*command, "--engine", "ray", "--jobs", "2"]) == 1
+    files = sorted(p.relative_to(local) for p in local.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(on_ray) for p in on_ray.rglob("*") if p.is_file())
+    assert len(files) == 4
+    for name in files:
+        assert (local / name).read_bytes() == (on_ray / name).read_bytes(), name
+    lines = [json.loads(line) for line in report.read_text().splitlines()]
+    statuses = {os.path.relpath(line["photo"], root): line["status"] for line in lines}
+    assert statuses.pop("b/broken.jpg") == "failed" and set(statuses.values()) == {"done"}
+    assert "broken.jpg: the image is damaged or incomplete" in capsys.readouterr().err
