@@ -19,7 +19,7 @@ from result_view import ResultView
 from shared import backgrounds, catalog, formats, geometry, own_model, status
 from shared import embed_protocol as protocol
 from view import StatusView
-from worker_bridge import WorkerError
+from worker_bridge import Cancelled, WorkerError
 
 
 def _el(id_):
@@ -73,6 +73,7 @@ ui = {
         "own-info",
         "own-preset",
         "own-keep",
+        "cancel",
     )
 }
 body = document.body
@@ -182,7 +183,11 @@ async def cut(file):
     page.drop()
     start = ui["start-from"].value if page.mode == "manual" else "model"
     if start == "model":
-        cutout = await page.cutter.cut(file, page.model, show_stage, file.name)
+        ui["cancel"].hidden = False
+        try:
+            cutout = await page.cutter.cut(file, page.model, show_stage, file.name)
+        finally:
+            ui["cancel"].hidden = True
         show_engine(cutout.engine)
     else:  # Manual Remove without the model
         show_stage("decode")
@@ -428,8 +433,15 @@ def on_file(file):
 
 def fail(error):
     """Every handler ends here: bad input is a message; anything else is also a logged bug."""
-    set_state("error")
     ui["progress"].value = 0
+    if isinstance(error, Cancelled):
+        set_state("cancelled")
+        show_message("")
+        show_stage("done")
+        ui["progress"].value = 0
+        ui["stage"].textContent = "Cancelled: choose another photo"
+        return
+    set_state("error")
     if isinstance(error, file_input.BadInput):
         show_message(str(error))
         show_stage("done")
@@ -630,6 +642,7 @@ async def start():
         (ui["copy"], "click", lambda e: asyncio.create_task(copy_png())),
     ):
         el.addEventListener(kind, create_proxy(handler))
+    ui["cancel"].addEventListener("click", create_proxy(lambda e: page.cutter.cancel()))
     ui["mode-auto"].addEventListener("click", create_proxy(lambda e: set_mode("auto")))
     ui["mode-manual"].addEventListener("click", create_proxy(lambda e: set_mode("manual")))
     if js.URLSearchParams.new(js.location.search).get("mode") == "manual":

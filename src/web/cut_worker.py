@@ -46,6 +46,10 @@ return createImageBitmap(new ImageData(px, w, h), {premultiplyAlpha: "premultipl
 engine = Engine()  # the ORT runtimes and the execution provider (providers.py)
 
 
+class Cancelled(Exception):
+    """The page asked to stop this request (messages.cancel)."""
+
+
 class State:
     def __init__(self):
         self.sessions = {}  # model id -> InferenceSession (only the current one is kept)
@@ -53,6 +57,7 @@ class State:
         self.tail = None  # last queued job: jobs run one at a time, in order
         self.graphs = {}  # sha256 -> InferenceSession of the helper graphs
         self.own = {}  # sha256 -> Uint8Array of a model the user brought (never fetched)
+        self.cancelled = set()  # request ids the page asked to stop
 
 
 _state = State()
@@ -231,6 +236,13 @@ async def _load(msg, payload):
     )
 
 
+def _go_on(msg):
+    """Between stages: a cancelled request stops here (a model run itself cannot be stopped)."""
+    if msg["id"] in _state.cancelled:
+        _state.cancelled.discard(msg["id"])
+        raise Cancelled()
+
+
 async def _cut(msg, bitmap):
     """Model mask of the bitmap; refined to the bitmap's own size when a refiner is given."""
     model = msg["model"]
@@ -239,6 +251,7 @@ async def _cut(msg, bitmap):
         width, height, model["size"], model.get("min_size", 0), model.get("size_step", 64)
     )
     try:
+        _go_on(msg)
         await _session(msg["id"], model, msg)
         graphs = msg["graphs"]
         prepare = await _graph(msg["id"], graphs["prepare"])
@@ -262,8 +275,10 @@ async def _cut(msg, bitmap):
             )
         )
         rgba = js.Reflect.get(out, "model_rgba").data
+        _go_on(msg)
         t1 = _now()
         alpha = await _segment(msg, rgba, size)
+        _go_on(msg)
         t2 = _now()
         if alpha.length != size * size:
             raise RuntimeError(
@@ -283,6 +298,7 @@ async def _cut(msg, bitmap):
                 ],
             )
             out = await refiner.run(feeds)
+            _go_on(msg)
             alpha = js.Reflect.get(out, "alpha").data
             box = (0, 0, height, width)
             t3 = _now()
@@ -304,6 +320,7 @@ async def _cut(msg, bitmap):
                     ],
                 )
             )
+            _go_on(msg)
             alpha = js.Reflect.get(out, "cutout").data
             channels = 4
             timings["decontaminate"] = _now() - t3
@@ -324,6 +341,7 @@ async def _cut(msg, bitmap):
         )
     finally:
         bitmap.close()
+        _state.cancelled.discard(msg["id"])
 
 
 async def _handle(data):
@@ -338,6 +356,8 @@ async def _handle(data):
             await _cut(msg, data.payload)
         else:
             raise messages.MessageError("worker can't handle %r" % msg["type"])
+    except Cancelled:
+        _post(messages.cancelled(req_id))
     except Exception as e:
         # Reported to the page, which decides what the user sees and logs real bugs. What a
         # model the user brought does wrong is theirs to know, not a bug of ours.
@@ -365,7 +385,17 @@ async def _after(previous, data):
 
 def _on_message(event):
     # Sync handler that chains a task: works the same on both interpreters, and runs jobs
-    # in arrival order so a "cut" waits for the "load" of the same model.
+    # in arrival order so a "cut" waits for the "load" of the same model. A "cancel" acts
+    # at once: the job it names checks between its stages.
+    data = event.data
+    if js.Reflect.has(data, "json") and '"cancel"' in data.json:
+        try:
+            msg = messages.decode(data.json)
+            if msg["type"] == "cancel":
+                _state.cancelled.add(msg["target"])
+                return
+        except messages.MessageError:
+            pass
     _state.tail = asyncio.create_task(_after(_state.tail, event.data))
 
 

@@ -12,7 +12,7 @@ import export
 import file_input
 from cutout import Cutout
 from shared import catalog, formats, geometry, messages, provider_choice
-from worker_bridge import Worker, unpack
+from worker_bridge import Cancelled, Worker, unpack
 
 # After a photo above this many pixels the worker is replaced by a fresh one: WebAssembly
 # memory only grows, and the full-size stages of a 12 MP photo would keep ~1 GB for good.
@@ -49,9 +49,20 @@ class Cutter:
         params = js.URLSearchParams.new(js.location.search)
         self.kind = "py" if params.get("worker") == "py" else "mpy"
         self.worker = Worker(self.kind, base)
+        self.busy = False  # a cut is under way (cut() or cut_bitmap())
+        self.cutting = None  # its worker request, once sent
+        self.stop = False  # cancel() before that request was sent
         # ?provider=webgpu|wasm forces one; ?fault=webgpu-<step> makes that step fail.
         self.want = provider_choice.wanted(params.get("provider"))
         self.fault = provider_choice.fault(params.get("fault"))
+
+    def cancel(self):
+        """Stop the cut under way: it raises worker_bridge.Cancelled soon (at the worker's
+        next stage; a model run itself finishes first)."""
+        if self.cutting is not None:
+            self.worker.cancel(self.cutting)
+        elif self.busy:
+            self.stop = True
 
     async def fetch_catalog(self):
         self.catalog = await _fetch_catalog()
@@ -140,7 +151,12 @@ class Cutter:
         file_input.BadInput for an unusable image and WorkerError when the worker fails."""
         t = js.performance.now()
         (on_stage or (lambda *args: None))("decode")
-        bitmap = await file_input.read_image(image)
+        self.busy = True
+        try:
+            bitmap = await file_input.read_image(image)
+        except BaseException:
+            self.busy = self.stop = False
+            raise
         timings = {"decode": js.performance.now() - t}
         return await self.cut_bitmap(bitmap, model, on_stage, name, timings=timings)
 
@@ -149,7 +165,10 @@ class Cutter:
         `colours=False` skips decontamination (the smart tool wants the alpha alone)."""
         stage = on_stage or (lambda *args: None)
         timings = timings if timings is not None else {}
+        self.busy = True
         try:
+            if self.stop:
+                raise Cancelled()
             width, height = self.sent_size(bitmap.width, bitmap.height)
             full_size = (width, height) == (bitmap.width, bitmap.height)
             t = js.performance.now()
@@ -179,7 +198,11 @@ class Cutter:
             except Exception:
                 copy.close()  # not transferred: it would hold its pixels until GC
                 raise
-            reply, alpha = unpack(await request)
+            self.cutting = self.worker.last_id
+            try:
+                reply, alpha = unpack(await request)
+            finally:
+                self.cutting = None
             if width * height > RECYCLE_PIXELS and not model.get("own"):
                 self._recycle(model)  # a brought model's bytes live in the worker alone
             self._remember(reply)
@@ -191,6 +214,8 @@ class Cutter:
         except BaseException:
             bitmap.close()
             raise
+        finally:
+            self.busy = self.stop = False
         return cutout
 
 

@@ -14,7 +14,7 @@ from cutter import Cutter, to_file
 from shared import catalog
 from shared import embed_protocol as protocol
 from view import StatusView
-from worker_bridge import WorkerError
+from worker_bridge import Cancelled, WorkerError
 
 # Reads a message event in JS so its contents never enter Python as they are: a JSON view
 # of the fields we use (see protocol.read_request) and the request id kept as a JS value,
@@ -64,6 +64,7 @@ class Frame:
         self.failed = None  # why the frame could not start; every request gets it
         self.running = False
         self.queue = []
+        self.current = None  # the request being cut
         self.handled = 0
         self.canvas = document.createElement("canvas")
 
@@ -136,6 +137,9 @@ def on_message(event):
         ident = seen.id
         view = json.loads(seen.view)
         request = protocol.read_request(view, model_ids())
+        if request["type"] == protocol.CANCEL:
+            cancel(request["id"], source, origin, ident)
+            return
         if len(frame.queue) >= protocol.MAX_WAITING:
             raise protocol.ProtocolError(
                 "busy",
@@ -161,6 +165,30 @@ def on_message(event):
 
 
 # ---- requests -----------------------------------------------------------------------------
+
+
+def cancel(req_id, source, origin, ident):
+    """A parent's bgzero:cancel: a waiting request is answered "cancelled" now, a running one
+    when the cut stops (worker_bridge.Cancelled in process())."""
+
+    def same(request):
+        return request["id"] == req_id and getattr(js.Object, "is")(request["source"], source)
+
+    for i, request in enumerate(frame.queue):
+        if same(request):
+            del frame.queue[i]
+            message = protocol.error(req_id, "cancelled", "Cancelled.")
+            post(source, origin, message, request["ident"])
+            return
+    if frame.current is not None and same(frame.current):
+        frame.cutter.cancel()
+        return
+    post(
+        source,
+        origin,
+        protocol.error(req_id, "bad-message", "No request with this id is waiting or running."),
+        ident,
+    )
 
 
 def _name(request):
@@ -202,7 +230,11 @@ async def process(request):
             parts.push(image)
             image = js.Blob.new(parts)
         model = catalog.pick(frame.catalog, request["model"])
-        cutout = await frame.cutter.cut(image, model, on_stage, _name(request))
+        frame.current = request
+        try:
+            cutout = await frame.cutter.cut(image, model, on_stage, _name(request))
+        finally:
+            frame.current = None
         try:
             show_engine(cutout.engine)
             behind = compose.backdrop(cutout, request["background"])
@@ -221,6 +253,9 @@ async def process(request):
     except file_input.BadInput as e:
         show_message(str(e))
         reply(protocol.error(req_id, "bad-image", str(e)))
+    except Cancelled:
+        show_message("")
+        reply(protocol.error(req_id, "cancelled", "Cancelled."))
     except Exception as e:
         text = str(e) or e.__class__.__name__
         show_message("Something went wrong: " + text)

@@ -15,9 +15,16 @@ class WorkerError(Exception):
         self.bug = bug
 
 
+class Cancelled(Exception):
+    """The request was stopped on the page's word (Worker.cancel)."""
+
+
 def unpack(js_reply):
-    """(message dict, payload or None) of a final reply; raises WorkerError for "error"."""
+    """(message dict, payload or None) of a final reply; raises WorkerError for "error" and
+    Cancelled for "cancelled"."""
     msg = messages.decode(js_reply.json)
+    if msg["type"] == "cancelled":
+        raise Cancelled()
     if msg["type"] == "error":
         raise WorkerError(msg["message"], msg.get("bug", False))
     payload = js_reply.payload if js.Reflect.has(js_reply, "payload") else None
@@ -48,6 +55,7 @@ class Worker:
         )
         self._pending = {}  # id -> (resolve of the reply promise, progress callback)
         self._next_id = 1
+        self.last_id = None  # of the latest request, for cancel()
         self._proxy = create_proxy(self._message)
         self._failed = create_proxy(self._crashed)
         self.worker.addEventListener("message", self._proxy)
@@ -62,6 +70,7 @@ class Worker:
         `on_progress(msg)` gets this request's progress messages."""
         req_id = self._next_id
         self._next_id += 1
+        self.last_id = req_id
         msg = msg_builder(req_id, *args)
 
         def executor(resolve, reject):
@@ -70,6 +79,13 @@ class Worker:
         promise = js.Promise.new(create_proxy(executor))
         self.worker.postMessage(*wire.pack(msg, payload))
         return promise
+
+    def cancel(self, req_id):
+        """Ask the worker to stop request `req_id` (its reply then is "cancelled")."""
+        if req_id in self._pending:
+            cancel_id = self._next_id
+            self._next_id += 1
+            self.worker.postMessage(*wire.pack(messages.cancel(cancel_id, req_id)))
 
     def close(self):
         """Stop the worker now; all its memory goes with it."""

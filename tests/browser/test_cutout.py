@@ -102,3 +102,27 @@ def test_refines_a_12_megapixel_photo_at_full_size(app, tmp_path):
     assert "refine" in timings
     assert_matches_native(app.download(tmp_path), big)
     assert app.log.console_errors() == []
+
+
+def test_cancel_stops_a_cut_and_the_next_photo_cuts(app, tmp_path):
+    """Cancel during the model's stage: the worker stops at its next stage boundary, the page
+    says so, and the same worker cuts the next photo as before."""
+    app.open()
+    big = tmp_path / "big.png"  # a cut long enough to catch: refinement at 8 MP
+    with Image.open(PETS[1]) as image:
+        image.convert("RGB").resize((3500, 2300), Image.Resampling.BICUBIC).save(big)
+    before = app.handled()
+    app.pick(big, wait=False)
+    app.page.wait_for_function(
+        "document.getElementById('stage').textContent.startsWith('Removing')"
+    )
+    app.page.click("#cancel")
+    app._wait_handled(before)
+    assert app.state() == "cancelled", app.message()
+    assert "Cancelled" in app.page.inner_text("#stage")
+    assert app.page.is_hidden("#cancel")
+    assert app.page.get_attribute("#download", "aria-disabled") == "true"  # nothing half-made
+    app.cut(PETS[0])
+    assert app.state() == "done", app.message()
+    assert_matches_native(app.download(tmp_path), PETS[0])
+    assert app.log.console_errors() == []

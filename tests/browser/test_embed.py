@@ -64,6 +64,9 @@ async function send(id, path, options) {
   const image = await (await fetch(path)).blob();
   bgzero().postMessage({type: "bgzero:remove", id, image, options}, "*");
 }
+function cancel(id) {
+  bgzero().postMessage({type: "bgzero:cancel", id}, "*");
+}
 async function pngBase64(id) {
   const bytes = new Uint8Array(await results[id].arrayBuffer());
   let text = "";
@@ -174,6 +177,8 @@ def sites(tmp_path_factory):
     (root / "parent.html").write_text(PARENT)
     for i in range(2):
         (root / f"pet{i}.jpg").write_bytes(PETS[i].read_bytes())
+    with Image.open(PETS[1]) as image:  # 8 MP: a cut long enough to cancel
+        image.convert("RGB").resize((3500, 2300), Image.Resampling.BICUBIC).save(root / "big.png")
     servers = [
         _static_server(str(root)),
         _static_server(str(root)),
@@ -303,6 +308,24 @@ def test_a_thousand_malformed_messages_then_a_valid_one(sites, page):
     page.evaluate("send('after the junk', '/pet1.jpg')")
     _wait_for(page, "m.data.type === 'bgzero:result'")
     assert_matches_native(_png(page, "after the junk"), PETS[1])
+
+
+def test_a_parent_cancels_a_running_and_a_waiting_request(sites, page):
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    for req_id, path in (("big", "/big.png"), ("next", "/pet1.jpg"), ("gone", "/pet0.jpg")):
+        page.evaluate(f"send('{req_id}', '{path}')")
+    _wait_for(page, "m.data.id === 'big' && m.data.stage === 'inference'")
+    page.evaluate("cancel('gone')")  # waiting: answered at once, never cut
+    page.evaluate("cancel('big')")  # running: stops at the worker's next stage
+    page.evaluate("cancel('never sent')")
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 'next'")
+    time.sleep(1)
+    errors = {e["id"]: e["code"] for e in _messages(page, "bgzero:error")}
+    assert errors == {"gone": "cancelled", "big": "cancelled", "never sent": "bad-message"}
+    assert [r["id"] for r in _messages(page, "bgzero:result")] == ["next"]
+    assert_matches_native(_png(page, "next"), PETS[1])
+    assert page.console_errors == []
 
 
 def test_isolated_parent_gets_a_multi_threaded_frame(sites, page):

@@ -49,7 +49,17 @@ def test_valid_requests(fields, image, expected):
         "background": {"kind": "none"},
         "framing": {"crop": False, "margin": 20, "max_side": None},
     }
-    assert protocol.read_request(view(fields, image), MODELS) == {**expected, **plain}
+    expected = {"type": protocol.REMOVE, **expected, **plain}
+    assert protocol.read_request(view(fields, image), MODELS) == expected
+
+
+def test_a_cancel_names_the_request_by_its_id():
+    for req_id in (7, "a-b"):
+        cancel = {"type": protocol.CANCEL, "id": req_id}
+        assert protocol.read_request(view(cancel, None), MODELS) == cancel
+    with pytest.raises(protocol.ProtocolError) as refused:
+        protocol.read_request(view({"type": protocol.CANCEL, "id": [1]}, None), MODELS)
+    assert refused.value.code == "bad-message" and not refused.value.has_id
 
 
 def test_background_and_framing_options():

@@ -317,3 +317,14 @@ def test_unique_names_number_the_repeats_stably():
         "cat-nobg-2-2.png",
     ]
     assert naming.unique("mask", set()) == "mask" and naming.unique("mask", {"mask"}) == "mask-2"
+
+
+def test_cancel_messages_name_their_request():
+    assert messages.decode(messages.encode(messages.cancel(5, 3))) == {
+        "type": "cancel",
+        "id": 5,
+        "target": 3,
+    }
+    assert messages.decode(messages.encode(messages.cancelled(3)))["type"] == "cancelled"
+    with pytest.raises(messages.MessageError):
+        messages.validate({"type": "cancel", "id": 5, "target": "3"})

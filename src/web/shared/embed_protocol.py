@@ -4,6 +4,9 @@ parent -> frame  {type: "bgzero:remove", id, image: Blob | ArrayBuffer,
                   options?: {model?: <catalog id>, format?: <shared/formats id>,
                              background?: "none" | "#rrggbb" | "blur" | "blur:<1-50>",
                              crop?: boolean, margin?: px, maxSide?: px}}
+                 {type: "bgzero:cancel", id}: stop that request, waiting or running (it is
+                  answered with an error of code "cancelled"; an id neither waiting nor
+                  running gets "bad-message")
 frame -> parent  {type: "bgzero:ready", provider, threads, isolated, models}
                  {type: "bgzero:progress", id, stage, done?, total?}
                  {type: "bgzero:result", id, file: Blob, format, name, width, height,
@@ -24,8 +27,9 @@ READY = "bgzero:ready"
 PROGRESS = "bgzero:progress"
 RESULT = "bgzero:result"
 ERROR = "bgzero:error"
+CANCEL = "bgzero:cancel"
 
-CODES = ("bad-message", "bad-image", "unknown-model", "busy", "internal")
+CODES = ("bad-message", "bad-image", "unknown-model", "busy", "cancelled", "internal")
 FORMATS = tuple(_formats.FORMATS)
 # Object.prototype.toString names of what `image` may be (a File is a Blob).
 IMAGE_KINDS = ("Blob", "File", "ArrayBuffer")
@@ -74,8 +78,9 @@ def valid_id(value):
 
 
 def read_request(view, model_ids):
-    """Validate the view of a parent's message; return {"id", "model", "format",
-    "background" (a shared/backgrounds description), "framing" (export's crop and size)}.
+    """Validate the view of a parent's message; return {"type": REMOVE, "id", "model",
+    "format", "background" (a shared/backgrounds description), "framing" (export's crop and
+    size)}, or {"type": CANCEL, "id"}.
 
     view: {"kind": type name of the message, "image": type name of its `image`,
     "fields": the message's VIEW_KEYS as JSON values, or None when it had none or they
@@ -99,9 +104,10 @@ def read_request(view, model_ids):
     def refuse(code, message):
         raise ProtocolError(code, message, has_id)
 
-    if fields.get("type") != REMOVE:
+    if fields.get("type") not in (REMOVE, CANCEL):
         refuse(
-            "bad-message", "Unknown message type %s; send %r." % (_name(fields.get("type")), REMOVE)
+            "bad-message",
+            "Unknown message type %s; send %r or %r." % (_name(fields.get("type")), REMOVE, CANCEL),
         )
     if not has_id:
         refuse(
@@ -109,6 +115,8 @@ def read_request(view, model_ids):
             "The id must be a string of at most %d characters or a "
             "number, not %s." % (MAX_ID_CHARS, _name(req_id)),
         )
+    if fields["type"] == CANCEL:
+        return {"type": CANCEL, "id": req_id}
     image = view.get("image")
     if image not in IMAGE_KINDS:
         refuse(
@@ -158,6 +166,7 @@ def read_request(view, model_ids):
     if max_side is not None:
         max_side = _whole(max_side, MIN_SIDE, _geometry.MAX_SIDE, "maxSide", refuse)
     return {
+        "type": REMOVE,
         "id": req_id,
         "model": model,
         "format": fmt,

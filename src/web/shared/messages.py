@@ -23,8 +23,8 @@ _FIELDS = {
     # reason: why this provider (None or a provider_choice reason); remember: None or
     # {key, provider, reason}, a choice for the page to keep for the next visit
     "ready": ("model", "provider", "threads", "reason", "remember", "timings"),
-    # worker -> page: payload = width×height alpha bytes (channels 1) or RGBA cut-out
-    # (channels 4); box = the photo's part of them
+    # worker -> page: payload = width×height ImageBitmap, the alpha as its alpha (channels 1)
+    # or the RGBA cut-out (channels 4); box = the photo's part of them
     "result": (
         "model",
         "width",
@@ -38,6 +38,10 @@ _FIELDS = {
         "timings",
     ),
     "error": ("message",),
+    # page -> worker: stop request `target` at its next stage (it is answered "cancelled");
+    # handled on arrival, not after the jobs before it
+    "cancel": ("target",),
+    "cancelled": (),  # worker -> page: the final reply of a cancelled request
 }
 _MODEL_FIELDS = ("id", "url", "size", "bytes", "sha256", "fit")
 _GRAPH_FIELDS = ("url", "bytes", "sha256")
@@ -113,6 +117,14 @@ def result(
     )
 
 
+def cancel(req_id, target):
+    return _make("cancel", req_id, target=target)
+
+
+def cancelled(req_id):
+    return _make("cancelled", req_id)
+
+
 def error(req_id, message, bug=False):
     return _make("error", req_id, message=str(message), bug=bool(bug))
 
@@ -147,6 +159,8 @@ def validate(msg):
         raise MessageError("cut: empty image")
     if kind == "cut":
         _check_graphs(msg["graphs"])
+    if kind == "cancel" and not isinstance(msg["target"], int):
+        raise MessageError("cancel: target must be a request id")
     if kind == "result" and len(msg["box"]) != 4:
         raise MessageError("result: box needs top, left, bottom, right")
     if kind == "result" and msg["channels"] not in (1, 4):
