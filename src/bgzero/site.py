@@ -28,6 +28,8 @@ RUNTIME = {
         "@micropython/micropython-webassembly-pyscript",
         ["micropython.mjs", "micropython.wasm"],
     ),
+    # Download all as ZIP (src/web/zip_export.py): a streaming ZIP writer, not ours by hand.
+    "runtime/client-zip": ("client-zip", ["index.js", "LICENSE.txt"]),
     "runtime/pyodide": (
         "pyodide",
         [

@@ -11,12 +11,14 @@ import compose
 import file_input
 import offline
 import own_model_picker
+import queue_view
 import smart_tool
+import zip_export
 from cutout import Cutout
 from cutter import Cutter, to_file
 from editor import Editor
 from result_view import ResultView
-from shared import backgrounds, catalog, formats, geometry, own_model, status
+from shared import backgrounds, catalog, formats, geometry, jobs, own_model, status
 from shared import embed_protocol as protocol
 from view import StatusView
 from worker_bridge import Cancelled, WorkerError
@@ -74,6 +76,12 @@ ui = {
         "own-preset",
         "own-keep",
         "cancel",
+        "folder",
+        "batch",
+        "queue",
+        "queue-summary",
+        "cancel-all",
+        "zip",
     )
 }
 body = document.body
@@ -91,6 +99,10 @@ view = StatusView(
 set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
 
+THUMB = 96  # px, the long side of a queue row's picture
+ZIP_NAME = "bgzero-nobg.zip"
+
+
 def mark(name):
     """Startup milestones (ms since navigation) as data attributes, read by tests and bench."""
     body.setAttribute("data-t-" + name, str(int(js.performance.now())))
@@ -101,7 +113,7 @@ def mark(name):
 
 class Page:
     """What the page holds: the catalog and chosen model, the cutter, the cut-out on screen,
-    and the one photo waiting while another is cut."""
+    and the queue of photos (shared/jobs.py) it came from."""
 
     def __init__(self):
         self.catalog = None
@@ -111,7 +123,10 @@ class Page:
         self.result = None  # ResultView
         self.cutout = None  # the Cutout on screen (the editor's, next)
         self.busy = False
-        self.waiting = None  # a File chosen while busy; a newer choice replaces it
+        self.queue = jobs.Queue()
+        self.queue_view = None
+        self.row = None  # the queue row whose cut-out is on screen (its file follows edits)
+        self.opening = None  # a finished row asked to be opened again
         self.handled = 0
         self.format = formats.DEFAULT  # what the download is encoded as
         self.edits = 0  # finished edits of the cut-out on screen
@@ -175,7 +190,8 @@ async def load_model():
         fail(e)
 
 
-async def cut(file):
+async def cut(file, on_stage=None):
+    on_stage = on_stage or show_stage
     result = page.result
     set_state("busy")
     show_message("")
@@ -185,7 +201,7 @@ async def cut(file):
     if start == "model":
         ui["cancel"].hidden = False
         try:
-            cutout = await page.cutter.cut(file, page.model, show_stage, file.name)
+            cutout = await page.cutter.cut(file, page.model, on_stage, file.name)
         finally:
             ui["cancel"].hidden = True
         show_engine(cutout.engine)
@@ -218,6 +234,8 @@ async def offer(cutout):
     if cutout is not page.cutout:
         return  # another photo replaced it meanwhile
     page.result.offer(blob, name, formats.get(format_id)["label"])
+    if page.row is not None:  # the queue's copy: the ZIP and the row's download use it
+        page.row.blob, page.row.output = blob, name
     # Copying needs the async clipboard and ClipboardItem (not every browser has them).
     ui["copy"].hidden = not (
         js.Reflect.has(js.window, "ClipboardItem") and js.Reflect.has(js.navigator, "clipboard")
@@ -356,7 +374,7 @@ def follow():
     """Something the download depends on changed: hold the link back and re-encode."""
     if page.cutout is not None:
         page.result.stale()
-    asyncio.create_task(run_cuts(None))
+    asyncio.create_task(run_queue())
 
 
 def on_edit():
@@ -400,21 +418,17 @@ async def reoffer():
         fail(e)
 
 
-async def run_cuts(file):
-    """One job at a time: cut `file` (a file chosen meanwhile replaces any earlier waiting
-    one), or with None, re-encode the result when the chosen format changed."""
+async def run_queue():
+    """One job at a time: a finished photo asked to be opened again, else the next waiting
+    photo, else the result on screen re-encoded when what it is made of changed."""
     if page.busy:
-        if file is not None:
-            page.waiting = file
         return
     page.busy = True
     try:
         while True:
-            if file is not None:
-                try:
-                    await cut(file)
-                except Exception as e:
-                    fail(e)
+            row = page.opening or page.queue.next_waiting()
+            if row is not None:
+                await (open_row(row) if row is page.opening else cut_row(row))
                 # Counts every finished attempt, good or bad: tests and bench wait on it.
                 page.handled += 1
                 body.dataset.handled = str(page.handled)
@@ -422,13 +436,123 @@ async def run_cuts(file):
                 await reoffer()
             else:
                 break
-            file, page.waiting = page.waiting, None
     finally:
         page.busy = False
 
 
-def on_file(file):
-    asyncio.create_task(run_cuts(file))
+async def cut_row(row):
+    queue, view = page.queue, page.queue_view
+    queue.start(row)
+    view.update(row, queue)
+
+    def on_stage(stage, done=None, total=None):
+        show_stage(stage, done, total)
+        row.stage = stage
+        view.update(row, queue)
+
+    page.row = row
+    try:
+        await cut(row.file, on_stage)
+        queue.finish(row, row.output)
+        await thumbnail(row)
+    except Exception as e:
+        if page.row is row:
+            page.row = None
+        if isinstance(e, Cancelled):
+            queue.cancelled(row)
+        else:
+            queue.fail(row, describe(e))
+        fail(e)
+    view.update(row, queue)
+    ui["zip"].disabled = not queue.counts()["done"]
+
+
+async def open_row(row):
+    """A finished photo on screen again, for the editor: cut anew (the same result); its
+    row's file then follows the edits."""
+    page.opening = None
+    page.row = row
+    try:
+        await cut(row.file)
+    except Exception as e:
+        page.row = None
+        fail(e)
+
+
+async def thumbnail(row):
+    """A small picture of the result for its row (the result canvas itself is full size)."""
+    canvas = page.result.canvas
+    scale = THUMB / max(canvas.width, canvas.height, 1)
+    small = js.OffscreenCanvas.new(
+        max(1, int(canvas.width * scale)), max(1, int(canvas.height * scale))
+    )
+    ctx = small.getContext("2d")
+    ctx.imageSmoothingQuality = "high"
+    ctx.drawImage(canvas, 0, 0, small.width, small.height)
+    row.thumb = js.URL.createObjectURL(await small.convertToBlob())
+
+
+def on_files(files):
+    rows = page.queue.add([str(f.name) for f in files])
+    for row, file in zip(rows, files):
+        row.file = file
+    page.queue_view.draw(page.queue)
+    asyncio.create_task(run_queue())
+
+
+def on_row_action(action, row_id):
+    queue = page.queue
+    row = queue.get(row_id)
+    if row is None:
+        return
+    if action == "cancel":
+        if row.state == "cutting":
+            page.cutter.cancel()
+        elif row.state == "waiting":
+            queue.cancelled(row)
+    elif action == "retry":
+        queue.retry(row)
+        asyncio.create_task(run_queue())
+    elif action == "remove" and row.state != "cutting":
+        queue.remove(row)
+        if row.thumb:
+            js.URL.revokeObjectURL(row.thumb)
+        row.file = row.blob = row.thumb = None  # its memory goes with it
+        if page.row is row:
+            page.row = None
+    elif action == "download" and row.blob is not None:
+        zip_export.save(row.blob, row.output)
+    elif action == "open" and row.state == "done":
+        page.opening = row
+        asyncio.create_task(run_queue())
+    page.queue_view.draw(queue)
+    ui["zip"].disabled = not queue.counts()["done"]
+
+
+def cancel_all(event):
+    for row in page.queue.rows:
+        if row.state == "waiting":
+            page.queue.cancelled(row)
+        elif row.state == "cutting":
+            page.cutter.cancel()
+    page.queue_view.draw(page.queue)
+
+
+async def download_zip():
+    entries = [(name, row.blob) for row, name in page.queue.zip_names()]
+    if not entries:
+        return
+    try:
+        zip_export.save(await zip_export.zip_blob(entries, document.baseURI), ZIP_NAME)
+    except Exception as e:
+        show_message("Could not make the ZIP: %s" % (str(e) or e.__class__.__name__))
+
+
+def describe(error):
+    """What the user reads of a failure (the row's message; fail() also shows it)."""
+    if isinstance(error, file_input.BadInput) or (isinstance(error, WorkerError) and not error.bug):
+        return str(error)
+    return "Something went wrong: %s" % (str(error) or error.__class__.__name__)
 
 
 def fail(error):
@@ -447,10 +571,9 @@ def fail(error):
         show_stage("done")
         ui["stage"].textContent = "Choose another file"
         return
+    show_message(describe(error))
     if isinstance(error, WorkerError) and not error.bug:
-        show_message(str(error))
         return
-    show_message("Something went wrong: %s" % (str(error) or error.__class__.__name__))
     js.console.error("BG Zero: %s: %s" % (error.__class__.__name__, error))
 
 
@@ -647,7 +770,12 @@ async def start():
     ui["mode-manual"].addEventListener("click", create_proxy(lambda e: set_mode("manual")))
     if js.URLSearchParams.new(js.location.search).get("mode") == "manual":
         set_mode("manual")
-    page.input = file_input.FileInput(ui["file"], ui["drop"], on_file)
+    page.queue_view = queue_view.QueueView(
+        ui["batch"], ui["queue"], ui["queue-summary"], on_row_action
+    )
+    ui["cancel-all"].addEventListener("click", create_proxy(cancel_all))
+    ui["zip"].addEventListener("click", create_proxy(lambda e: asyncio.create_task(download_zip())))
+    page.input = file_input.FileInput(ui["file"], ui["drop"], on_files, ui["folder"])
     # Usable at once: a photo chosen while the worker starts is cut as soon as it is ready.
     page.input.accept()
     ui["pick-text"].textContent = "Choose a photo"

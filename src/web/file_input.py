@@ -82,41 +82,48 @@ async def read_image(file):
     return bitmap
 
 
-def _first_image(items):
-    """The first File of a FileList or a DataTransferItemList; the sniffer judges it later."""
+def _files(items):
+    """Every File of a FileList or a DataTransferItemList; the sniffer judges each later."""
+    files = []
     if items is None:
-        return None
+        return files
     for i in range(items.length):
         item = items[i]
         if js.Reflect.has(item, "getAsFile"):  # DataTransferItem (paste)
             if item.kind != "file":
                 continue
             item = item.getAsFile()
-        return item
-    return None
+        if item is not None:
+            files.append(item)
+    return files
 
 
 class FileInput:
-    """Wires #file, the drop zone and paste. `on_file(file)` gets each chosen File.
+    """Wires #file (many files), the folder picker, the drop zone and paste. `on_files(list)`
+    gets the Files of each pick, drop or paste, in their order.
 
     Listeners go up as soon as Python runs; until `enable()` files are queued, not lost.
     """
 
-    def __init__(self, input_el, drop_zone, on_file):
+    def __init__(self, input_el, drop_zone, on_files, folder_el=None):
         self._input = input_el
+        self._folder = folder_el
         self._zone = drop_zone
-        self._on_file = on_file
+        self._on_files = on_files
         self._ready = False
-        self._queued = None
+        self._queued = []
         self._proxies = [
             create_proxy(self._changed),
             create_proxy(self._drag_over),
             create_proxy(self._drag_leave),
             create_proxy(self._dropped),
             create_proxy(self._pasted),
+            create_proxy(self._folder_changed),
         ]
-        changed, over, leave, dropped, pasted = self._proxies
+        changed, over, leave, dropped, pasted, folder = self._proxies
         input_el.addEventListener("change", changed)
+        if folder_el is not None:
+            folder_el.addEventListener("change", folder)
         # Drops anywhere on the page: a missed drop would navigate away to the file.
         js.document.addEventListener("dragover", over)
         js.document.addEventListener("dragleave", leave)
@@ -124,33 +131,41 @@ class FileInput:
         js.document.addEventListener("paste", pasted)
 
     def accept(self):
-        """Let the user pick a file already: it waits in the queue until enable()."""
+        """Let the user pick files already: they wait in the queue until enable()."""
         self._input.disabled = False
+        if self._folder is not None:
+            self._folder.disabled = False
 
     def enable(self):
         self._ready = True
-        self._input.disabled = False
-        if self._queued is None:
-            # A file set on the input before our "change" listener existed.
-            self._queued = _first_image(self._input.files)
+        self.accept()
+        if not self._queued:
+            # Files set on the input before our "change" listener existed.
+            self._queued = _files(self._input.files)
             self._input.value = ""
-        if self._queued is not None:
-            file, self._queued = self._queued, None
-            self._on_file(file)
+        if self._queued:
+            files, self._queued = self._queued, []
+            self._on_files(files)
 
-    def take(self, file):
-        """Process `file` now, or as soon as the app is ready."""
-        if file is None:
+    def take(self, files):
+        """Process `files` (a list) now, or as soon as the app is ready."""
+        if not files:
             return
         if self._ready:
-            self._on_file(file)
+            self._on_files(files)
         else:
-            self._queued = file
+            self._queued.extend(files)
 
     def _changed(self, event):
-        file = _first_image(self._input.files)
+        files = _files(self._input.files)
         self._input.value = ""  # so picking the same file again fires "change"
-        self.take(file)
+        self.take(files)
+
+    def _folder_changed(self, event):
+        # A folder holds more than photos (notes, sidecars): only images are taken from it.
+        files = [f for f in _files(self._folder.files) if str(f.type).startswith("image/")]
+        self._folder.value = ""
+        self.take(files)
 
     def _drag_over(self, event):
         event.preventDefault()
@@ -162,10 +177,10 @@ class FileInput:
     def _dropped(self, event):
         event.preventDefault()
         self._zone.classList.remove("dragging")
-        self.take(_first_image(event.dataTransfer.files))
+        self.take(_files(event.dataTransfer.files))
 
     def _pasted(self, event):
-        file = _first_image(event.clipboardData.items)
-        if file is not None:
+        files = _files(event.clipboardData.items)
+        if files:
             event.preventDefault()
-            self.take(file)
+            self.take(files)

@@ -47,10 +47,10 @@ def keep(files):
     asyncio.create_task(send())
 
 
-def start(network_element, on_file):
+def start(network_element, on_files):
     """Register the service worker and keep the offline notice up to date.
 
-    `on_file(file)` receives a photo shared to the installed app (Web Share Target).
+    `on_files([file])` receives a photo shared to the installed app (Web Share Target).
     """
     _show_network(network_element)
     update = _keep(lambda event: _show_network(network_element))
@@ -67,7 +67,7 @@ def start(network_element, on_file):
         if kind == "bgzero:model-cached":
             _persist()
         elif kind == "bgzero:share":
-            on_file(data.file)
+            on_files([data.file])
 
     container.addEventListener("message", _keep(on_message))
     container.register("./sw.js", to_js({"scope": "./"}))

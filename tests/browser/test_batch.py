@@ -1,0 +1,95 @@
+"""Many photos at once in the page: a queue with states, cancel, retry and a ZIP of the
+finished ones, in real Chromium, checked against `bgzero remove`."""
+
+import base64
+import io
+import zipfile
+
+from PIL import Image
+
+from bgzero.groundtruth import photos
+from oracle import assert_matches_native
+
+PETS = photos("pets")
+
+_DROP_MANY = """async (files) => {
+  const data = new DataTransfer();
+  for (const [name, type, b64] of files) {
+    const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    data.items.add(new File([bytes], name, {type}));
+  }
+  document.getElementById("drop").dispatchEvent(
+    new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+}"""
+
+
+def _drop(app, files):
+    """Drop (name, bytes) files at once, as a user dropping a selection would."""
+    encoded = [(name, "image/jpeg", base64.b64encode(data).decode()) for name, data in files]
+    app.page.evaluate(_DROP_MANY, encoded)
+
+
+def _rows(app):
+    return app.page.eval_on_selector_all(
+        "#queue li",
+        "items => items.map(li => [li.querySelector('.name').textContent, li.dataset.state,"
+        " li.querySelector('.state').textContent])",
+    )
+
+
+def test_five_photos_dropped_at_once_make_four_results_one_message_and_a_zip(app, tmp_path):
+    app.open()
+    pets = PETS[:4]
+    broken = PETS[4].read_bytes()[:3000]  # a JPEG cut short: its row says why
+    files = [(p.name, p.read_bytes()) for p in pets[:2]]
+    files += [("broken.jpg", broken)] + [(p.name, p.read_bytes()) for p in pets[2:]]
+    before = app.handled()
+    _drop(app, files)
+    app._wait_handled(before, 5)
+    rows = _rows(app)
+    assert [name for name, _, _ in rows] == [name for name, _ in files]
+    states = {name: state for name, state, _ in rows}
+    assert states.pop("broken.jpg") == "failed" and set(states.values()) == {"done"}
+    [broken_text] = [text for name, _, text in rows if name == "broken.jpg"]
+    assert "damaged" in broken_text, broken_text
+    assert app.page.is_visible("#batch") and "4 done, 1 failed" in app.page.inner_text(
+        "#queue-summary"
+    )
+
+    with app.page.expect_download() as download:
+        app.page.click("#zip")
+    archive = tmp_path / "all.zip"
+    download.value.save_as(archive)
+    assert download.value.suggested_filename == "bgzero-nobg.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        assert zipped.testzip() is None
+        names = zipped.namelist()
+        assert names == [f"{p.stem}-nobg.png" for p in pets]
+        for pet in pets:
+            data = zipped.read(f"{pet.stem}-nobg.png")
+            with Image.open(io.BytesIO(data)) as image:
+                assert image.mode == "RGBA" and image.size == Image.open(pet).size
+            assert_matches_native(io.BytesIO(data), pet)
+    assert app.log.console_errors() == []
+
+
+def test_cancel_a_row_while_it_cuts_then_retry_it(app, tmp_path):
+    app.open()
+    big = tmp_path / "big.png"  # a cut long enough to cancel: refinement at 8 MP
+    with Image.open(PETS[1]) as image:
+        image.convert("RGB").resize((3500, 2300), Image.Resampling.BICUBIC).save(big)
+    files = [("big.png", big.read_bytes()), (PETS[0].name, PETS[0].read_bytes())]
+    before = app.handled()
+    _drop(app, files)
+    app.page.wait_for_selector("#queue li[data-state='cutting'] .state:text-matches('Removing')")
+    app.page.click("#queue li[data-state='cutting'] button[data-action='cancel']")
+    app._wait_handled(before, 2)
+    assert [(name, state) for name, state, _ in _rows(app)] == [
+        ("big.png", "cancelled"),
+        (PETS[0].name, "done"),
+    ]
+    assert_matches_native(app.download(tmp_path), PETS[0])  # the next photo cut as before
+    app.page.click("#queue li[data-state='cancelled'] button[data-action='retry']")
+    app._wait_handled(before, 3)
+    assert [state for _, state, _ in _rows(app)] == ["done", "done"]
+    assert app.log.console_errors() == []
