@@ -147,14 +147,37 @@ def _line(label: str, rows: list[dict]) -> str:
 
 
 def run_bench(args) -> int:
-    sections = args.section or ["browser", "cli"]
+    sections = args.section or ["browser", "queue", "cli"]
     status = run_browser_bench(args) if "browser" in sections else 0
+    if "queue" in sections:
+        run_queue_bench(args)
     if "cli" in sections:
         from . import bench_cli
 
         with tempfile.TemporaryDirectory() as work:
             print("\n" + bench_cli.report(bench_cli.run(Path(work))))
     return status
+
+
+def run_queue_bench(args) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from . import bench_queue
+    from .driver import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+
+    port = free_port()
+    server = serve(args.dist, port)
+    try:
+        with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+            large = large_photo(Path(folder), bench_photos(1)[0])
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            result = bench_queue.queue_curve(
+                browser, f"http://127.0.0.1:{port}", large, args.queue, Path(folder), renderer_rss
+            )
+            browser.close()
+    finally:
+        server.terminate()
+    print("\n" + bench_queue.report(result, args.queue))
 
 
 def run_browser_bench(args) -> int:

@@ -214,9 +214,11 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--section",
         action="append",
-        choices=["browser", "cli"],
-        help="the page in Chromium beside native, or batch photos/s beside rembg (default: both)",
+        choices=["browser", "queue", "cli"],
+        help="the page in Chromium beside native, the queue's memory over many 12 MP photos,"
+        " or batch photos/s beside rembg (default: all)",
     )
+    bench.add_argument("--queue", type=int, default=100, help="photos in the queue section")
     bench.add_argument("--json", help="also write the timings to this file")
     bench.set_defaults(run=_bench)
     evaluate = commands.add_parser("eval", help="cutout quality vs the ground-truth sets")

@@ -438,6 +438,8 @@ async def run_queue():
                 break
     finally:
         page.busy = False
+    if page.cutter is not None:
+        page.cutter.settle()
 
 
 async def cut_row(row):

@@ -14,8 +14,10 @@ from cutout import Cutout
 from shared import catalog, formats, geometry, messages, provider_choice
 from worker_bridge import Cancelled, Worker, unpack
 
-# After a photo above this many pixels the worker is replaced by a fresh one: WebAssembly
-# memory only grows, and the full-size stages of a 12 MP photo would keep ~1 GB for good.
+# After a photo above this many pixels the worker is replaced by a fresh one once the page
+# has nothing more to cut (settle()): WebAssembly memory only grows, and the full-size stages
+# of a 12 MP photo would keep ~1 GB for good. Not between the photos of a queue: each would
+# pay for a new worker and its model.
 RECYCLE_PIXELS = 4000000
 
 # Provider choices measured on this device, by provider_choice.device_key: the next visit
@@ -50,6 +52,7 @@ class Cutter:
         self.kind = "py" if params.get("worker") == "py" else "mpy"
         self.worker = Worker(self.kind, base)
         self.busy = False  # a cut is under way (cut() or cut_bitmap())
+        self.grown = None  # the model of a cut above RECYCLE_PIXELS since the last settle()
         self.cutting = None  # its worker request, once sent
         self.stop = False  # cancel() before that request was sent
         # ?provider=webgpu|wasm forces one; ?fault=webgpu-<step> makes that step fail.
@@ -92,9 +95,14 @@ class Cutter:
         except Exception:
             pass  # storage blocked (some embeds, private modes): measure again next time
 
-    def _recycle(self, model):
-        """A fresh worker with `model` loading in it, usually ready before the next photo
-        (cuts sent meanwhile wait behind the load)."""
+    def settle(self):
+        """Nothing more to cut for now: if a big photo grew the worker's memory, a fresh
+        worker takes its place, with the model loading in it (usually ready before the next
+        photo; cuts sent meanwhile wait behind the load)."""
+        model = self.grown
+        if model is None or self.busy:
+            return
+        self.grown = None
         self.worker.close()
         self.worker = Worker(self.kind, self.base)
 
@@ -204,7 +212,7 @@ class Cutter:
             finally:
                 self.cutting = None
             if width * height > RECYCLE_PIXELS and not model.get("own"):
-                self._recycle(model)  # a brought model's bytes live in the worker alone
+                self.grown = model  # a brought model's bytes live in the worker alone
             self._remember(reply)
             timings.update(reply["timings"])
             t = js.performance.now()

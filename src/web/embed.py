@@ -207,6 +207,8 @@ async def pump():
             await process(frame.queue.pop(0))
     finally:
         frame.running = False
+    if frame.cutter is not None:
+        frame.cutter.settle()
 
 
 async def process(request):
