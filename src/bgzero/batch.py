@@ -24,6 +24,7 @@ from tqdm import tqdm
 from . import pipeline
 from .web_shared import backgrounds, formats, naming
 
+PHOTOS_PER_WORKER = 8  # below this many photos per process, one process is faster
 # What a folder is searched for when no --glob is given (the page's formats, and those
 # Pillow reads that cameras and scanners write).
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".avif"}
@@ -134,15 +135,22 @@ def start_worker(threads: int, own: tuple | None) -> None:
         pipeline.register(*own)
 
 
+def default_workers(photos: int) -> int:
+    """Processes when --jobs is not given: one per core for a folder's worth of photos (each
+    process pays ~1 s to start), one for a handful."""
+    return max(1, min(os.cpu_count() or 1, photos // PHOTOS_PER_WORKER))
+
+
 def run(
     jobs: list[Job],
     options: Options,
-    workers: int = 1,
+    workers: int | None = None,
     skip_existing: bool = False,
     report: Path | None = None,
 ) -> list[dict]:
-    """Cut every job, `workers` processes at once, each with its share of the cores; one
-    report line per job, in the jobs' order (also written to `report` as JSON lines)."""
+    """Cut every job, `workers` processes at once (None: default_workers), each with its
+    share of the cores; one report line per job, in the jobs' order (also written to
+    `report` as JSON lines)."""
     lines: list[dict | None] = [None] * len(jobs)
     todo = []
     for i, job in enumerate(jobs):
@@ -156,6 +164,7 @@ def run(
             }
         else:
             todo.append(i)
+    workers = workers or default_workers(len(todo))
     bar = tqdm(total=len(todo), unit="photo", file=sys.stderr, disable=None, dynamic_ncols=True)
     with bar:
         if workers <= 1:

@@ -1,5 +1,6 @@
-"""`make bench`, command-line part: photos per second of `bgzero remove` (jobs 1 and 2) and
-of rembg's own batch command (`rembg p -m u2netp`) on the same folder of photos.
+"""`make bench`, command-line part: photos per second of `bgzero remove` (jobs 1 and 2, and
+on a local Ray, its start included) and of rembg's own batch command (`rembg p -m u2netp`)
+on the same folder of photos.
 
 rembg is installed from PyPI into its own cached virtual environment (it pins other
 versions of our dependencies), and finds its u2netp weights where it looks for them
@@ -60,10 +61,13 @@ def run(work: Path, jobs: tuple[int, ...] = (1, 2)) -> dict:
     folder = flat_folder(work / "photos")
     count = len(list(folder.iterdir()))
     results = {}
+    command = [sys.executable, "-m", "bgzero", "remove", str(folder), "-o", str(work / "out")]
     for n in jobs:
-        command = [sys.executable, "-m", "bgzero", "remove", str(folder), "-o", str(work / "out")]
         seconds = _second_run([*command, "--jobs", str(n)], work / "out")
         results[f"bgzero remove --jobs {n}"] = (count, seconds)
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}  # a local Ray
+    seconds = _second_run([*command, "--engine", "ray"], work / "out", env)
+    results["bgzero remove --engine ray"] = (count, seconds)
     try:
         rembg, env = rembg_env(assets.cache_dir())
         out = work / "rembg"

@@ -98,7 +98,7 @@ def _remove(args) -> int:
         )
     else:
         jobs = batch.collect([Path(p) for p in args.photos], Path(args.out), args.format, args.glob)
-        lines = batch.run(jobs, options, args.jobs or 1, args.skip_existing, args.report)
+        lines = batch.run(jobs, options, args.jobs, args.skip_existing, args.report)
     if not lines:
         print("bgzero remove: no photos found", file=sys.stderr)
         return 1
@@ -165,7 +165,8 @@ def parser() -> argparse.ArgumentParser:
         "-j",
         "--jobs",
         type=int,
-        help="photos cut at once, in as many processes (ray: actors; default 1, ray: CPUs / 2)",
+        help="photos cut at once, in as many processes (default: one per core from 8 photos"
+        " a core on; ray: actors, default CPUs / 2)",
     )
     remove.add_argument(
         "--engine",
