@@ -455,7 +455,7 @@ async def cut_row(row):
     page.row = row
     try:
         await cut(row.file, on_stage)
-        queue.finish(row, row.output)
+        queue.finish(row, row.output or formats.file_name(row.name, page.format))
         await thumbnail(row)
     except Exception as e:
         if page.row is row:
@@ -826,6 +826,7 @@ async def start():
         ui["format"].disabled = False
     except Exception as e:
         ui["file"].disabled = True  # nothing chosen now could be cut: say so, take no more
+        ui["folder"].disabled = True
         fail(e)
         return
     set_state("ready")
