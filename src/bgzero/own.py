@@ -24,7 +24,7 @@ def load(
     try:
         source = path.read_bytes()
     except OSError as error:
-        raise own_model.OwnModelError(f"{path}: {error.strerror or error}") from None
+        raise own_model.OwnModelError("text", text=f"{path}: {error.strerror or error}") from None
     own_model.check_bytes(len(source))
     info = onnx_info.read(source.__getitem__, len(source))
     settled = own_model.settle(info, preset, size, mean, std)
@@ -35,7 +35,7 @@ def load(
         id=f"own-{sha256[:12]}-{hashlib.sha256(settings).hexdigest()[:8]}",
         name=path.name,
         default=False,
-        licence=own_model.LICENCE_NOTE,
+        licence=str(own_model.LICENCE_NOTE),
         size=settled["size"],
         output=settled["output"]["name"],
         mean=tuple(settled["mean"]),
@@ -53,5 +53,5 @@ def load(
     try:
         pipeline.session(card.id).run(None, {INPUT: grey})
     except Exception as error:
-        raise own_model.OwnModelError(f"Your model failed: {error}") from None
+        raise own_model.OwnModelError("own.failed", detail=str(error)) from None
     return card

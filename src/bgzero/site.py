@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import assets
+from . import assets, site_pages
 from .cards import Card, load_cards
 from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from .decontaminate import build_decontaminator
@@ -17,7 +17,7 @@ from .own_graphs import build_finisher, build_normaliser
 from .prepare import build_prepare
 from .refine import DEFAULT as REFINE_DEFAULT
 from .refine import build_refiner
-from .web_shared import geometry
+from .web_shared import geometry, i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -223,18 +223,32 @@ def _origin(card: Card, cards: dict[str, Card]) -> str:
     return f"{src['package']} {src['version']}"
 
 
-def write_licences(dist: Path, packages: list[dict], cards: dict[str, Card]) -> None:
-    rows = [
-        f"<tr><td>{p['name']}</td><td>{p['version']}</td><td>{p['licence']}</td></tr>"
-        for p in packages
+def shipped_models(catalog: list[dict], cards: dict[str, Card]) -> list[dict]:
+    """Each model file in dist/: its id, where its weights come from, licence, sha256."""
+    return [
+        {
+            "id": m["id"],
+            "source": _origin(cards[m["id"]], cards),
+            "licence": cards[m["id"]].licence,
+            "sha256": m["sha256"],
+        }
+        for m in catalog
     ]
-    rows += [
-        f"<tr><td>model {c.id} ({_origin(c, cards)})</td>"
-        f"<td>{c.source_sha256[:12]}</td><td>{c.licence}</td></tr>"
-        for c in cards.values()
-    ]
-    page = (ROOT / "static" / "licences.html").read_text().replace("<!-- rows -->", "\n".join(rows))
-    (dist / "licences.html").write_text(page)
+
+
+def write_app_manifests(dist: Path) -> None:
+    """The installed app's name and description in each language, from the text tables:
+    manifest.webmanifest (English) and manifest-<lang>.webmanifest, which the page links
+    when it shows that language."""
+    base = json.loads((ROOT / "static" / "manifest.webmanifest").read_text())
+    for lang in i18n.LANGS:
+        manifest = dict(base)
+        manifest["lang"] = i18n.HTML_LANG[lang]
+        manifest["name"] = i18n.render(lang, "manifest.name")
+        manifest["description"] = i18n.render(lang, "manifest.description")
+        suffix = "" if lang == i18n.DEFAULT else f"-{lang}"
+        text = json.dumps(manifest, indent=1, ensure_ascii=False)
+        (dist / f"manifest{suffix}.webmanifest").write_text(text, encoding="utf-8")
 
 
 def compress(dist: Path) -> None:
@@ -332,10 +346,14 @@ def build(
             ROOT / "static",
             staging,
             dirs_exist_ok=True,
-            ignore=shutil.ignore_patterns("licences.html"),
+            ignore=shutil.ignore_patterns("licences.html", "_*.html"),
         )
         copy_web_python(staging)
-        write_licences(staging, packages, cards)
+        npm = site_pages.npm_closure(modules, sorted({p["name"] for p in packages}))
+        site_pages.write_licences(staging, npm, shipped_models(catalog, cards))
+        site_pages.frame_pages(staging)
+        site_pages.write_source_archive(staging)
+        write_app_manifests(staging)
         (staging / EMBED_CONFIG).write_text(json.dumps({"origins": origins}, indent=1))
         write_icons(staging / "icons")
         manifest = write_manifest(staging)

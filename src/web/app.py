@@ -11,6 +11,7 @@ import compose
 import file_input
 import offline
 import own_model_picker
+import page_text
 import queue_view
 import smart_tool
 import zip_export
@@ -18,8 +19,9 @@ from cutout import Cutout
 from cutter import Cutter, to_file
 from editor import Editor
 from result_view import ResultView
-from shared import backgrounds, catalog, formats, geometry, jobs, own_model, status
+from shared import backgrounds, catalog, formats, geometry, i18n, jobs, own_model, status
 from shared import embed_protocol as protocol
+from shared.i18n import Message
 from view import StatusView
 from worker_bridge import Cancelled, WorkerError
 
@@ -94,7 +96,7 @@ view = StatusView(
     ui["progress"],
     ui["stage"],
     ui["message"],
-    "this site does not send the cross-origin isolation headers",
+    "status.not_isolated",
 )
 set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
@@ -184,7 +186,7 @@ async def load_model():
         offline.keep(page.cutter.graph_files(model))
         if not page.busy:
             show_stage("done")
-            ui["stage"].textContent = "Ready: drop a photo"
+            page_text.put(ui["stage"], "stage.ready")
             ui["progress"].value = 1
     except Exception as e:
         fail(e)
@@ -212,7 +214,7 @@ async def cut(file, on_stage=None):
     result.show_before(file)
     await offer(cutout)
     page.editor.show(cutout)
-    ui["timings"].textContent = status.timings_text(cutout.timings)
+    page_text.put(ui["timings"], status.timings_text(cutout.timings))
     body.dataset.timings = json.dumps(cutout.timings)
     show_stage("done")
     ui["progress"].value = 1
@@ -233,7 +235,7 @@ async def offer(cutout):
         raise
     if cutout is not page.cutout:
         return  # another photo replaced it meanwhile
-    page.result.offer(blob, name, formats.get(format_id)["label"])
+    page.result.offer(blob, name, format_id)
     if page.row is not None:  # the queue's copy: the ZIP and the row's download use it
         page.row.blob, page.row.output = blob, name
     # Copying needs the async clipboard and ClipboardItem (not every browser has them).
@@ -367,7 +369,7 @@ async def copy_png():
         page.copies += 1
         body.dataset.copied = str(page.copies)
     except Exception as e:
-        show_message("Could not copy the image: %s" % (str(e) or e.__class__.__name__))
+        show_message(Message("copy.failed", detail=i18n.detail(e)))
 
 
 def follow():
@@ -389,7 +391,7 @@ async def second_look(cutout, box):
     try:
         return await smart_tool.second_look(page.cutter, page.model, cutout, box)
     except Exception as e:
-        show_message("The smart tool could not look again: %s" % (str(e) or e.__class__.__name__))
+        show_message(Message("smart.failed", detail=i18n.detail(e)))
         return None
 
 
@@ -547,14 +549,14 @@ async def download_zip():
     try:
         zip_export.save(await zip_export.zip_blob(entries, document.baseURI), ZIP_NAME)
     except Exception as e:
-        show_message("Could not make the ZIP: %s" % (str(e) or e.__class__.__name__))
+        show_message(Message("zip.failed", detail=i18n.detail(e)))
 
 
 def describe(error):
-    """What the user reads of a failure (the row's message; fail() also shows it)."""
-    if isinstance(error, file_input.BadInput) or (isinstance(error, WorkerError) and not error.bug):
-        return str(error)
-    return "Something went wrong: %s" % (str(error) or error.__class__.__name__)
+    """The Message the user reads of a failure (the row's; fail() also shows it)."""
+    if isinstance(error, (file_input.BadInput, WorkerError)):
+        return error.message
+    return Message("error.detail", detail=i18n.detail(error))
 
 
 def fail(error):
@@ -562,16 +564,16 @@ def fail(error):
     ui["progress"].value = 0
     if isinstance(error, Cancelled):
         set_state("cancelled")
-        show_message("")
+        show_message(None)
         show_stage("done")
         ui["progress"].value = 0
-        ui["stage"].textContent = "Cancelled: choose another photo"
+        page_text.put(ui["stage"], "stage.cancelled")
         return
     set_state("error")
     if isinstance(error, file_input.BadInput):
-        show_message(str(error))
+        show_message(error.message)
         show_stage("done")
-        ui["stage"].textContent = "Choose another file"
+        page_text.put(ui["stage"], "stage.another")
         return
     show_message(describe(error))
     if isinstance(error, WorkerError) and not error.bug:
@@ -594,7 +596,7 @@ def on_model_change(event):
             asyncio.create_task(use_own_model())
         return
     page.model = catalog.pick(page.catalog, value)
-    ui["status"].textContent = page.model["id"] + " · loading…"
+    view.line(Message("status.loading", model=page.model["id"]))
     asyncio.create_task(load_model())
 
 
@@ -615,7 +617,7 @@ async def take_own_model(file, name=None, preset=None, kept=False):
     except own_model.OwnModelError as e:
         if kept:
             drop_own_model(catalog.pick(page.catalog))
-        show_message(str(e))
+        show_message(e.message)
         return
     page.own = {
         "name": name,
@@ -626,7 +628,7 @@ async def take_own_model(file, name=None, preset=None, kept=False):
         "file": file,
         "kept": kept,
     }
-    ui["own-info"].textContent = own_model_picker.describe(name, info)
+    page_text.put(ui["own-info"], own_model_picker.describe(name, info))
     ui["own-preset"].value = preset or own_model.guess_preset(info)
     ui["own-keep"].checked = kept
     await use_own_model()
@@ -636,7 +638,7 @@ async def open_kept_model():
     found = await own_model_picker.kept()
     if found is None:
         drop_own_model(catalog.pick(page.catalog))
-        show_message("The model kept on this device is gone; choose its file again.")
+        show_message(Message("own.gone"))
         return
     meta, blob = found
     await take_own_model(blob, meta["name"], meta.get("preset"), kept=True)
@@ -655,7 +657,7 @@ async def on_own_keep(event):
             await own_model_picker.forget()
     except Exception as e:
         ui["own-keep"].checked = False
-        show_message("Could not keep the model on this device: %s" % e)
+        show_message(Message("own.keep_failed", detail=i18n.detail(e)))
         return
     own["kept"] = bool(ui["own-keep"].checked)
     body.dataset.ownKept = "yes" if own["kept"] else "no"
@@ -678,7 +680,7 @@ async def offer_kept_model():
     }
     page.own_option = document.createElement("option")
     page.own_option.value = "own-kept"
-    page.own_option.textContent = own_model_picker.label(meta["name"], int(blob.size))
+    page_text.put(page.own_option, own_model_picker.label(meta["name"], int(blob.size)))
     ui["model"].append(page.own_option)
 
 
@@ -696,7 +698,7 @@ async def use_own_model():
         settled = own_model.settle(own["info"], ui["own-preset"].value)
     except own_model.OwnModelError as e:
         drop_own_model(previous)
-        show_message(str(e))
+        show_message(e.message)
         return
     model = own_model.entry(
         own["name"], own["sha256"], own["bytes"], settled, ui["own-preset"].value
@@ -705,11 +707,11 @@ async def use_own_model():
         page.own_option = document.createElement("option")
         ui["model"].append(page.own_option)
     page.own_option.value = model["id"]
-    page.own_option.textContent = own_model_picker.label(own["name"], own["bytes"])
+    page_text.put(page.own_option, own_model_picker.label(own["name"], own["bytes"]))
     ui["model"].value = model["id"]
     ui["own-panel"].hidden = False
     page.model = model
-    ui["status"].textContent = own["name"] + " · loading…"
+    view.line(Message("status.loading", model=own["name"]))
     payload, own["buffer"] = own["buffer"], None  # transferred: the worker keeps the bytes
     try:
         reply = await page.cutter.load(model, show_stage, payload)
@@ -717,14 +719,15 @@ async def use_own_model():
         if page.model is model:
             drop_own_model(previous)
             asyncio.create_task(load_model())  # the worker let it go for this one
-        show_message(str(e) if isinstance(e, WorkerError) else "Your model failed: %s" % e)
+        failed = Message("own.failed", detail=i18n.detail(e))
+        show_message(e.message if isinstance(e, WorkerError) else failed)
         return
     if page.model is not model:
         return
     show_engine(reply)
     body.dataset.ownModel = model["id"]
     show_stage("done")
-    ui["stage"].textContent = "Ready: drop a photo"
+    page_text.put(ui["stage"], "stage.ready")
     ui["progress"].value = 1
 
 
@@ -737,12 +740,13 @@ def drop_own_model(previous):
     ui["own-panel"].hidden = True
     page.model = previous
     ui["model"].value = previous["id"]
-    ui["status"].textContent = previous["id"]
+    view.line(Message("text", text=previous["id"]))
     body.dataset.ownModel = "none"
 
 
 async def start():
     set_state("starting")
+    page_text.start()
     mark("main")
     page.result = ResultView(ui["result"], ui["before"], ui["toggle"], ui["download"])
     els = dict(ui)  # the editor takes the controls it knows by id
@@ -753,7 +757,7 @@ async def start():
         swatch.type = "button"
         swatch.style.background = value
         swatch.dataset.colour = value
-        swatch.setAttribute("aria-label", "Background " + value)
+        page_text.put_attr(swatch, "aria-label", "background.swatch", colour=value)
         swatch.addEventListener("click", create_proxy(on_swatch))
         ui["bg-colours"].append(swatch)
     for el, kind, handler in (
@@ -780,7 +784,7 @@ async def start():
     page.input = file_input.FileInput(ui["file"], ui["drop"], on_files, ui["folder"])
     # Usable at once: a photo chosen while the worker starts is cut as soon as it is ready.
     page.input.accept()
-    ui["pick-text"].textContent = "Choose a photo"
+    page_text.put(ui["pick-text"], "pick.photo")
     mark("input")
     offline.start(ui["network"], page.input.take)
     params = js.URLSearchParams.new(js.location.search)
@@ -792,18 +796,19 @@ async def start():
         for m in page.catalog["models"]:
             option = document.createElement("option")
             option.value = m["id"]
-            option.textContent = catalog.label(m)
+            page_text.put(option, catalog.label(m))
             option.selected = m["id"] == page.model["id"]
             ui["model"].append(option)
         option = document.createElement("option")
         option.value = own_model_picker.OPTION
-        option.textContent = "Your own model…"
+        page_text.put(option, "own.menu")
         ui["model"].append(option)
         for preset_id in own_model.ORDER:
             preset = own_model.PRESETS[preset_id]
             option = document.createElement("option")
             option.value = preset_id
-            option.textContent = "%s (%d px)" % (preset["label"], preset["size"])
+            label, size = preset["label"], preset["size"]
+            page_text.put(option, "own.preset_option", label=label, size=size)
             ui["own-preset"].append(option)
         ui["own-file"].addEventListener("change", create_proxy(on_own_file))
         ui["own-preset"].addEventListener("change", create_proxy(on_own_preset))
@@ -811,15 +816,15 @@ async def start():
             "change", create_proxy(lambda e: asyncio.create_task(on_own_keep(e)))
         )
         await offer_kept_model()
-        ui["status"].textContent = page.model["id"] + " · starting worker…"
+        view.line(Message("status.starting_worker", model=page.model["id"]))
         await page.cutter.ready()
         mark("worker")
         ui["model"].addEventListener("change", create_proxy(on_model_change))
         ui["model"].disabled = False
-        for format_id, entry in formats.FORMATS.items():
+        for format_id in formats.FORMATS:
             option = document.createElement("option")
             option.value = format_id
-            option.textContent = entry["label"]
+            page_text.put(option, "format." + format_id)
             option.selected = format_id == page.format
             ui["format"].append(option)
         ui["format"].addEventListener("change", create_proxy(on_format_change))

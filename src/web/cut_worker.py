@@ -13,7 +13,8 @@ from polyscript import xworker  # the name `xworker` must be a module global: po
 # dispatches messages by evaluating "xworker.onmessage"
 import wire
 from providers import Engine, WebGpuFailed
-from shared import geometry, messages
+from shared import geometry, i18n, messages
+from shared.i18n import Problem
 
 # ORT wants BigInt64Array for int64 inputs; building one element by element from Python
 # would depend on how each interpreter converts BigInt.
@@ -81,19 +82,15 @@ async def _fetch_model(req_id, model):
     if model.get("own"):
         held = _state.own.get(model["sha256"])
         if held is None:
-            raise RuntimeError("Your own model is no longer loaded: choose its file again.")
+            raise Problem("own.not_loaded")
         return held
     try:
         response = await js.fetch(model["url"])
     except Exception:
         # The service worker answers a network error only for a file it never cached.
-        raise RuntimeError(
-            "This model needs a connection once: it has not been downloaded "
-            "to this device yet. Connect and try again, or choose a model "
-            "you have used before."
-        ) from None
+        raise Problem("download.offline") from None
     if not response.ok:
-        raise RuntimeError("Could not download the model (HTTP %d)." % response.status)
+        raise Problem("download.http", status=str(response.status))
     total = model["bytes"]
     buf = js.Uint8Array.new(total)
     done = 0
@@ -107,7 +104,7 @@ async def _fetch_model(req_id, model):
         value = chunk.value
         n = value.length
         if done + n > total:
-            raise RuntimeError("The model download is larger than the catalog says.")
+            raise Problem("download.too_long")
         buf.set(value, done)
         done += n
         if _now() - last > 100:
@@ -115,11 +112,11 @@ async def _fetch_model(req_id, model):
             _post(messages.progress(req_id, "download", done, total))
     _post(messages.progress(req_id, "download", done, total))
     if done != total:
-        raise RuntimeError("The model download is incomplete (%d of %d bytes)." % (done, total))
+        raise Problem("download.incomplete", done=done, total=total)
     digest = js.Uint8Array.new(await js.crypto.subtle.digest("SHA-256", buf))
     hexdigest = "".join("%02x" % digest[i] for i in range(32))
     if hexdigest != model["sha256"]:
-        raise RuntimeError("The model file is corrupt (checksum mismatch).")
+        raise Problem("download.corrupt")
     return buf
 
 
@@ -218,9 +215,10 @@ async def _load(msg, payload):
         if model.get("own"):  # its output is only known once it ran: run it once on grey
             size = model["size"]
             await _segment(msg, js.Uint8Array.new(size * size * 4).fill(128), size)
-        elif fresh and not _state.waiting:
+        elif fresh and not _state.waiting and engine.provider == "wasm":
             # A session's first run took 1.4 s where the next take 0.6 (u2netp, WebAssembly
             # still on its first tier): paid now, while no photo waits, not on the first one.
+            # WebGPU already made its smoke run; a second one is only a delay there.
             size = model.get("min_size") or model["size"]
             t0 = _now()
             await _segment(msg, js.Uint8Array.new(size * size * 4).fill(128), size)
@@ -290,9 +288,7 @@ async def _cut(msg, bitmap):
         _go_on(msg)
         t2 = _now()
         if alpha.length != size * size:
-            raise RuntimeError(
-                "The model returned %d values, expected %d" % (alpha.length, size * size)
-            )
+            raise Problem("run.bad_output", got=alpha.length, want=size * size)
         timings = {"pixels": t1 - t0, "run": t2 - t1}
         if refiner:
             _post(messages.progress(msg["id"], "refine"))
@@ -375,13 +371,8 @@ async def _handle(data):
             isinstance(msg, dict) and isinstance(msg.get("model"), dict) and msg["model"].get("own")
         )
         if own and not isinstance(e, RuntimeError):
-            e = RuntimeError("Your model failed: " + _describe(e))
-        _post(messages.error(req_id, _describe(e), bug=not isinstance(e, RuntimeError)))
-
-
-def _describe(e):
-    text = str(e) or e.__class__.__name__
-    return text.split("\n")[0][:300]
+            e = Problem("own.failed", detail=i18n.detail(e))
+        _post(messages.error(req_id, i18n.of_error(e), bug=not isinstance(e, RuntimeError)))
 
 
 async def _after(previous, data):

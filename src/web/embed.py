@@ -10,8 +10,9 @@ from pyscript.ffi import create_proxy
 
 import compose
 import file_input
+import page_text
 from cutter import Cutter, to_file
-from shared import catalog
+from shared import catalog, i18n
 from shared import embed_protocol as protocol
 from view import StatusView
 from worker_bridge import Cancelled, WorkerError
@@ -79,7 +80,7 @@ view = StatusView(
     ui["progress"],
     ui["stage"],
     ui["message"],
-    "the parent page is not cross-origin isolated",
+    "status.parent_not_isolated",
 )
 set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
@@ -253,14 +254,14 @@ async def process(request):
         result = protocol.result(req_id, request["format"], name, *size)
         reply(result, blob)
     except file_input.BadInput as e:
-        show_message(str(e))
+        show_message(e.message)
         reply(protocol.error(req_id, "bad-image", str(e)))
     except Cancelled:
-        show_message("")
+        show_message(None)
         reply(protocol.error(req_id, "cancelled", "Cancelled."))
     except Exception as e:
         text = str(e) or e.__class__.__name__
-        show_message("Something went wrong: " + text)
+        show_message(i18n.of_error(e))
         if not (isinstance(e, WorkerError) and not e.bug):  # e.g. offline: not a bug
             js.console.error("BG Zero embed: %s: %s" % (e.__class__.__name__, text))
         reply(protocol.error(req_id, "internal", text))
@@ -289,15 +290,17 @@ async def read_origins():
 
 def fail(error):
     text = str(error) or error.__class__.__name__
-    frame.failed = "The frame could not start: " + text
+    frame.failed = "The frame could not start: " + text  # the API's words (English)
     set_state("error")
-    show_message(frame.failed)
+    detail = getattr(error, "message", None) or i18n.detail(error)
+    show_message(i18n.Message("embed.failed", detail=detail))
     js.console.error("BG Zero embed: " + text)
     asyncio.create_task(pump())  # answers whatever waits
 
 
 async def start():
     set_state("starting")
+    page_text.start(str(js.URLSearchParams.new(js.location.search).get("lang") or ""))
     frame.origins = await read_origins()
     try:
         frame.cutter = Cutter(document.baseURI)  # its worker boots while the catalog loads
@@ -310,7 +313,7 @@ async def start():
         return
     try:
         model = catalog.pick(frame.catalog)
-        ui["status"].textContent = model["id"] + " · starting worker…"
+        view.line(i18n.Message("status.starting_worker", model=model["id"]))
         await frame.cutter.ready()
         frame.engine = await frame.cutter.load(model, show_stage)
     except Exception as e:
@@ -318,10 +321,10 @@ async def start():
         return
     show_engine(frame.engine)
     show_stage("done")
-    ui["stage"].textContent = "Ready"
+    page_text.put(ui["stage"], "stage.ready_embed")
     ui["progress"].value = 1
     if not frame.origins:
-        show_message("No parent origin is allowed: build with --embed-origin.")
+        show_message(i18n.Message("embed.no_origin"))
     frame.ready = True
     set_state("ready")
     announce()

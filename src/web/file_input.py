@@ -7,7 +7,12 @@ from shared import header, limits, sniff
 
 
 class BadInput(Exception):
-    """The user's file can't be used; the message is for the user, not a bug."""
+    """The user's file can't be used; `message` (an i18n.Message) is for the user, not a
+    bug."""
+
+    def __init__(self, message):
+        self.message = message
+        super().__init__(str(message))
 
 
 async def _bytes(blob):

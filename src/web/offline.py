@@ -5,6 +5,8 @@ import asyncio
 import js
 from pyscript.ffi import create_proxy, is_none, to_js
 
+import page_text
+
 _proxies = []  # JS keeps calling these; they must outlive this module's functions
 _state = {"persisted": False, "controlled": False}
 
@@ -18,9 +20,9 @@ def _keep(fn):
 def _show_network(element):
     if js.navigator.onLine:
         element.hidden = True
-        element.textContent = ""
+        page_text.put(element, None)
     else:
-        element.textContent = "Offline: working from files saved on this device."
+        page_text.put(element, "offline")
         element.hidden = False
 
 

@@ -7,7 +7,8 @@ import json
 import js
 from pyscript.ffi import is_none
 
-from shared import onnx_info, own_model
+from shared import i18n, onnx_info, own_model
+from shared.i18n import Message
 
 OPTION = "own"  # the model menu's "Your own model…" entry
 
@@ -21,7 +22,7 @@ async def read(file, name):
     try:
         info = onnx_info.read(lambda i: data[i], data.length)
     except onnx_info.OnnxError as error:
-        raise own_model.OwnModelError("%s is %s." % (name, error)) from None
+        raise own_model.OwnModelError("own.not_onnx", name=name, detail=str(error)) from None
     digest = js.Uint8Array.new(await js.crypto.subtle.digest("SHA-256", buffer))
     return buffer, info, "".join("%02x" % digest[i] for i in range(32))
 
@@ -31,15 +32,16 @@ def shape(value):
 
 
 def label(name, nbytes):
-    """Its entry in the model menu."""
-    return "%s (%.1f MB) · your own model" % (name, nbytes / 1e6)
+    """The Message of its entry in the model menu."""
+    return Message("own.option", name=name, size=i18n.size(nbytes))
 
 
 def describe(name, info):
     """One line on the file: its name and what it takes and gives."""
-    inputs = "; ".join(shape(v) for v in info["inputs"]) or "none"
-    outputs = "; ".join(shape(v) for v in info["outputs"][:1]) or "none"
-    return "%s · input %s · output %s" % (name, inputs, outputs)
+    nothing = Message("own.nothing")
+    inputs = "; ".join(shape(v) for v in info["inputs"]) or nothing
+    outputs = "; ".join(shape(v) for v in info["outputs"][:1]) or nothing
+    return Message("own.describe", name=name, inputs=inputs, outputs=outputs)
 
 
 # Kept for offline use only when the user ticks "Keep on this device": one model at a time,

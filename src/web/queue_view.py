@@ -5,30 +5,9 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
+import page_text
 from shared import jobs, status
-
-# state -> the actions a row offers, in order
-ACTIONS = {
-    "waiting": ("cancel", "remove"),
-    "cutting": ("cancel",),
-    "done": ("open", "download", "remove"),
-    "failed": ("retry", "remove"),
-    "cancelled": ("retry", "remove"),
-}
-LABELS = {
-    "cancel": "Cancel",
-    "remove": "Remove",
-    "open": "Open",
-    "download": "Download",
-    "retry": "Retry",
-}
-STATE_TEXT = {
-    "waiting": "Waiting",
-    "cutting": "Cutting",
-    "done": "Done",
-    "failed": "Failed",
-    "cancelled": "Cancelled",
-}
+from shared.i18n import Message
 
 
 class QueueView:
@@ -70,8 +49,8 @@ class QueueView:
 
     def count(self, queue):
         counts = queue.counts()  # MicroPython's dicts keep no order: STATES gives it
-        parts = ["%d %s" % (counts[state], state) for state in jobs.STATES if counts[state]]
-        self.summary.textContent = ", ".join(parts)
+        parts = [Message("queue.n." + s, n=counts[s]) for s in jobs.STATES if counts[s]]
+        page_text.put(self.summary, Message("text", text=parts) if parts else None)
 
     def _fill(self, item, row):
         item.replaceChildren()
@@ -88,20 +67,21 @@ class QueueView:
         name.textContent = row.name
         state = document.createElement("span")
         state.className = "state"
-        text = STATE_TEXT[row.state]
+        text = Message("queue." + row.state)
         if row.state == "cutting" and row.stage:
             text = status.stage_text(row.stage, None, None)
         elif row.state == "failed" and row.message:
-            text += ": " + row.message
+            text = Message("queue.with", state=text, detail=row.message)
         elif row.state == "done" and row.output:
-            text += ": " + row.output
-        state.textContent = text
+            text = Message("queue.with", state=text, detail=row.output)
+        page_text.put(state, text)
         item.append(thumb, name, state)
-        for action in ACTIONS[row.state]:
+        for action in jobs.ACTIONS[row.state]:
             button = document.createElement("button")
             button.type = "button"
-            button.textContent = LABELS[action]
+            label = Message("queue.action." + action)
+            page_text.put(button, label)
             button.dataset.action = action
             button.dataset.row = str(row.id)
-            button.setAttribute("aria-label", "%s %s" % (LABELS[action], row.name))
+            page_text.put_attr(button, "aria-label", "queue.action_on", action=label, name=row.name)
             item.append(button)

@@ -3,6 +3,9 @@
 import js
 from pyscript.ffi import create_proxy
 
+import page_text
+from shared.i18n import Message
+
 
 class ResultView:
     def __init__(self, canvas, before_img, toggle, download):
@@ -26,20 +29,20 @@ class ResultView:
         self._swap_url("before", url)
         self._before.src = url
 
-    def offer(self, blob, file_name, label):
+    def offer(self, blob, file_name, format_id):
         """The encoded result behind the download link, saved as `file_name`."""
         url = js.URL.createObjectURL(blob)
         self._swap_url("file", url)
         self._download.href = url
         self._download.download = file_name
-        self._download.textContent = "Download " + label
+        page_text.put(self._download, "download.label", format=Message("format." + format_id))
         self._download.removeAttribute("aria-disabled")
 
     def stale(self):
         """The download no longer matches what is shown: held back until offer() brings
         the new file, so a click never saves an older version."""
         self._download.setAttribute("aria-disabled", "true")
-        self._download.textContent = "Preparing…"
+        page_text.put(self._download, "download.preparing")
 
     def clear(self):
         self.canvas.width = 0  # an error must not leave the previous cut-out on screen
@@ -52,7 +55,7 @@ class ResultView:
         self._showing_before = before
         self._before.hidden = not before
         self.canvas.hidden = before
-        self._toggle.textContent = "Show result" if before else "Show original"
+        page_text.put(self._toggle, "toggle.result" if before else "toggle.original")
         self._toggle.setAttribute("aria-pressed", "true" if before else "false")
 
     def _toggled(self, event):

@@ -2,11 +2,14 @@
 
 import js
 
+import page_text
 from shared import status
+from shared.i18n import Message
 
 
 class StatusView:
-    """`single_threaded_why` is what the status line adds when the page is not isolated."""
+    """`single_threaded_why` (a text key) is what the status line adds when the page is not
+    isolated. Texts are Messages (shared/i18n.py), shown in the page's language."""
 
     def __init__(self, status_el, progress_el, stage_el, message_el, single_threaded_why):
         self._status = status_el
@@ -20,16 +23,17 @@ class StatusView:
         js.document.body.dataset.state = state
 
     def stage(self, stage, done=None, total=None):
-        self._stage.textContent = status.stage_text(stage, done, total)
+        page_text.put(self._stage, status.stage_text(stage, done, total))
         value = status.fraction(done, total)
         if value is None:
             self._progress.removeAttribute("value")  # indeterminate
         else:
             self._progress.value = value
 
-    def message(self, text):
-        self._message.textContent = text or ""
-        self._message.hidden = not text
+    def message(self, message):
+        """A Message for the user, or None to clear it."""
+        page_text.put(self._message, message or None)
+        self._message.hidden = not message
 
     def engine(self, reply):
         """'model · provider · N threads', with the reason when isolation is missing."""
@@ -37,5 +41,9 @@ class StatusView:
             reply["model"], reply["provider"], reply["threads"], reply.get("reason")
         )
         if not js.crossOriginIsolated:
-            line += " · single-threaded: " + self._why
-        self._status.textContent = line
+            line = Message("status.single", line=line, why=Message(self._why))
+        page_text.put(self._status, line)
+
+    def line(self, message):
+        """The status line before the engine reports (None: empty)."""
+        page_text.put(self._status, message)

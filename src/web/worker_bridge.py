@@ -6,12 +6,15 @@ from pyscript import PyWorker
 from pyscript.ffi import create_proxy
 
 import wire
-from shared import messages
+from shared import i18n, messages
 
 
 class WorkerError(Exception):
+    """The worker's "error": `message` is an i18n.Message for the user; `bug`: ours."""
+
     def __init__(self, message, bug):
-        super().__init__(message)
+        self.message = i18n.from_data(message)
+        super().__init__(str(self.message))
         self.bug = bug
 
 
@@ -96,9 +99,7 @@ class Worker:
         """The worker died or sent something unreadable: fail what waits, don't hang."""
         pending, self._pending = self._pending, {}
         for req_id, (resolve, _) in pending.items():
-            error = messages.error(
-                req_id, "The background remover stopped; reload the page.", bug=True
-            )
+            error = messages.error(req_id, i18n.Message("worker.stopped"), bug=True)
             resolve(wire.pack(error)[0])
 
     def _message(self, event):
@@ -118,7 +119,7 @@ class Worker:
         resolve = self._pending.pop(msg["id"], (None, None))[0]
         if resolve is None:
             if msg["type"] == "error":
-                js.console.error("BG Zero worker: " + msg["message"])
+                js.console.error("BG Zero worker: %s" % i18n.from_data(msg["message"]))
             return
         # Errors resolve too: a Python exception would not survive a JS rejection intact.
         resolve(data)

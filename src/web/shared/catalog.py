@@ -1,5 +1,8 @@
 """The model catalog (models/catalog.json, written by the build) as plain dicts."""
 
+from shared import i18n
+from shared.i18n import Message
+
 _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
 # The build's helper graphs, run around the segmentation model (catalog.json's "graphs"):
 # name -> the run-time settings the worker needs of it, written beside its file by the build.
@@ -64,11 +67,13 @@ def pick(catalog, wanted=None):
 
 
 def label(model):
-    """Text of a model's <option>: name, download size and licence."""
-    text = "%s (%.1f MB)" % (model["name"], model["bytes"] / 1e6)
+    """The Message of a model's <option>: name, download size and licence."""
+    size = i18n.size(model["bytes"])
+    key = "model.name." + model["id"]  # a name in the user's language, where there is one
+    name = Message(key) if key in i18n.TABLES[i18n.DEFAULT] else model["name"]
     if model.get("licence"):
-        text += " · " + model["licence"]
-    return text
+        return Message("model.option_licence", name=name, size=size, licence=model["licence"])
+    return Message("model.option", name=name, size=size)
 
 
 def spec(model, url):

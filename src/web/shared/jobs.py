@@ -11,6 +11,16 @@ from shared import naming
 STATES = ("waiting", "cutting", "done", "failed", "cancelled")
 
 
+# state -> the actions a row offers, in order
+ACTIONS = {
+    "waiting": ("cancel", "remove"),
+    "cutting": ("cancel",),
+    "done": ("open", "download", "remove"),
+    "failed": ("retry", "remove"),
+    "cancelled": ("retry", "remove"),
+}
+
+
 class JobError(ValueError):
     pass
 

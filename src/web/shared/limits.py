@@ -2,7 +2,9 @@
 
 from shared import geometry as _geometry
 from shared import header as _header
+from shared import i18n
 from shared import sniff as _sniff
+from shared.i18n import Message
 
 # Big enough for a MAX_PIXELS photo saved as an 8-bit PNG; the pixel limit is what matters.
 MAX_BYTES = 200 * 1000 * 1000
@@ -34,28 +36,21 @@ _NAMES = {
 }
 
 
-def _mb(n):
-    return "%d MB" % (n // 1000000)
-
-
 def check_type(size, mime):
-    """A message if a file of `size` bytes, sniffed as `mime`, can't be used, else None."""
+    """A Message if a file of `size` bytes, sniffed as `mime`, can't be used, else None."""
     if size == 0:
-        return "This file is empty."
+        return Message("file.empty")
     if size > MAX_BYTES:
-        return "This file is too large (%.1f MB); the limit is %s." % (size / 1e6, _mb(MAX_BYTES))
+        return Message("file.too_large", size=i18n.size(size), limit=i18n.size(MAX_BYTES))
     if mime is None:
-        return "This file is not an image we can read. Try a JPEG, PNG, WebP, GIF, BMP or AVIF."
+        return Message("file.not_image")
     if mime not in DECODABLE:
-        return (
-            "%s images can't be opened in this browser. Convert it to JPEG or PNG first."
-            % _NAMES.get(mime, mime)
-        )
+        return Message("file.cant_open", format=_NAMES.get(mime, mime))
     return None
 
 
 def check_image(mime, dims, complete=True):
-    """A message if the image its header describes can't be used, else None.
+    """A Message if the image its header describes can't be used, else None.
 
     dims: (width, height) from the header, or None when it does not tell; complete: False
     when a JPEG lacks its end marker (Chromium may decode a cut JPEG partially, grey at the
@@ -65,7 +60,7 @@ def check_image(mime, dims, complete=True):
         if problem:
             return problem
     if mime == "image/jpeg" and not complete:
-        return "This JPEG file is incomplete (truncated)."
+        return Message("file.truncated", format="JPEG")
     return None
 
 
@@ -79,20 +74,19 @@ def check_file(size, head, complete=True, dims=None):
 
 
 def check_pixels(width, height):
-    """Return a message if an image of this size is unusable (from its header or decoded)."""
+    """A Message if an image of this size is unusable (from its header or decoded)."""
     if width < 1 or height < 1:
-        return "This image has no pixels (%d × %d)." % (width, height)
+        return Message("image.no_pixels", width=width, height=height)
     if width * height > MAX_PIXELS:
-        return (
-            "This image is too large: %d × %d pixels (%.1f MP); the limit is %d MP. "
-            "Save a smaller copy and try that."
-            % (width, height, width * height / 1e6, MAX_PIXELS // 1000000)
+        mp = width * height / 1e6
+        return Message(
+            "image.too_large", width=width, height=height, mp=mp, limit=MAX_PIXELS // 1000000
         )
     return None
 
 
 def undecodable(mime, complete=True):
-    """The message when the browser can't decode a file that check_file let through."""
+    """The Message when the browser can't decode a file that check_file let through."""
     if not complete and mime:
-        return "This %s file is incomplete (truncated)." % mime.split("/")[1].upper()
-    return "This image could not be decoded; the file may be damaged."
+        return Message("file.truncated", format=mime.split("/")[1].upper())
+    return Message("image.undecodable")

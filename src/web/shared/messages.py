@@ -7,6 +7,7 @@ tests handle it the same way, and pixels never pass through Python.
 
 import json
 
+from shared import i18n
 from shared.catalog import GRAPHS, OWN_GRAPHS
 
 PROVIDERS = ("wasm", "webgpu")
@@ -37,7 +38,7 @@ _FIELDS = {
         "remember",
         "timings",
     ),
-    "error": ("message",),
+    "error": ("message",),  # message: an i18n.Message's data(), shown in the page's language
     # page -> worker: stop request `target` at its next stage (it is answered "cancelled");
     # handled on arrival, not after the jobs before it
     "cancel": ("target",),
@@ -126,7 +127,8 @@ def cancelled(req_id):
 
 
 def error(req_id, message, bug=False):
-    return _make("error", req_id, message=str(message), bug=bool(bug))
+    """`message`: an i18n.Message (a plain string is shown as it is)."""
+    return _make("error", req_id, message=i18n.from_data(message).data(), bug=bool(bug))
 
 
 def validate(msg):
@@ -159,6 +161,8 @@ def validate(msg):
         raise MessageError("cut: empty image")
     if kind == "cut":
         _check_graphs(msg["graphs"])
+    if kind == "error" and not (isinstance(msg["message"], dict) and "key" in msg["message"]):
+        raise MessageError("error: message must be a text key and parameters")
     if kind == "cancel" and not isinstance(msg["target"], int):
         raise MessageError("cancel: target must be a request id")
     if kind == "result" and len(msg["box"]) != 4:

@@ -8,6 +8,8 @@ preset) and give one float32 map of S² values; the app's own graphs do the rest
 normalise, finish, refine, decontaminate).
 """
 
+from shared import i18n
+
 IMAGENET = {"mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225]}
 HALF = {"mean": [0.5, 0.5, 0.5], "std": [1.0, 1.0, 1.0]}
 PRESETS = {
@@ -21,21 +23,18 @@ DEFAULT_PRESET = ORDER[0]
 MAX_BYTES = 1 << 30  # a tab has 4 GB of WebAssembly memory: the model, its session, a photo
 MIN_SIZE = 64
 MAX_SIZE = 2048
-LICENCE_NOTE = "Your own model: its licence is yours to respect."
+LICENCE_NOTE = i18n.Message("own.licence")
 
 
-class OwnModelError(ValueError):
-    """A message for the person who chose the file."""
+class OwnModelError(i18n.Problem):
+    """A message (key and parameters) for the person who chose the file."""
 
 
 def check_bytes(size):
     if size == 0:
-        raise OwnModelError("The model file is empty.")
+        raise OwnModelError("own.empty")
     if size > MAX_BYTES:
-        raise OwnModelError(
-            "The model file is %.1f GB; models up to %d GB run in a browser tab."
-            % (size / (1 << 30), MAX_BYTES >> 30)
-        )
+        raise OwnModelError("own.too_big", size=i18n.size(size), limit=MAX_BYTES >> 30)
 
 
 def shape_text(dims):
@@ -51,45 +50,35 @@ def settle(info, preset_id=DEFAULT_PRESET, size=None, mean=None, std=None):
     `std` override the preset. Raises OwnModelError with what is wrong."""
     preset = PRESETS.get(preset_id)
     if preset is None:
-        raise OwnModelError("Unknown preset %r; choose from %s." % (preset_id, ", ".join(ORDER)))
+        raise OwnModelError("own.unknown_preset", preset=repr(preset_id), presets=list(ORDER))
     inputs, outputs = info["inputs"], info["outputs"]
     if len(inputs) != 1:
-        raise OwnModelError(
-            "The model takes %d inputs; a background remover takes one image." % len(inputs)
-        )
+        raise OwnModelError("own.inputs", n=len(inputs))
     if not outputs:
-        raise OwnModelError("The model has no output.")
+        raise OwnModelError("own.no_output")
     image = inputs[0]
     if image["type"] != "float32":
-        raise OwnModelError(
-            "The model's input is %s; only float32 image inputs can be used."
-            % (image["type"] or "not a tensor")
-        )
+        raise OwnModelError("own.input_type", type=image["type"] or "?")
     dims = image["dims"]
     if dims is None or len(dims) != 4 or dims[1] not in (3, None) or dims[0] not in (1, None):
-        raise OwnModelError(
-            "The model's input is %s; it needs an image [1, 3, height, width]."
-            % (shape_text(dims) if dims is not None else "of unknown shape")
-        )
+        raise OwnModelError("own.input_shape", shape=shape_text(dims))
     fixed = [d for d in dims[2:] if isinstance(d, int)]
     if len(fixed) == 2 and fixed[0] != fixed[1]:
-        raise OwnModelError(
-            "The model wants %d×%d images; only square inputs can be used." % (fixed[1], fixed[0])
-        )
+        raise OwnModelError("own.not_square", width=fixed[1], height=fixed[0])
     if fixed:
         if size is not None and size != fixed[0]:
-            raise OwnModelError("The model's input is fixed at %d, not %d." % (fixed[0], size))
+            raise OwnModelError("own.fixed", fixed=fixed[0], size=size)
         size = fixed[0]
     size = preset["size"] if size is None else size
     if not MIN_SIZE <= size <= MAX_SIZE:
-        raise OwnModelError("An input of %d pixels is outside %d–%d." % (size, MIN_SIZE, MAX_SIZE))
+        raise OwnModelError("own.size_range", size=size, low=MIN_SIZE, high=MAX_SIZE)
     output = outputs[0]
     if output["type"] not in ("float32", None):
-        raise OwnModelError("The model's output is %s; it must be float32." % output["type"])
+        raise OwnModelError("own.output_type", type=output["type"])
     mean = list(preset["mean"] if mean is None else mean)
     std = list(preset["std"] if std is None else std)
     if len(mean) != 3 or len(std) != 3 or min(std) <= 0:
-        raise OwnModelError("Normalisation needs three means and three positive deviations.")
+        raise OwnModelError("own.normalisation")
     return {"size": size, "mean": mean, "std": std, "input": image, "output": output}
 
 

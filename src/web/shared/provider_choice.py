@@ -6,6 +6,8 @@ this device and runtime, and, failing all that, which smoke run was faster. Ever
 that ends on WASM carries a reason the status line shows.
 """
 
+from shared.i18n import Message
+
 PROVIDERS = ("wasm", "webgpu")
 WANTS = ("auto",) + PROVIDERS
 # Steps of the WebGPU path where a failure can be injected (?fault=webgpu-<step>), so tests
@@ -31,18 +33,18 @@ _SOFTWARE = (
     "software",
 )
 
-# reason code -> text of the status line ("{detail}" filled in)
-REASONS = {
-    "forced": "WebGPU not used: ?provider=wasm",
-    "forced-webgpu": "WebGPU forced by ?provider=webgpu",
-    "no-webgpu": "WebGPU not used: this browser has no WebGPU",
-    "no-adapter": "WebGPU not used: no WebGPU adapter",
-    "software": "WebGPU not used: software adapter ({detail}), slower than WASM",
-    "slower": "WebGPU not used: slower than WASM here ({detail})",
-    "faster": "WebGPU measured faster ({detail})",
-    "remembered": "{detail} (remembered for this device)",
-    "failed": "WebGPU failed, using WASM: {detail}",
-}
+# Why a provider was chosen: each code's text is "reason.<code>" (shared/text_*.py).
+REASONS = (
+    "forced",
+    "forced-webgpu",
+    "no-webgpu",
+    "no-adapter",
+    "software",
+    "slower",
+    "faster",
+    "remembered",
+    "failed",
+)
 
 
 def wanted(text):
@@ -102,14 +104,15 @@ def reason(code, detail=""):
 
 
 def reason_text(why):
-    """The status line's words for a reason dict (None -> '')."""
+    """The status line's Message for a reason dict (None -> None)."""
     if not why:
-        return ""
-    template = REASONS.get(why.get("code"), "{detail}")
+        return None
     detail = why.get("detail", "")
     if why.get("code") == "remembered":
         detail = reason_text(why.get("was")) or detail
-    return template.replace("{detail}", detail)
+    if why.get("code") not in REASONS:
+        return Message("text", text=str(detail))
+    return Message("reason." + why["code"], detail=detail)
 
 
 def recall(remembered, key):

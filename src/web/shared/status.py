@@ -1,35 +1,40 @@
-"""Texts of the status line and the progress stage."""
+"""Messages (shared/i18n.py) of the status line and the progress stage."""
 
-from shared import provider_choice
+from shared import i18n, provider_choice
+from shared.i18n import Message
 
-STAGES = {
-    "download": "Loading model",
-    "session": "Preparing model",
-    "decode": "Decoding image",
-    "resize": "Resizing",
-    "inference": "Removing background",
-    "refine": "Refining edges",
-    "decontaminate": "Cleaning edge colours",
-    "composite": "Compositing",
-    "encode": "Encoding",
-    "done": "Done",
-}
+STAGES = (
+    "download",
+    "session",
+    "decode",
+    "resize",
+    "inference",
+    "refine",
+    "decontaminate",
+    "composite",
+    "encode",
+    "done",
+)
+# The timings line's stages, in the order they run.
+TIMINGS = ("decode", "resize", "pixels", "run", "refine", "decontaminate", "composite", "encode")
 
 
-def megabytes(done, total=None):
-    """Bytes as '1.2 / 4.4 MB' (or '1.2 MB' when the total is unknown)."""
-    if total:
-        return "%.1f / %.1f MB" % (done / 1e6, total / 1e6)
-    return "%.1f MB" % (done / 1e6)
+def stage_name(stage):
+    if stage in STAGES:
+        return Message("stage." + stage)
+    return Message("text", text=str(stage))
 
 
 def stage_text(stage, done=None, total=None):
-    text = STAGES.get(stage, stage)
+    """'Loading model · 1.2 MB / 4.4 MB', 'Refining edges…' or 'Done'."""
+    name = stage_name(stage)
     if done is not None:
-        text += " · " + megabytes(done, total)
-    elif stage != "done":
-        text += "…"
-    return text
+        if total:
+            return Message("stage.bytes", stage=name, done=i18n.size(done), total=i18n.size(total))
+        return Message("stage.bytes_open", stage=name, done=i18n.size(done))
+    if stage == "done":
+        return name
+    return Message("stage.busy", stage=name)
 
 
 def fraction(done, total):
@@ -41,21 +46,13 @@ def fraction(done, total):
 
 def status_line(model_id, provider, threads, reason=None):
     """'u2netp · wasm · 2 threads', then why this provider when there is a reason."""
-    line = "%s · %s · %d %s" % (
-        model_id,
-        provider,
-        threads,
-        "thread" if threads == 1 else "threads",
-    )
+    key = "status.engine_one" if threads == 1 else "status.engine"
+    line = Message(key, model=model_id, provider=provider, n=threads)
     why = provider_choice.reason_text(reason)
-    return line + " · " + why if why else line
+    return Message("status.why", line=line, why=why) if why else line
 
 
 def timings_text(timings):
     """{'decode': 12.3, 'run': 830} -> 'decode 12 ms · run 830 ms' in a fixed order."""
-    order = ("decode", "resize", "pixels", "run", "refine", "decontaminate", "composite", "encode")
-    parts = []
-    for key in order:
-        if key in timings:
-            parts.append("%s %d ms" % (key, int(timings[key] + 0.5)))
-    return " · ".join(parts)
+    parts = [Message("timing." + k, ms=i18n.ms(timings[k])) for k in TIMINGS if k in timings]
+    return Message("timings", parts=parts)
