@@ -18,6 +18,10 @@ const ISOLATION = {
 const SCOPE = new URL(self.registration.scope);
 const listed = new Set(FILES);
 let sharedFile = null;                // a file shared to the installed app, until it is taken
+// Every request this worker saw (any origin), for the page's "Network activity" panel: the
+// method tells whether a request could carry a body. Kept while this worker lives.
+const seen = [];
+const SEEN_MAX = 2000;
 
 const scoped = (path) => new URL(path, SCOPE).href;
 
@@ -44,6 +48,8 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
+  seen.push({url: request.url, method: request.method});
+  if (seen.length > SEEN_MAX) seen.shift();
   const url = new URL(request.url);
   if (url.origin !== SCOPE.origin) return;
   const path = relative(url.href);
@@ -61,6 +67,8 @@ self.addEventListener("message", (event) => {
   if (data === "bgzero:take-share" && sharedFile) {
     event.source.postMessage({type: "bgzero:share", file: sharedFile});
     sharedFile = null;
+  } else if (data === "bgzero:requests") {
+    event.source.postMessage({type: "bgzero:requests", requests: seen});
   } else if (data.type === "bgzero:keep" && Array.isArray(data.files)) {
     // Models the page loaded before this worker controlled it (the very first visit).
     for (const path of data.files.filter((f) => listed.has(f) && f.endsWith(".onnx"))) {

@@ -9,6 +9,7 @@ from pyscript.ffi import create_proxy
 
 import compose
 import file_input
+import network_panel
 import offline
 import own_model_picker
 import page_text
@@ -84,6 +85,9 @@ ui = {
         "queue-summary",
         "cancel-all",
         "zip",
+        "network-activity",
+        "network-summary",
+        "network-rows",
     )
 }
 body = document.body
@@ -127,6 +131,7 @@ class Page:
         self.busy = False
         self.queue = jobs.Queue()
         self.queue_view = None
+        self.network = None  # the network activity panel
         self.row = None  # the queue row whose cut-out is on screen (its file follows edits)
         self.opening = None  # a finished row asked to be opened again
         self.handled = 0
@@ -219,6 +224,7 @@ async def cut(file, on_stage=None):
     show_stage("done")
     ui["progress"].value = 1
     set_state("done")
+    page.network.update()
 
 
 async def offer(cutout):
@@ -787,6 +793,9 @@ async def start():
     page_text.put(ui["pick-text"], "pick.photo")
     mark("input")
     offline.start(ui["network"], page.input.take)
+    page.network = network_panel.NetworkPanel(
+        ui["network-activity"], ui["network-summary"], ui["network-rows"]
+    )
     params = js.URLSearchParams.new(js.location.search)
     try:
         page.cutter = Cutter(document.baseURI)

@@ -47,7 +47,7 @@ class Cutter:
     def __init__(self, base):
         self.catalog = None  # fetch_catalog()
         self.base = base
-        # MicroPython measured faster (README); ?worker=py runs the same worker on Pyodide.
+        # MicroPython measured faster (docs/speed.md); ?worker=py runs the same worker on Pyodide.
         params = js.URLSearchParams.new(js.location.search)
         self.kind = "py" if params.get("worker") == "py" else "mpy"
         self.worker = Worker(self.kind, base)

@@ -8,7 +8,7 @@ from pyscript.ffi import create_proxy, is_none, to_js
 import page_text
 
 _proxies = []  # JS keeps calling these; they must outlive this module's functions
-_state = {"persisted": False, "controlled": False}
+_state = {"persisted": False, "controlled": False, "answer": None}
 
 
 def _keep(fn):
@@ -70,6 +70,9 @@ def start(network_element, on_files):
             _persist()
         elif kind == "bgzero:share":
             on_files([data.file])
+        elif kind == "bgzero:requests" and _state["answer"] is not None:
+            answer, _state["answer"] = _state["answer"], None
+            answer(data.requests)
 
     container.addEventListener("message", _keep(on_message))
     container.register("./sw.js", to_js({"scope": "./"}))
@@ -80,3 +83,22 @@ def start(network_element, on_files):
             registration.active.postMessage("bgzero:take-share")
 
         asyncio.create_task(take_share())
+
+
+async def seen_requests():
+    """[{url, method}] of every request the service worker saw (the page's and its
+    workers'), or [] when none controls the page or it does not answer within 2 s."""
+    if not js.Reflect.has(js.navigator, "serviceWorker"):
+        return []
+    controller = js.navigator.serviceWorker.controller
+    if is_none(controller):
+        return []
+
+    def ask(resolve, reject):
+        _state["answer"] = resolve
+        js.setTimeout(_keep(lambda: resolve(js.Array.new())), 2000)
+
+    promise = js.Promise.new(_keep(ask))
+    controller.postMessage("bgzero:requests")
+    seen = await promise
+    return [{"url": str(seen[i].url), "method": str(seen[i].method)} for i in range(seen.length)]

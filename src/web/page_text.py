@@ -97,7 +97,7 @@ def use(lang, remember=True):
         suffix = "" if state.lang == i18n.DEFAULT else "-" + state.lang
         manifest.setAttribute("href", "./manifest%s.webmanifest" % suffix)
     apply()
-    buttons = document.querySelectorAll("[data-lang]")
+    buttons = document.querySelectorAll("button[data-lang]")
     for i in range(buttons.length):
         button = buttons.item(i)
         pressed = str(button.dataset.lang) == state.lang
@@ -117,6 +117,6 @@ def start(wanted=None):
     languages = [] if is_none(tags) else [str(tags[i]) for i in range(tags.length)]
     use(i18n.pick(languages, saved), remember=False)
     state.proxy = create_proxy(_switched)
-    buttons = document.querySelectorAll("[data-lang]")
+    buttons = document.querySelectorAll("button[data-lang]")
     for i in range(buttons.length):
         buttons.item(i).addEventListener("click", state.proxy)

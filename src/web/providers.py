@@ -136,7 +136,7 @@ class Engine:
     def _fall_back(self, step, error):
         self.provider = "wasm"
         self.reason = choice.reason("failed", "%s: %s" % (step, _error_text(error)))
-        js.console.warn("BG Zero: " + choice.reason_text(self.reason))
+        js.console.warn("BG Zero: %s" % choice.reason_text(self.reason))
         # Remembered so the next visit starts on WASM at once, unless this was a test.
         if self.key and not self.forced and self.fault is None:
             self.remember = {"key": self.key, "provider": "wasm", "reason": self.reason}

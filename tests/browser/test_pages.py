@@ -5,14 +5,33 @@ import io
 import json
 import tarfile
 
+import latin_words
 import pytest
 
 from bgzero.driver import AppPage
+from bgzero.groundtruth import photos
 from conftest import DIST, PageLog
 from test_language import english_left
 
 PAGES = ("privacy.html", "licences.html", "accessibility.html")
+PETS = photos("pets")
 FOOTER = ("privacy.html", "licences.html", "accessibility.html", "bgzero-source.tar.gz")
+
+
+# The licences' data (package names, versions, licence ids, model sources) is not prose:
+# every table cell's text, less the sentences in it that are translated.
+_DATA = """() => {
+  const texts = [];
+  for (const body of document.querySelectorAll("tbody")) {
+    const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      if (!walker.currentNode.parentElement.closest("[data-i18n]")) {
+        texts.push(walker.currentNode.textContent);
+      }
+    }
+  }
+  return texts.join(" ");
+}"""
 
 
 def open_page(app, name):
@@ -32,7 +51,7 @@ def test_every_page_has_the_footer_and_the_language_switch(app, name):
         assert response.status == 200, link
     app.page.click("button[data-lang=zh]")
     assert app.page.evaluate("document.documentElement.lang") == "zh-CN"
-    assert english_left(app) == set()
+    assert english_left(app, latin_words.leftover(app.page.evaluate(_DATA))) == set()
     assert app.log.console_errors() == []
 
 
@@ -82,3 +101,26 @@ def test_clear_all_removes_caches_settings_and_the_service_worker(browser, origi
     assert "已清除" in page.inner_text("#cleared")  # said in the language on screen
     assert app.log.console_errors() == []
     context.close()
+
+
+def test_the_network_panel_lists_every_request_and_none_carried_a_body(app):
+    app.open()
+    app.page.wait_for_function("navigator.serviceWorker.controller !== null")
+    app.page.reload()  # a return visit: the service worker sees every request from the start
+    app.wait_model_ready()
+    before = len(app.log.requests)
+    app.cut(PETS[0])
+    app.page.click("#network-activity summary")
+    app.page.wait_for_function("Number(document.body.dataset.network || 0) >= 1")
+    rows = app.page.eval_on_selector_all(
+        "#network-rows tr", "(rows) => rows.map((r) => [r.cells[0].textContent, r.dataset.body])"
+    )
+    urls = [url for url, _ in rows]
+    assert "/" in urls and any(url.endswith(".onnx") for url in urls), urls  # page and worker
+    assert any(url.startswith("/runtime/") for url in urls)
+    assert [r for r in rows if r[1] != "no"] == []
+    assert "none carried a body" in app.page.inner_text("#network-summary")
+    # What the browser really sent while the photo was cut agrees: no body, our origin only.
+    for method, url, body in app.log.requests[before:]:
+        assert body is None and url.startswith((app.origin, "blob:" + app.origin)), (method, url)
+    assert app.log.console_errors() == []

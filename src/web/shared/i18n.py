@@ -123,7 +123,9 @@ def size_text(nbytes, lang):
         return table["unit.gb"].replace("{n}", "%.1f" % (nbytes / 1e9))
     if nbytes >= 1e6:
         return table["unit.mb"].replace("{n}", "%.1f" % (nbytes / 1e6))
-    return table["unit.kb"].replace("{n}", "%d" % max(1, int(nbytes / 1e3 + 0.5)))
+    if nbytes >= 1e3:
+        return table["unit.kb"].replace("{n}", "%d" % int(nbytes / 1e3 + 0.5))
+    return table["unit.b"].replace("{n}", "%d" % nbytes)
 
 
 def ms_text(value, lang):
