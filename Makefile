@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 DIST ?= dist
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+FIREFOX ?= /usr/bin/firefox-esr
 
 .PHONY: run test lint build serve bench eval unit browser system clean
 
@@ -38,10 +39,12 @@ eval: $(VENV)/.installed system
 	$(PY) -m bgzero eval --markdown docs/quality.md
 	$(PY) -m bgzero eval --clicks 3 --markdown docs/quality.md
 
-# Chromium for the browser tests and benchmarks, npm for the pinned runtime (Debian packages).
+# Chromium for the browser tests and benchmarks, Firefox ESR for the main flow's test in a
+# second engine, npm for the pinned runtime (Debian packages).
 system:
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	@test -x $(FIREFOX) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr)
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)

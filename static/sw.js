@@ -3,6 +3,8 @@
 // gets the cross-origin isolation headers, so threads work on hosts that cannot send them.
 // Nothing a user made is ever cached: only GETs of files the build lists (and page
 // navigations) are answered from the caches; a shared photo is held in memory until taken.
+// A new build installs beside the running one and waits: the page offers a reload, and only
+// then does it take over (a page never mixes two builds' files).
 "use strict";
 
 const VERSION = "__VERSION__";        // the build's hash, written by `bgzero build`
@@ -28,8 +30,16 @@ const scoped = (path) => new URL(path, SCOPE).href;
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(SHELL);
-    await cache.addAll(PRECACHE.map((path) => new Request(scoped(path), {cache: "reload"})));
-    await self.skipWaiting();
+    try {
+      await cache.addAll(PRECACHE.map((path) => new Request(scoped(path), {cache: "reload"})));
+    } catch (error) {
+      // Storage full or refused: no offline copy. Tell the pages; the site works online.
+      await caches.delete(SHELL);
+      await tell({type: "bgzero:storage-refused", reason: String(error && error.name)});
+      throw error;
+    }
+    // The first install takes over at once; an update waits for the page's word.
+    if (!self.registration.active) await self.skipWaiting();
   })());
 });
 
@@ -67,6 +77,8 @@ self.addEventListener("message", (event) => {
   if (data === "bgzero:take-share" && sharedFile) {
     event.source.postMessage({type: "bgzero:share", file: sharedFile});
     sharedFile = null;
+  } else if (data === "bgzero:activate") {
+    self.skipWaiting();
   } else if (data === "bgzero:requests") {
     event.source.postMessage({type: "bgzero:requests", requests: seen});
   } else if (data.type === "bgzero:keep" && Array.isArray(data.files)) {
@@ -103,7 +115,7 @@ async function fromShell(event, path) {
     const response = await fetch(url);
     // Optional runtime parts (Pyodide, the WebGPU build) are cached the first time they
     // load, without holding the page's response back until the copy is stored.
-    if (response.ok) event.waitUntil(cache.put(url, response.clone()));
+    if (response.ok) event.waitUntil(cache.put(url, response.clone()).catch(() => {}));
     return isolate(response, path);
   } catch (error) {
     return Response.error();
@@ -149,12 +161,21 @@ async function model(event, path) {
   event.waitUntil((async () => {
     const bytes = await new Response(forCache).arrayBuffer();
     if ((await sha256(bytes)) !== expected) return;
-    await cache.put(url, new Response(bytes, {headers}));
-    for (const client of await self.clients.matchAll({includeUncontrolled: true})) {
-      client.postMessage({type: "bgzero:model-cached", file: path});
+    try {
+      await cache.put(url, new Response(bytes, {headers}));
+    } catch (error) {
+      await tell({type: "bgzero:storage-refused", reason: String(error && error.name)});
+      return;
     }
+    await tell({type: "bgzero:model-cached", file: path});
   })());
   return isolate(new Response(forPage, {status: response.status, headers}));
+}
+
+async function tell(message) {
+  for (const client of await self.clients.matchAll({includeUncontrolled: true})) {
+    client.postMessage(message);
+  }
 }
 
 async function receiveShare(request) {

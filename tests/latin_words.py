@@ -7,7 +7,8 @@ KEPT = {
     "BG", "Zero", "WebGPU", "WASM", "ZIP", "PNG", "JPEG", "WebP", "GIF", "BMP", "AVIF", "KB",
     "MB", "GB", "MP", "HTTP", "float32", "provider", "wasm", "webgpu", "Ctrl", "Shift", "Z",
     "Y", "embed", "origin", "EN", "U", "Net", "IS", "int8", "fp16", "DIS", "RMBG", "BiRefNet",
-    "AGPL", "GNU", "npm", "SHA", "Cookie",
+    "AGPL", "GNU", "npm", "SHA", "Cookie", "XHR", "Web", "Worker", "onnxruntime", "web",
+    "Chromium", "CPU", "GPU", "WebAssembly",
 }  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")

@@ -88,6 +88,15 @@ class AppPage:
         if wait:
             self.wait_model_ready()
 
+    def wait_until(self, expression: str, seconds: float = TIMEOUT_MS / 1000) -> None:
+        """Poll until `expression` (which may give a Promise, e.g. of Cache Storage) is true;
+        Playwright's wait_for_function takes a Promise itself for a true value."""
+        deadline = time.monotonic() + seconds
+        while not self.page.evaluate(expression):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"still false after {seconds:.0f} s: {expression}")
+            self.page.wait_for_timeout(100)
+
     def wait_model_ready(self):
         self.page.wait_for_function("document.body.dataset.tModel !== undefined")
 

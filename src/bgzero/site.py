@@ -288,6 +288,21 @@ def write_service_worker(dist: Path, manifest: dict, on_demand: list[str]) -> No
     (dist / SERVICE_WORKER).write_text(worker)
 
 
+def restamp(dist: Path, cache: Path | None = None) -> dict:
+    """Seal a built dist/ again after some of its files changed (a host's post-processing,
+    or the update tests' second build): compressed copies, manifest and service worker."""
+    for packed in dist.rglob("*.gz"):
+        if packed.with_suffix("").is_file():
+            packed.unlink()
+    (dist / MANIFEST).unlink(missing_ok=True)
+    shutil.copyfile(ROOT / "static" / SERVICE_WORKER, dist / SERVICE_WORKER)
+    manifest = write_manifest(dist)
+    modules = assets.npm_modules(cache or assets.cache_dir())
+    write_service_worker(dist, manifest, ort_on_demand(modules / ORT_PACKAGE))
+    compress(dist)
+    return manifest
+
+
 def embed_origin(text: str) -> str:
     """An allowed parent origin in the exact form of MessageEvent.origin, which the embed
     page compares it with: 'HTTPS://Example.com:443/' -> 'https://example.com'."""

@@ -12,9 +12,15 @@ import tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE_ARCHIVE = "bgzero-source.tar.gz"
+SOURCE_ARCHIVE = "bgzero-source.tgz"
 # Pages that get the header and footer (the embed frame has neither: it lives in a host page).
-FRAMED_PAGES = ("index.html", "privacy.html", "licences.html", "accessibility.html")
+FRAMED_PAGES = (
+    "index.html",
+    "how-it-works.html",
+    "privacy.html",
+    "licences.html",
+    "accessibility.html",
+)
 _SKIP_DIRS = {".git", ".venv", "dist", "dist.partial", "node_modules", "__pycache__"}
 
 
@@ -112,7 +118,7 @@ def source_files(root: Path = ROOT) -> list[Path]:
 
 
 def write_source_archive(dist: Path, root: Path = ROOT) -> None:
-    """dist/bgzero-source.tar.gz: the exact tree, byte-reproducible (sorted, no times or
+    """dist/bgzero-source.tgz: the exact tree, byte-reproducible (sorted, no times or
     owners), so the same tree always gives the same archive."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:

@@ -86,6 +86,9 @@ ui = {
         "cancel-all",
         "zip",
         "network-activity",
+        "update",
+        "update-reload",
+        "storage",
         "network-summary",
         "network-rows",
     )
@@ -792,7 +795,7 @@ async def start():
     page.input.accept()
     page_text.put(ui["pick-text"], "pick.photo")
     mark("input")
-    offline.start(ui["network"], page.input.take)
+    offline.start(ui["network"], page.input.take, ui["update"], ui["update-reload"], ui["storage"])
     page.network = network_panel.NetworkPanel(
         ui["network-activity"], ui["network-summary"], ui["network-rows"]
     )

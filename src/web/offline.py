@@ -8,7 +8,7 @@ from pyscript.ffi import create_proxy, is_none, to_js
 import page_text
 
 _proxies = []  # JS keeps calling these; they must outlive this module's functions
-_state = {"persisted": False, "controlled": False, "answer": None}
+_state = {"persisted": False, "controlled": False, "answer": None, "reloading": False}
 
 
 def _keep(fn):
@@ -49,15 +49,62 @@ def keep(files):
     asyncio.create_task(send())
 
 
-def start(network_element, on_files):
-    """Register the service worker and keep the offline notice up to date.
+def _offer_update(registration, update, reload_button):
+    """A new build is installed and waits: say so; on the user's word it takes over and
+    the page reloads (controllerchange), so no page runs two builds' files."""
+    if is_none(js.navigator.serviceWorker.controller):
+        return  # the first install: nothing older runs here
+    update.hidden = False
+    js.document.body.dataset.update = "ready"
 
-    `on_files([file])` receives a photo shared to the installed app (Web Share Target).
+    def activate(event):
+        waiting = registration.waiting
+        if is_none(waiting):
+            js.location.reload()
+            return
+        _state["reloading"] = True
+        waiting.postMessage("bgzero:activate")
+
+    reload_button.addEventListener("click", _keep(activate))
+
+
+def _watch_updates(registration, update, reload_button):
+    def offer():
+        _offer_update(registration, update, reload_button)
+
+    if not is_none(registration.waiting):
+        offer()
+
+    def found(event):
+        worker = registration.installing
+        if is_none(worker):
+            return
+
+        def changed(event):
+            if str(worker.state) == "installed" and not is_none(registration.waiting):
+                offer()
+
+        worker.addEventListener("statechange", _keep(changed))
+
+    registration.addEventListener("updatefound", _keep(found))
+
+    def visible(event):
+        if str(js.document.visibilityState) == "visible":
+            registration.update()
+
+    js.document.addEventListener("visibilitychange", _keep(visible))
+
+
+def start(network_element, on_files, update=None, reload_button=None, storage=None):
+    """Register the service worker and keep the offline notice up to date.
+    `on_files([file])` receives a photo shared to the installed app (Web Share Target);
+    `update` (with its `reload_button`) is shown when a new build waits; `storage` when
+    the browser refuses to store the app (quota), which then works online only.
     """
     _show_network(network_element)
-    update = _keep(lambda event: _show_network(network_element))
-    js.window.addEventListener("online", update)
-    js.window.addEventListener("offline", update)
+    on_line = _keep(lambda event: _show_network(network_element))
+    js.window.addEventListener("online", on_line)
+    js.window.addEventListener("offline", on_line)
     if not js.Reflect.has(js.navigator, "serviceWorker"):
         return
     container = js.navigator.serviceWorker
@@ -73,9 +120,27 @@ def start(network_element, on_files):
         elif kind == "bgzero:requests" and _state["answer"] is not None:
             answer, _state["answer"] = _state["answer"], None
             answer(data.requests)
+        elif kind == "bgzero:storage-refused" and storage is not None:
+            page_text.put(storage, "storage.refused")
+            storage.hidden = False
+            js.document.body.dataset.storage = "refused"
+
+    def on_controller(event):
+        if _state["reloading"]:
+            js.location.reload()
 
     container.addEventListener("message", _keep(on_message))
-    container.register("./sw.js", to_js({"scope": "./"}))
+    container.addEventListener("controllerchange", _keep(on_controller))
+
+    async def register():
+        try:
+            registration = await container.register("./sw.js", to_js({"scope": "./"}))
+        except Exception:
+            return  # e.g. storage disabled: the page works without it
+        if update is not None:
+            _watch_updates(registration, update, reload_button)
+
+    asyncio.create_task(register())
     if "share=1" in str(js.location.search):
 
         async def take_share():

@@ -18,6 +18,13 @@ _RUN = """async (tags) => {
 }"""
 
 
+# Controls on screen smaller than 44 px (a control inside a label: the label, its target).
+_SMALL_TARGETS = """() => [...document.querySelectorAll("button, a, select, input")]
+  .filter((el) => el.offsetParent !== null && el.type !== "file" && el.type !== "range")
+  .map((el) => [el.id || el.textContent, (el.closest("label") || el).getBoundingClientRect()])
+  .filter(([, r]) => r.width < 44 || r.height < 44).map(([name]) => name)"""
+
+
 @pytest.fixture(scope="module")
 def axe_source():
     return (assets.npm_modules(assets.cache_dir()) / "axe-core" / "axe.min.js").read_text()
@@ -80,8 +87,36 @@ def test_the_tool_has_no_violation_in_any_state(visitor, axe_source, tmp_path):
     assert app.log.console_errors() == []
 
 
-@pytest.mark.parametrize("name", ["privacy.html", "licences.html", "accessibility.html"])
+@pytest.mark.parametrize(
+    "name",
+    ["how-it-works.html", "privacy.html", "licences.html", "accessibility.html", "embed.html"],
+)
 def test_the_pages_around_the_tool_have_no_violation(visitor, axe_source, name):
     visitor.page.goto(f"{visitor.origin}/{name}")
     visitor.page.wait_for_function("document.body.dataset.lang !== undefined")
     assert violations(visitor.page, axe_source) == []
+
+
+def test_a_phone_width_and_200_percent_zoom_need_no_sideways_scrolling_in_the_dark(
+    browser, origin, axe_source, tmp_path
+):
+    # 200 % zoom of a 1280 px window lays the page out 640 CSS px wide.
+    for width in (360, 640):
+        context = browser.new_context(
+            viewport={"width": width, "height": 740}, color_scheme="dark", reduced_motion="reduce"
+        )
+        page = context.new_page()
+        app = AppPage(page, origin)
+        app.log = PageLog(context, page)
+        app.open()
+        app.cut(PETS[3])
+        page.click("#mode-manual")
+        page.set_input_files("#file", [str(PETS[4]), str(PETS[5])])
+        app._wait_handled(1, 2)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{width} px: {overflow} px of sideways scrolling"
+        assert violations(page, axe_source) == [], width
+        small = page.evaluate(_SMALL_TARGETS)
+        assert small == [], f"{width} px: targets under 44 px: {small}"
+        page.screenshot(path=str(tmp_path / f"phone-{width}.png"), full_page=True)
+        context.close()

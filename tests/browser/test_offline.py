@@ -42,7 +42,7 @@ def visit_and_cache(app):
     app.cut(PETS[0])
     models, refiner = model_files(app)
     wanted = {models["u2netp"]["file"], refiner["file"]}
-    app.page.wait_for_function(
+    app.wait_until(
         f"({CACHED_MODELS_JS})().then(k => {json.dumps(sorted(wanted))}.every(f => k.includes(f)))"
     )
     app.page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -101,7 +101,7 @@ def test_corrupted_cached_model_is_replaced(app, tmp_path):
     assert app.page.evaluate(CACHED_SHA_JS, model["file"]) != model["sha256"]
     app.page.reload()
     app.cut(PETS[2])
-    app.page.wait_for_function(
+    app.wait_until(
         f"({CACHED_SHA_JS})({json.dumps(model['file'])}).then(h => h === '{model['sha256']}')"
     )
     png = app.download(tmp_path)

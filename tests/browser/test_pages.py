@@ -13,9 +13,15 @@ from bgzero.groundtruth import photos
 from conftest import DIST, PageLog
 from test_language import english_left
 
-PAGES = ("privacy.html", "licences.html", "accessibility.html")
+PAGES = ("how-it-works.html", "privacy.html", "licences.html", "accessibility.html")
 PETS = photos("pets")
-FOOTER = ("privacy.html", "licences.html", "accessibility.html", "bgzero-source.tar.gz")
+FOOTER = (
+    "how-it-works.html",
+    "privacy.html",
+    "licences.html",
+    "accessibility.html",
+    "bgzero-source.tgz",
+)
 
 
 # The licences' data (package names, versions, licence ids, model sources) is not prose:
@@ -75,7 +81,7 @@ def test_licences_list_every_npm_package_and_model_dist_ships(app):
 
 
 def test_the_source_archive_is_the_tree_the_site_was_built_from(app):
-    response = app.page.request.get(f"{app.origin}/bgzero-source.tar.gz")
+    response = app.page.request.get(f"{app.origin}/bgzero-source.tgz")
     with tarfile.open(fileobj=io.BytesIO(response.body())) as tar:
         names = set(tar.getnames())
         assert {"bgzero/pyproject.toml", "bgzero/src/web/app.py", "bgzero/Makefile"} <= names

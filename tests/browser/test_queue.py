@@ -52,7 +52,7 @@ def test_five_photos_dropped_at_once_make_four_results_one_message_and_a_zip(app
     assert states.pop("broken.jpg") == "failed" and set(states.values()) == {"done"}
     [broken_text] = [text for name, _, text in rows if name == "broken.jpg"]
     assert "damaged" in broken_text, broken_text
-    assert app.page.is_visible("#batch") and "4 done, 1 failed" in app.page.inner_text(
+    assert app.page.is_visible("#batch") and "4 done · 1 failed" in app.page.inner_text(
         "#queue-summary"
     )
 

@@ -1,0 +1,54 @@
+"""docs/screenshots/: the tool after a cut-out, on a desktop and a phone, in both languages,
+light and dark (python -m bgzero.screenshots; a Chinese font must be installed, e.g.
+Debian's fonts-wqy-microhei, or the Chinese text shows as boxes)."""
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from .driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
+from .groundtruth import photos
+
+SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def take(dist: Path, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = serve(dist, port)
+    written = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for lang, locale in (("en", "en-US"), ("zh", "zh-CN")):
+                for scheme in ("light", "dark"):
+                    for device, viewport in SIZES.items():
+                        context = browser.new_context(
+                            locale=locale, color_scheme=scheme, viewport=viewport
+                        )
+                        app = AppPage(context.new_page(), f"http://127.0.0.1:{port}")
+                        app.open()
+                        app.cut(photos("pets")[0])
+                        path = out / f"tool-{device}-{lang}-{scheme}.png"
+                        app.page.screenshot(path=str(path), full_page=device == "phone")
+                        written.append(path)
+                        context.close()
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dist", type=Path, default=Path("dist"))
+    parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
+    args = parser.parse_args()
+    for path in take(args.dist, args.out):
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""The main flow in Firefox ESR (Debian's), driven over WebDriver BiDi by puppeteer-core
+(npm): pick, cut, download, language switch. make test installs both."""
+
+import json
+import subprocess
+from pathlib import Path
+
+from bgzero import assets
+from bgzero.groundtruth import photos
+from oracle import assert_matches_native
+
+FIREFOX = "/usr/bin/firefox-esr"
+FLOW = Path(__file__).with_name("firefox_flow.mjs")
+PETS = photos("pets")
+
+
+def test_firefox_picks_cuts_downloads_and_switches_language(origin, tmp_path):
+    modules = assets.npm_modules(assets.cache_dir())
+    done = subprocess.run(
+        ["node", str(FLOW), str(modules), origin, str(PETS[0]), str(tmp_path), FIREFOX],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["state"] == "done", report
+    assert report["isolated"] and "2 threads" in report["status"], report
+    assert report["name"] == f"{PETS[0].stem}-nobg.png"
+    assert report["lang"] == "zh-CN" and report["download_label"] == "下载 PNG"
+    assert report["errors"] == []
+    assert report["saved"] == str(tmp_path / report["name"]), report
+    assert_matches_native(report["saved"], PETS[0])
+    print(f"Firefox: ready {report['ready_s']:.1f} s, cut {report['cut_s']:.1f} s")

@@ -1,0 +1,91 @@
+"""A new build reaches an installed app safely: the waiting service worker is offered with
+a reload, the page runs one build's files only, unchanged models stay cached; and a browser
+that refuses storage still gets a working app and is told offline use is unavailable."""
+
+import shutil
+
+from bgzero import site
+from bgzero.driver import AppPage, free_port, serve
+from bgzero.groundtruth import photos
+from conftest import DIST, PageLog
+
+PETS = photos("pets")
+_CACHES = "caches.keys().then((keys) => keys.sort())"
+_MODELS = "caches.open('bgzero-models').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
+
+
+def cached_models(page):
+    """The model files in Cache Storage, once the first one is there."""
+    for _ in range(600):
+        urls = page.evaluate(_MODELS)
+        if any(url.endswith(".onnx") and "/u2netp-" in url for url in urls):
+            return urls
+        page.wait_for_timeout(100)
+    raise AssertionError("the model was never cached")
+
+
+def second_build(folder):
+    """A copy of dist/ whose style differs: another build, another version."""
+    shutil.copytree(DIST, folder)
+    with open(folder / "style.css", "a") as style:
+        style.write("\n/* the next version */\n")
+    return site.restamp(folder)["version"]
+
+
+def test_a_new_build_is_offered_then_taken_whole_and_unchanged_models_stay(browser, tmp_path):
+    new = second_build(tmp_path / "next")
+    old = (DIST / "sw.js").read_text().split('VERSION = "')[1].split('"')[0]
+    assert new != old
+    port = free_port()
+    origin = f"http://127.0.0.1:{port}"
+    server = serve(DIST, port)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        app = AppPage(page, origin)
+        app.log = PageLog(context, page)
+        app.open()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        models_before = cached_models(page)
+        assert f"bgzero-shell-{old}" in page.evaluate(_CACHES)
+        server.terminate()
+        server.wait(10)
+        server = serve(tmp_path / "next", port)  # the site is updated under the open page
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        page.wait_for_function("document.body.dataset.update === 'ready'")
+        assert page.is_visible("#update"), page.evaluate(
+            "[document.querySelector('#update').outerHTML, document.body.dataset.state]"
+        )
+        # Until the user says so, the page goes on with its own build: it still cuts.
+        app.cut(PETS[0])
+        assert "the next version" not in page.evaluate("fetch('./style.css').then((r) => r.text())")
+        with page.expect_navigation():
+            page.click("#update-reload")
+        app.wait_model_ready()
+        assert page.evaluate("document.body.dataset.update") is None
+        assert "the next version" in page.evaluate("fetch('./style.css').then((r) => r.text())")
+        names = page.evaluate(_CACHES)
+        assert f"bgzero-shell-{new}" in names and f"bgzero-shell-{old}" not in names
+        # The model did not change: it stays cached.
+        assert set(models_before) <= set(cached_models(page))
+        app.cut(PETS[1])
+        assert app.log.console_errors() == []
+    finally:
+        context.close()
+        server.terminate()
+        server.wait(10)
+
+
+def test_refused_storage_leaves_a_working_app_that_says_offline_is_unavailable(browser, origin):
+    context = browser.new_context()
+    page = context.new_page()
+    app = AppPage(page, origin)
+    app.log = PageLog(context, page)
+    cdp = context.new_cdp_session(page)
+    cdp.send("Storage.overrideQuotaForOrigin", {"origin": origin, "quotaSize": 10_000})
+    app.open()
+    page.wait_for_function("document.body.dataset.storage === 'refused'")
+    assert "Offline use is unavailable" in page.inner_text("#storage")
+    app.cut(PETS[2])
+    assert app.state() == "done"
+    context.close()
