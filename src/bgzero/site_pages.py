@@ -21,6 +21,7 @@ FRAMED_PAGES = (
     "licences.html",
     "accessibility.html",
 )
+MARKS = ("head", "header", "langs", "footer")  # in this order: the header holds <!-- langs -->
 _SKIP_DIRS = {".git", ".venv", "dist", "dist.partial", "node_modules", "__pycache__"}
 
 
@@ -85,15 +86,16 @@ def write_licences(dist: Path, packages: list[dict], models: list[dict]) -> None
 
 
 def frame_pages(dist: Path) -> None:
-    """The shared header and footer (static/_header.html, _footer.html) into every page."""
-    header = (ROOT / "static" / "_header.html").read_text()
-    footer = (ROOT / "static" / "_footer.html").read_text()
+    """The shared parts (static/_head.html, _header.html, _langs.html, _footer.html) into
+    every page that marks their place (<!-- head --> ...)."""
+    parts = {mark: (ROOT / "static" / f"_{mark}.html").read_text() for mark in MARKS}
     for name in FRAMED_PAGES:
         path = dist / name
         text = path.read_text()
         if "<!-- footer -->" not in text:
             raise ValueError(f"{name} has no <!-- footer --> mark")
-        text = text.replace("<!-- header -->", header).replace("<!-- footer -->", footer)
+        for mark, part in parts.items():
+            text = text.replace(f"<!-- {mark} -->", part)
         path.write_text(text)
 
 

@@ -50,7 +50,7 @@ class NetworkPanel:
         parts.append(Message("network.bodies", n=bodies) if bodies else Message("network.none"))
         if unknown:
             parts.append(Message("network.unknown", n=unknown))
-        page_text.put(self.summary, Message("text", text=parts))
+        page_text.put(self.summary, Message("network.summary", parts=parts))
         self.rows.replaceChildren()
         for r in rows:
             tr = document.createElement("tr")

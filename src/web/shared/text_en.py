@@ -245,6 +245,7 @@ TEXTS = {
     "unit.b": "{n} B",
     "network.title": "Network activity",
     "network.hint": "Every request this page made since it opened, from your browser's own records. Your photos are read on this device: no request carries them.",
+    "network.summary": "({parts})",
     "network.count": "{n} requests · {size}",
     "network.none": "none carried a body",
     "network.bodies": "{n} carried a body",

@@ -228,6 +228,7 @@ TEXTS = {
     "unit.b": "{n} 字节",
     "network.title": "网络活动",
     "network.hint": "本页打开以来发出的每个请求，来自你浏览器自己的记录。你的照片只在这台设备上读取：没有任何请求携带它们。",
+    "network.summary": "（{parts}）",
     "network.count": "{n} 个请求 · {size}",
     "network.none": "没有请求携带数据",
     "network.bodies": "{n} 个请求携带了数据",
