@@ -86,8 +86,10 @@ def _storage(call, *args):
         return None  # storage refused (private modes, some embeds): the choice is not kept
 
 
-def use(lang, remember=True):
-    """Show the page in `lang`: texts, <html lang>, the manifest, the switch's state."""
+def use(lang, remember=True, first=False):
+    """Show the page in `lang`: texts, <html lang>, the manifest, the switch's state.
+    `first`: the page as loaded, whose HTML is written in English (a test checks it is the
+    English table's), so English needs no pass over it."""
     state.lang = lang if lang in i18n.LANGS else i18n.DEFAULT
     document.documentElement.lang = i18n.HTML_LANG[state.lang]
     if remember:
@@ -96,7 +98,8 @@ def use(lang, remember=True):
     if manifest is not None:
         suffix = "" if state.lang == i18n.DEFAULT else "-" + state.lang
         manifest.setAttribute("href", "./manifest%s.webmanifest" % suffix)
-    apply()
+    if not (first and state.lang == i18n.DEFAULT):
+        apply()
     buttons = document.querySelectorAll("button[data-lang]")
     for i in range(buttons.length):
         button = buttons.item(i)
@@ -115,7 +118,7 @@ def start(wanted=None):
     saved = wanted if wanted in i18n.LANGS else _storage(js.localStorage.getItem, STORE)
     tags = js.navigator.languages
     languages = [] if is_none(tags) else [str(tags[i]) for i in range(tags.length)]
-    use(i18n.pick(languages, saved), remember=False)
+    use(i18n.pick(languages, saved), remember=False, first=True)
     state.proxy = create_proxy(_switched)
     buttons = document.querySelectorAll("button[data-lang]")
     for i in range(buttons.length):

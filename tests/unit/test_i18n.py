@@ -2,6 +2,7 @@
 
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import latin_words
@@ -109,3 +110,46 @@ def test_problems_read_in_english_natively_and_carry_their_message():
         assert str(error) == "The model file is empty."
         assert i18n.render("zh", i18n.of_error(error)) == "模型文件是空的。"
     assert i18n.render("zh", i18n.of_error(ValueError("boom\nmore"))) == "出错了：boom"
+
+
+VOID = ("meta", "link", "input", "br", "img", "hr", "source", "col", "wbr")  # no end tag
+
+
+class _Marked(HTMLParser):
+    """(key or JSON, the element's text) of every data-i18n element of a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self.open = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name, code in attrs.items():
+            if name.startswith("data-i18n-"):
+                self.found.append((code, attrs.get(name[len("data-i18n-") :], "")))
+        if tag not in VOID:
+            self.open.append([attrs.get("data-i18n"), ""])
+
+    def handle_endtag(self, tag):
+        while self.open:
+            code, text = self.open.pop()
+            if code is not None:
+                self.found.append((code, text.strip()))
+            if self.open:
+                self.open[-1][1] += text
+            break
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1][1] += data
+
+
+def test_the_pages_html_is_the_english_table_word_for_word():
+    # The page shows its HTML until Python runs, and English is not re-rendered after.
+    for path in sorted((ROOT / "static").glob("*.html")):
+        parser = _Marked()
+        parser.feed(path.read_text())
+        assert parser.found or path.name.startswith("_"), path.name
+        for code, text in parser.found:
+            message = i18n.from_data(json.loads(code)) if code.startswith("{") else code
+            assert " ".join(text.split()) == i18n.render("en", message), (path.name, code)

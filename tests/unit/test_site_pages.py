@@ -4,7 +4,7 @@ import io
 import json
 import tarfile
 
-from bgzero import site_pages
+from bgzero import site, site_pages
 
 
 def test_the_source_archive_is_the_tree_and_the_same_every_time(tmp_path):
@@ -48,3 +48,14 @@ def test_licences_list_each_package_and_what_it_pulls_in_with_its_text(tmp_path)
         ("lib", "2.1.0", "Apache-2.0"),
     ]
     assert found[0]["text"] == "MIT text" and found[1]["text"] is None
+
+
+def test_the_worker_fetches_only_the_modules_it_imports():
+    modules = site.imported_modules(site.ROOT / "src" / "web", site.WORKER_ENTRY)
+    assert {"cut_worker.py", "providers.py", "wire.py", "shared/messages.py"} <= modules
+    assert {"shared/text_en.py", "shared/i18n.py"} <= modules  # a Problem's English text
+    assert not {"app.py", "editor.py", "page_text.py", "network_panel.py"} & modules
+    config = site.worker_config((site.ROOT / "pyscript.toml").read_text(), "./w.mjs", modules)
+    assert 'interpreter = "./w.mjs"' in config
+    assert '"./py/providers.py" = "./providers.py"' in config
+    assert "editor.py" not in config and "[files]" in config

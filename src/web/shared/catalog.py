@@ -70,7 +70,7 @@ def label(model):
     """The Message of a model's <option>: name, download size and licence."""
     size = i18n.size(model["bytes"])
     key = "model.name." + model["id"]  # a name in the user's language, where there is one
-    name = Message(key) if key in i18n.TABLES[i18n.DEFAULT] else model["name"]
+    name = Message(key) if key in i18n.table(i18n.DEFAULT) else model["name"]
     if model.get("licence"):
         return Message("model.option_licence", name=name, size=size, licence=model["licence"])
     return Message("model.option", name=name, size=size)

@@ -7,11 +7,9 @@ Parameters are strings (shown as they are: names, details), numbers, nested Mess
 ms(milliseconds), formatted for the language.
 """
 
-from shared import text_en, text_zh
-
 LANGS = ("en", "zh")
 DEFAULT = "en"
-TABLES = {"en": text_en.TEXTS, "zh": text_zh.TEXTS}
+_TABLES = {}
 # What the switch shows for each language, in that language.
 NAMES = {"en": "EN", "zh": "中文"}
 # <html lang> of each language.
@@ -44,6 +42,19 @@ class Problem(RuntimeError):
     def __init__(self, key, **params):
         self.message = Message(key, **params)
         super().__init__(str(self.message))
+
+
+def table(lang):
+    """The texts of `lang`, imported when first needed: the worker only makes Messages and
+    never pays for the tables (measured: they slowed its start)."""
+    lang = lang if lang in LANGS else DEFAULT
+    if lang not in _TABLES:
+        if lang == "zh":
+            from shared import text_zh as module
+        else:
+            from shared import text_en as module
+        _TABLES[lang] = module.TEXTS
+    return _TABLES[lang]
 
 
 def _data(value):
@@ -118,28 +129,28 @@ def _number(value):
 
 
 def size_text(nbytes, lang):
-    table = TABLES[lang]
+    texts = table(lang)
     if nbytes >= 1e9:
-        return table["unit.gb"].replace("{n}", "%.1f" % (nbytes / 1e9))
+        return texts["unit.gb"].replace("{n}", "%.1f" % (nbytes / 1e9))
     if nbytes >= 1e6:
-        return table["unit.mb"].replace("{n}", "%.1f" % (nbytes / 1e6))
+        return texts["unit.mb"].replace("{n}", "%.1f" % (nbytes / 1e6))
     if nbytes >= 1e3:
-        return table["unit.kb"].replace("{n}", "%d" % int(nbytes / 1e3 + 0.5))
-    return table["unit.b"].replace("{n}", "%d" % nbytes)
+        return texts["unit.kb"].replace("{n}", "%d" % int(nbytes / 1e3 + 0.5))
+    return texts["unit.b"].replace("{n}", "%d" % nbytes)
 
 
 def ms_text(value, lang):
-    table = TABLES[lang]
+    texts = table(lang)
     if value >= 10_000:
-        return table["unit.s"].replace("{n}", "%.1f" % (value / 1000))
-    return table["unit.ms"].replace("{n}", "%d" % int(value + 0.5))
+        return texts["unit.s"].replace("{n}", "%.1f" % (value / 1000))
+    return texts["unit.ms"].replace("{n}", "%d" % int(value + 0.5))
 
 
 def _value(value, lang):
     if isinstance(value, Message):
         return render(lang, value)
     if isinstance(value, (list, tuple)):
-        return TABLES[lang]["list.sep"].join(_value(v, lang) for v in value)
+        return table(lang)["list.sep"].join(_value(v, lang) for v in value)
     if isinstance(value, dict):
         if "bytes" in value:
             return size_text(value["bytes"], lang)
@@ -155,10 +166,9 @@ def render(lang, message, **params):
     itself, never as an error."""
     if not isinstance(message, Message):
         message = Message(message, **params) if isinstance(message, str) else from_data(message)
-    table = TABLES.get(lang) or TABLES[DEFAULT]
-    template = table.get(message.key)
+    template = table(lang).get(message.key)
     if template is None:
-        template = TABLES[DEFAULT].get(message.key, message.key)
+        template = table(DEFAULT).get(message.key, message.key)
     for name, value in message.params.items():
         template = template.replace("{" + name + "}", _value(value, lang))
     return template
