@@ -9,6 +9,8 @@ KEPT = {
     "Y", "embed", "origin", "EN", "U", "Net", "IS", "int8", "fp16", "DIS", "RMBG", "BiRefNet",
     "AGPL", "GNU", "npm", "SHA", "Cookie", "XHR", "Web", "Worker", "onnxruntime", "web",
     "Chromium", "CPU", "GPU", "WebAssembly",
+    # the embed API's own words (field names and values a developer sends)
+    "id", "crop", "true", "false", "Blob", "ArrayBuffer", "none", "blur", "rrggbb", "ffffff",
 }  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")

@@ -142,22 +142,15 @@ def on_message(event):
             cancel(request["id"], source, origin, ident)
             return
         if len(frame.queue) >= protocol.MAX_WAITING:
-            raise protocol.ProtocolError(
-                "busy",
-                "%d requests are already waiting; send this one later." % protocol.MAX_WAITING,
-                True,
-            )
+            busy = i18n.Message("api.busy", n=protocol.MAX_WAITING)
+            raise protocol.ProtocolError("busy", busy, True)
     except protocol.ProtocolError as e:
-        post(source, origin, protocol.error(None, e.code, str(e)), ident if e.has_id else None)
+        answer = protocol.error(None, e.code, page_text.text(e.message))
+        post(source, origin, answer, ident if e.has_id else None)
         return
     except Exception as e:  # e.g. text MicroPython cannot hold (lone surrogates)
-        post(
-            source,
-            origin,
-            protocol.error(
-                None, "bad-message", "The message could not be read (%s)." % (e.__class__.__name__,)
-            ),
-        )
+        unreadable = page_text.text("api.unreadable", detail=e.__class__.__name__)
+        post(source, origin, protocol.error(None, "bad-message", unreadable))
         return
     request["source"], request["origin"], request["ident"] = source, origin, ident
     request["kind"], request["image"] = view["image"], event.data.image
@@ -178,7 +171,7 @@ def cancel(req_id, source, origin, ident):
     for i, request in enumerate(frame.queue):
         if same(request):
             del frame.queue[i]
-            message = protocol.error(req_id, "cancelled", "Cancelled.")
+            message = protocol.error(req_id, "cancelled", page_text.text("api.cancelled"))
             post(source, origin, message, request["ident"])
             return
     if frame.current is not None and same(frame.current):
@@ -187,7 +180,7 @@ def cancel(req_id, source, origin, ident):
     post(
         source,
         origin,
-        protocol.error(req_id, "bad-message", "No request with this id is waiting or running."),
+        protocol.error(req_id, "bad-message", page_text.text("api.no_request")),
         ident,
     )
 
@@ -222,7 +215,7 @@ async def process(request):
 
     req_id = request["id"]
     if frame.failed:
-        reply(protocol.error(req_id, "internal", frame.failed))
+        reply(protocol.error(req_id, "internal", page_text.text(frame.failed)))
         return
     set_state("busy")
     canvas = frame.canvas
@@ -255,16 +248,17 @@ async def process(request):
         reply(result, blob)
     except file_input.BadInput as e:
         show_message(e.message)
-        reply(protocol.error(req_id, "bad-image", str(e)))
+        reply(protocol.error(req_id, "bad-image", page_text.text(e.message)))
     except Cancelled:
         show_message(None)
-        reply(protocol.error(req_id, "cancelled", "Cancelled."))
+        reply(protocol.error(req_id, "cancelled", page_text.text("api.cancelled")))
     except Exception as e:
         text = str(e) or e.__class__.__name__
         show_message(i18n.of_error(e))
         if not (isinstance(e, WorkerError) and not e.bug):  # e.g. offline: not a bug
             js.console.error("BG Zero embed: %s: %s" % (e.__class__.__name__, text))
-        reply(protocol.error(req_id, "internal", text))
+        said = page_text.text(e.message) if isinstance(e, WorkerError) else text
+        reply(protocol.error(req_id, "internal", said))
     finally:
         canvas.width = canvas.height = 0  # a full-size canvas holds tens of MB
         frame.handled += 1
@@ -290,10 +284,10 @@ async def read_origins():
 
 def fail(error):
     text = str(error) or error.__class__.__name__
-    frame.failed = "The frame could not start: " + text  # the API's words (English)
-    set_state("error")
     detail = getattr(error, "message", None) or i18n.detail(error)
-    show_message(i18n.Message("embed.failed", detail=detail))
+    frame.failed = i18n.Message("embed.failed", detail=detail)  # shown, and every reply's
+    set_state("error")
+    show_message(frame.failed)
     js.console.error("BG Zero embed: " + text)
     asyncio.create_task(pump())  # answers whatever waits
 

@@ -425,3 +425,21 @@ def test_the_frame_takes_background_crop_and_size_like_the_page(sites, page):
     [error] = _messages(page, "bgzero:error")
     assert error["code"] == "bad-message" and "background" in error["message"]
     assert page.console_errors == []
+
+
+def test_a_chinese_frame_answers_and_shows_in_chinese(sites, page):
+    query = urllib.parse.quote("?lang=zh")
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}&query={query}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    frame = next(f for f in page.frames if f.url.startswith(sites.app))
+    assert frame.evaluate("document.documentElement.lang") == "zh-CN"
+    assert "个线程" in frame.inner_text("#status")
+    page.evaluate("send(8, '/pet1.jpg', {model: 'no-such-model'})")
+    _wait_for(page, "m.data.type === 'bgzero:error' && m.data.id === 8")
+    [error] = _messages(page, "bgzero:error")
+    assert error["code"] == "unknown-model" and error["message"].startswith("未知模型"), error
+    page.evaluate("send(9, '/pet1.jpg', {background: 'blur:x'})")
+    _wait_for(page, "m.data.type === 'bgzero:error' && m.data.id === 9")
+    error = _messages(page, "bgzero:error")[-1]
+    assert "强度必须是数字" in error["message"], error
+    assert page.console_errors == []

@@ -3,6 +3,8 @@ itself blurred. One description for the page, the embed frame and `bgzero remove
 {"kind": "none"} | {"kind": "colour", "colour": "#rrggbb"} | {"kind": "image"} (the
 picture travels beside it) | {"kind": "blur", "strength": 1..50}."""
 
+from shared import i18n
+
 KINDS = ("none", "colour", "image", "blur")
 NONE = {"kind": "none"}
 # White first: what a shop's catalogue wants.
@@ -12,7 +14,11 @@ MAX_BLUR = 50
 
 
 class BackgroundError(ValueError):
-    pass
+    """`message`: an i18n.Message (str() is its English text, for the command line)."""
+
+    def __init__(self, key, **params):
+        self.message = i18n.Message(key, **params)
+        super().__init__(str(self.message))
 
 
 def _hex(text):
@@ -25,15 +31,15 @@ def colour(text):
     if len(value) == 4 and value[0] == "#":
         value = "#" + "".join(c * 2 for c in value[1:])
     if not _hex(value):
-        raise BackgroundError("%r is not a colour like #ffffff" % (text,))
+        raise BackgroundError("bg.not_colour", text=repr(text))
     return value
 
 
 def blur(strength):
     if isinstance(strength, bool) or not isinstance(strength, (int, float)):
-        raise BackgroundError("the blur strength must be a number")
+        raise BackgroundError("bg.blur_number")
     if not 1 <= strength <= MAX_BLUR:
-        raise BackgroundError("the blur strength must be between 1 and %d" % MAX_BLUR)
+        raise BackgroundError("bg.blur_range", high=MAX_BLUR)
     return {"kind": "blur", "strength": strength}
 
 
@@ -62,10 +68,10 @@ def parse(text):
         try:
             strength = float(value[5:])
         except ValueError:
-            raise BackgroundError("blur:%s: the strength must be a number" % value[5:]) from None
+            raise BackgroundError("bg.blur_value", value=value[5:]) from None
         return blur(strength)
     if value.startswith("#"):
         return {"kind": "colour", "colour": colour(value)}
     if not value:
-        raise BackgroundError("an empty background")
+        raise BackgroundError("bg.empty")
     return {"kind": "image", "path": value}

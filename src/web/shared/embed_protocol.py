@@ -21,6 +21,7 @@ shape costs a bounded amount of work and can only end in a ProtocolError.
 from shared import backgrounds as _backgrounds
 from shared import formats as _formats
 from shared import geometry as _geometry
+from shared import i18n
 
 REMOVE = "bgzero:remove"
 READY = "bgzero:ready"
@@ -43,28 +44,38 @@ MAX_WAITING = 8  # requests queued behind the running one; more are answered "bu
 
 
 class ProtocolError(ValueError):
-    """A request the frame refuses: `code` is one of CODES; `has_id` says whether the
-    request's id was valid and can be echoed in the error reply."""
+    """A request the frame refuses: `code` is one of CODES; `message` an i18n.Message (the
+    frame replies in its language; str() is English); `has_id` says whether the request's
+    id was valid and can be echoed in the error reply."""
 
     def __init__(self, code, message, has_id=False):
-        super().__init__(message)
+        self.message = message
+        super().__init__(str(message))
         self.code = code
         self.has_id = has_id
 
 
+def _say(key, **params):
+    return i18n.Message(key, **params)
+
+
 def _name(value):
-    """A short, safe description of a value for an error message."""
+    """A short, safe description of a value for an error message (a Message)."""
     if isinstance(value, str):
         return repr(value if len(value) <= 40 else value[:40] + "…")
     if value is None:
-        return "nothing"
+        return _say("api.what.nothing")
     if isinstance(value, bool):
-        return "a boolean"
+        return _say("api.what.boolean")
     if isinstance(value, (int, float)):
-        return "a number"
+        return _say("api.what.number")
     if isinstance(value, list):
-        return "an array"
-    return "an object"
+        return _say("api.what.array")
+    return _say("api.what.object")
+
+
+def _kind(kind):
+    return kind if isinstance(kind, str) else _say("api.what.this")
 
 
 def valid_id(value):
@@ -89,15 +100,13 @@ def read_request(view, model_ids):
     """
     if not isinstance(view, dict) or view.get("kind") != "Object":
         kind = view.get("kind") if isinstance(view, dict) else None
-        raise ProtocolError(
-            "bad-message",
-            "A message must be an object, not %s." % (kind if isinstance(kind, str) else "this"),
-        )
+        raise ProtocolError("bad-message", _say("api.not_object", what=_kind(kind)))
     if view.get("problem"):
-        raise ProtocolError("bad-message", "The message is %s." % view["problem"])
+        problem = "api.too_large" if view["problem"] == "too large" else "api.unserialisable"
+        raise ProtocolError("bad-message", _say(problem))
     fields = view.get("fields")
     if not isinstance(fields, dict):
-        raise ProtocolError("bad-message", "The message has no fields.")
+        raise ProtocolError("bad-message", _say("api.no_fields"))
     req_id = fields.get("id")
     has_id = valid_id(req_id)
 
@@ -105,62 +114,50 @@ def read_request(view, model_ids):
         raise ProtocolError(code, message, has_id)
 
     if fields.get("type") not in (REMOVE, CANCEL):
-        refuse(
-            "bad-message",
-            "Unknown message type %s; send %r or %r." % (_name(fields.get("type")), REMOVE, CANCEL),
-        )
+        what = _name(fields.get("type"))
+        refuse("bad-message", _say("api.unknown_type", what=what, remove=REMOVE, cancel=CANCEL))
     if not has_id:
-        refuse(
-            "bad-message",
-            "The id must be a string of at most %d characters or a "
-            "number, not %s." % (MAX_ID_CHARS, _name(req_id)),
-        )
+        refuse("bad-message", _say("api.bad_id", n=MAX_ID_CHARS, what=_name(req_id)))
     if fields["type"] == CANCEL:
         return {"type": CANCEL, "id": req_id}
     image = view.get("image")
     if image not in IMAGE_KINDS:
-        refuse(
-            "bad-message",
-            "The image must be a Blob or an ArrayBuffer, not %s."
-            % (image if isinstance(image, str) else "this"),
-        )
+        refuse("bad-message", _say("api.bad_image", what=_kind(image)))
     options = fields.get("options")
     if options is None:
         options = {}
     if not isinstance(options, dict):
-        refuse("bad-message", "The options must be an object, not %s." % _name(options))
+        refuse("bad-message", _say("api.bad_options", what=_name(options)))
     model = options.get("model")
     if model is not None:
         if not isinstance(model, str):
-            refuse("bad-message", "The model must be a model id, not %s." % _name(model))
+            refuse("bad-message", _say("api.bad_model", what=_name(model)))
         if model not in model_ids:
             refuse(
                 "unknown-model",
-                "Unknown model %s; this site has %s." % (_name(model), ", ".join(model_ids)),
+                _say("api.unknown_model", what=_name(model), models=", ".join(model_ids)),
             )
     fmt = options.get("format")
     if fmt is None:
         fmt = _formats.DEFAULT
     if fmt not in FORMATS:
-        refuse(
-            "bad-message",
-            "The format must be one of %s, not %s." % (", ".join(FORMATS), _name(fmt)),
-        )
+        refuse("bad-message", _say("api.bad_format", formats=", ".join(FORMATS), what=_name(fmt)))
     background = options.get("background")
     if background is None:
         background = dict(_backgrounds.NONE)
     else:
         try:
             if not isinstance(background, str):
-                raise _backgrounds.BackgroundError("it must be a string")
+                raise _backgrounds.BackgroundError("bg.must_be_string")
             background = _backgrounds.parse(background)
             if background["kind"] == "image":
-                raise _backgrounds.BackgroundError("use none, #rrggbb, blur or blur:1-50")
+                raise _backgrounds.BackgroundError("bg.use")
         except _backgrounds.BackgroundError as e:
-            refuse("bad-message", "The background %s: %s." % (_name(options["background"]), e))
+            what = _name(options["background"])
+            refuse("bad-message", _say("api.bad_background", what=what, detail=e.message))
     crop = options.get("crop", False)
     if not isinstance(crop, bool):
-        refuse("bad-message", "crop must be true or false, not %s." % _name(crop))
+        refuse("bad-message", _say("api.bad_crop", what=_name(crop)))
     margin = _whole(options.get("margin", 20), 0, MAX_MARGIN, "margin", refuse)
     max_side = options.get("maxSide")
     if max_side is not None:
@@ -177,10 +174,8 @@ def read_request(view, model_ids):
 
 def _whole(value, low, high, name, refuse):
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        refuse(
-            "bad-message",
-            "%s must be a whole number from %d to %d, not %s." % (name, low, high, _name(value)),
-        )
+        what = _name(value)
+        refuse("bad-message", _say("api.bad_whole", name=name, low=low, high=high, what=what))
     return value
 
 
