@@ -49,13 +49,16 @@ def keep(files):
     asyncio.create_task(send())
 
 
-def _offer_update(registration, update, reload_button):
-    """A new build is installed and waits: say so; on the user's word it takes over and
-    the page reloads (controllerchange), so no page runs two builds' files."""
-    if is_none(js.navigator.serviceWorker.controller):
-        return  # the first install: nothing older runs here
-    update.hidden = False
-    js.document.body.dataset.update = "ready"
+def _watch_updates(registration, update, reload_button):
+    """A new build installed and waiting is offered (shown once it is there); on the
+    user's word it takes over and the page reloads (controllerchange), so no page runs
+    two builds' files."""
+
+    def offer():
+        if is_none(js.navigator.serviceWorker.controller):
+            return  # the first install: nothing older runs here
+        update.hidden = False
+        js.document.body.dataset.update = "ready"
 
     def activate(event):
         waiting = registration.waiting
@@ -66,12 +69,6 @@ def _offer_update(registration, update, reload_button):
         waiting.postMessage("bgzero:activate")
 
     reload_button.addEventListener("click", _keep(activate))
-
-
-def _watch_updates(registration, update, reload_button):
-    def offer():
-        _offer_update(registration, update, reload_button)
-
     if not is_none(registration.waiting):
         offer()
 
