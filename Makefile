@@ -5,6 +5,7 @@ DIST ?= dist
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 FIREFOX ?= /usr/bin/firefox-esr
+TESSDATA ?= /usr/share/tesseract-ocr/5/tessdata
 
 .PHONY: run test lint build serve bench eval unit browser system clean
 
@@ -40,11 +41,14 @@ eval: $(VENV)/.installed system
 	$(PY) -m bgzero eval --clicks 3 --markdown docs/quality.md
 
 # Chromium for the browser tests and benchmarks, Firefox ESR for the main flow's test in a
-# second engine, npm for the pinned runtime (Debian packages).
+# second engine, a Chinese font and Tesseract (with Chinese) to read the pages' screenshots,
+# npm for the pinned runtime (Debian packages).
 system:
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	@test -x $(FIREFOX) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr)
+	@test -f $(TESSDATA)/chi_sim.traineddata || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim)
+	@test -d /usr/share/fonts/truetype/wqy || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei)
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)

@@ -5,7 +5,7 @@ import re
 
 KEPT = {
     "BG", "Zero", "WebGPU", "WASM", "ZIP", "PNG", "JPEG", "WebP", "GIF", "BMP", "AVIF", "KB",
-    "MB", "GB", "MP", "HTTP", "float32", "provider", "wasm", "webgpu", "Ctrl", "Shift", "Z",
+    "MB", "GB", "MP", "HTTP", "float32", "provider", "wasm", "webgpu", "Ctrl", "Shift", "Tab", "Z",
     "Y", "embed", "origin", "EN", "U", "Net", "IS", "int8", "fp16", "DIS", "RMBG", "BiRefNet",
     "AGPL", "GNU", "npm", "SHA", "Cookie", "XHR", "Web", "Worker", "onnxruntime", "web",
     "Chromium", "CPU", "GPU", "WebAssembly",

@@ -213,6 +213,8 @@ async def cut(file, on_stage=None):
         try:
             cutout = await page.cutter.cut(file, page.model, on_stage, file.name)
         finally:
+            if ui["cancel"].matches(":focus"):  # hiding it would drop the focus to <body>
+                ui["file"].focus()
             ui["cancel"].hidden = True
         show_engine(cutout.engine)
     else:  # Manual Remove without the model

@@ -1,5 +1,5 @@
 """Manual Remove (main thread): erase and restore brushes on the cut-out's alpha at full
-resolution, undo and redo, zoom and pan with mouse, pen and touch.
+resolution, undo and redo, zoom and pan with mouse, pen, touch and the keyboard.
 
 Strokes are Canvas operations on the cut-out's own layer (its alpha canvas, or the
 decontaminated colours, whose alpha is the mask): `destination-out` to erase, the photo's
@@ -103,6 +103,7 @@ class Editor:
         self.touches = {}  # pointer id -> (x, y) of fingers on the viewport
         self.pan_from = None  # (x, y) while dragging the view
         self.space = False
+        self.cursor = None  # image point of the keyboard brush
         self._proxies = []
         viewport = els["viewport"]
         self._on(viewport, "pointerdown", self._down)
@@ -111,6 +112,9 @@ class Editor:
         self._on(viewport, "pointercancel", self._up)
         self._on(viewport, "pointerleave", self._leave)
         self._on(viewport, "wheel", self._wheel, to_js({"passive": False}))
+        self._on(viewport, "keydown", self._viewport_key)
+        self._on(viewport, "focus", lambda e: self._show_cursor())
+        self._on(viewport, "blur", lambda e: self._leave(e))
         self._on(js.document, "keydown", self._key_down)
         self._on(js.document, "keyup", self._key_up)
         self._on(els["tool-erase"], "click", lambda e: self.set_tool("erase"))
@@ -136,6 +140,7 @@ class Editor:
         self.base = None
         self.stroke = None
         self.press = None
+        self.cursor = None
         self.history = brush.History()
         self._buttons()
         if cutout is not None:
@@ -144,6 +149,7 @@ class Editor:
     def set_active(self, active):
         self.active = active
         self.els["outline"].hidden = True
+        self.els["viewport"].tabIndex = 0 if active else -1  # the keyboard brush's stop
 
     def set_tool(self, tool):
         self.tool = tool
@@ -283,7 +289,7 @@ class Editor:
         self._commit({k: stroke[k] for k in ("tool", "r", "hardness", "points")})
 
     def _leave(self, event):
-        if event.pointerType != "touch":
+        if getattr(event, "pointerType", None) != "touch":
             self.els["outline"].hidden = True
 
     def _wheel(self, event):
@@ -299,10 +305,10 @@ class Editor:
 
     def _key_down(self, event):
         tag = str(event.target.tagName or "").lower()
-        if tag in ("input", "select", "textarea", "button") and not (
-            event.ctrlKey or event.metaKey
-        ):
-            return  # space and letters keep their meaning in controls
+        if (
+            tag in ("input", "select", "textarea", "button") or event.target.id == "viewport"
+        ) and not (event.ctrlKey or event.metaKey):
+            return  # space and letters keep their meaning in controls and the keyboard brush
         ctrl = event.ctrlKey or event.metaKey
         key = str(event.key).lower()
         if ctrl and key == "z":
@@ -323,6 +329,52 @@ class Editor:
         if event.key == " ":
             self.space = False
             js.document.body.removeAttribute("data-panning")
+
+    # ---- keyboard brush: arrows move it, Enter or Space paints (or smart-clicks), + and - zoom
+
+    def _show_cursor(self):
+        if not self.active or self.cutout is None:
+            return
+        if self.cursor is None:
+            self.cursor = (self.cutout.width / 2, self.cutout.height / 2)
+        vp = self.els["viewport"]
+        sx, sy = self.view.to_screen(*self.cursor)
+        self.view.reveal(sx, sy, vp.clientWidth, vp.clientHeight, self._brush()[0] * self.view.zoom)
+        self._place()
+        self._outline(*self.view.to_screen(*self.cursor))
+        js.document.body.dataset.brushAt = "%d,%d" % self.cursor
+
+    def _viewport_key(self, event):
+        if not self.active or self.cutout is None or event.ctrlKey or event.metaKey or event.altKey:
+            return
+        key = str(event.key)
+        if self.cursor is None:
+            self._show_cursor()
+        x, y = self.cursor
+        moved = brush.key_move(
+            key, event.shiftKey, self.view.zoom, x, y, self.cutout.width, self.cutout.height
+        )
+        if moved is not None:
+            self.cursor = moved
+        elif key in brush.KEY_ZOOM:
+            self.view.zoom_at(brush.KEY_ZOOM[key], *self.view.to_screen(x, y))
+        elif key in ("Enter", " ") and not event.repeat:
+            self._dab(x, y)
+        else:
+            return
+        event.preventDefault()
+        self._show_cursor()
+
+    def _dab(self, x, y):
+        """One stamp of the brush at image point (x, y), one step of the history."""
+        if self.tool == "smart":
+            asyncio.create_task(self._smart(x, y))
+            return
+        r, hardness = self._brush()
+        self.stroke = {"tool": self.tool, "r": r, "hardness": hardness, "points": [(x, y)]}
+        self._paint([(x, y)], r, hardness)
+        edit, self.stroke = self.stroke, None
+        self._commit(edit)
 
     # ---- edits --------------------------------------------------------------------------
 

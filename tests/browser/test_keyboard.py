@@ -4,6 +4,7 @@ done with Enter, Space or arrows, and the focus is always visible."""
 from PIL import Image
 
 from bgzero.groundtruth import photos
+from editing import pixels, wait_offered
 
 PETS = photos("pets")
 
@@ -26,7 +27,9 @@ def tab_to(page, selector, back=False, limit=80):
     raise AssertionError(f"{selector} is not reachable with the keyboard")
 
 
-def test_pick_choose_model_cut_toggle_export_and_switch_language_with_keys_only(app, tmp_path):
+def test_pick_cut_toggle_export_edit_choose_model_cancel_and_switch_language_with_keys_only(
+    app, tmp_path
+):
     app.open()
     page = app.page
     page.locator("body").focus()
@@ -67,8 +70,67 @@ def test_pick_choose_model_cut_toggle_export_and_switch_language_with_keys_only(
     page.keyboard.press("ArrowUp")
     page.wait_for_function("document.querySelector('#status').textContent.includes('isnet')")
     page.wait_for_function("document.querySelector('#stage').textContent.startsWith('Ready')")
+    # Cancel a cut (IS-Net: long enough to reach the button); the focus goes back to the picker.
+    tab_to(page, "#file", back=True)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(PETS[1]))
+    page.wait_for_selector("#cancel:not([hidden])")
+    tab_to(page, "#cancel")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.body.dataset.state === 'cancelled'")
+    assert page.evaluate("document.activeElement.id") == "file"
+    assert page.evaluate(_FOCUS_SHOWN)
     # The language, with Enter on the switch.
     tab_to(page, "button[data-lang=zh]", back=True)
     page.keyboard.press("Enter")
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert app.log.console_errors() == []
+
+
+def brush_at(page):
+    return tuple(int(v) for v in page.evaluate("document.body.dataset.brushAt").split(","))
+
+
+def test_the_brush_erases_restores_and_undoes_with_keys_only(app, tmp_path):
+    app.open()
+    app.cut(PETS[0])
+    page = app.page
+    page.locator("body").focus()
+    tab_to(page, "#mode-manual")
+    page.keyboard.press("Enter")
+    before = pixels(app, tmp_path)
+    tab_to(page, "#viewport")  # the keyboard brush starts in the middle of the photo
+    x, y = brush_at(page)
+    assert (x, y) == (before.shape[1] // 2, before.shape[0] // 2)
+    assert page.evaluate("!document.getElementById('brush-outline').hidden")
+    assert before[y, x, 3] == 255, "the middle of this photo is the animal"
+    page.keyboard.press("Enter")  # erase there
+    wait_offered(app, 1)
+    erased = pixels(app, tmp_path)
+    assert erased[y, x, 3] == 0
+    tab_to(page, "#viewport", back=True)  # reading the download took the focus to its link
+    page.keyboard.press("Shift+ArrowRight")  # a step of 40 screen pixels, then erase again
+    x2, y2 = brush_at(page)
+    zoom = float(page.evaluate("document.body.dataset.zoom"))
+    assert y2 == y and abs((x2 - x) * zoom - 40) <= 1
+    page.keyboard.press("+")  # zoom in at the brush: it stays where it is in the photo
+    assert float(page.evaluate("document.body.dataset.zoom")) > zoom and brush_at(page) == (x2, y2)
+    page.keyboard.press("Space")
+    wait_offered(app, 2)
+    assert pixels(app, tmp_path)[y2, x2, 3] == 0
+    tab_to(page, "#viewport", back=True)
+    page.keyboard.press("Control+z")  # undo the second, then restore the first with the brush
+    wait_offered(app, 3)
+    assert pixels(app, tmp_path)[y2, x2, 3] == 255
+    tab_to(page, "#tool-restore", back=True)
+    page.keyboard.press("Space")
+    tab_to(page, "#viewport")  # the brush is where it was
+    assert brush_at(page) == (x2, y2)
+    page.keyboard.press("-")  # back to the first zoom, and one step back to the first dab
+    page.keyboard.press("Shift+ArrowLeft")
+    assert brush_at(page) == (x, y)
+    page.keyboard.press("Enter")
+    wait_offered(app, 4)
+    assert pixels(app, tmp_path)[y, x, 3] > 200
     assert app.log.console_errors() == []

@@ -3,6 +3,7 @@
 
 import latin_words
 import pytest
+import screen_words
 
 from bgzero.driver import AppPage
 from bgzero.groundtruth import photos
@@ -65,7 +66,11 @@ def test_a_chinese_browser_gets_the_page_in_chinese_with_no_english_left(chinese
     app.page.click("#mode-manual")  # the editor's tools
     app.page.select_option("#background", "colour")
     assert english_left(app, {PETS[0].stem}) == set()
-    app.page.screenshot(path=str(tmp_path / "zh.png"), full_page=True)
+    shot = tmp_path / "zh.png"
+    app.page.screenshot(path=str(shot), full_page=True)
+    seen = screen_words.read(shot, tmp_path / "ocr.png")
+    assert "网络活动" in seen.replace(" ", "")  # OCR reads the Chinese (a CJK font is there)
+    assert screen_words.english_words(seen) == set()
     href = app.page.evaluate("document.querySelector('link[rel=manifest]').href")
     manifest = app.page.evaluate("async (url) => (await fetch(url)).json()", href)
     assert manifest["lang"] == "zh-CN" and "背景" in manifest["name"]
@@ -79,12 +84,16 @@ def test_a_chinese_browser_gets_the_page_in_chinese_with_no_english_left(chinese
     assert app.log.console_errors() == []
 
 
-def test_the_switch_changes_the_language_at_once_and_is_remembered(app):
+def test_the_switch_changes_the_language_at_once_and_is_remembered(app, tmp_path):
     app.open()
     assert app.page.evaluate("document.documentElement.lang") == "en"
     app.cut(PETS[1])
     assert "threads" in app.status() and app.page.inner_text("#download") == "Download PNG"
     assert {"Remove", "Download", "Background"} <= english_left(app)  # the check sees English
+    shot = tmp_path / "page.png"
+    app.page.screenshot(path=str(shot), full_page=True)
+    seen = screen_words.english_words(screen_words.read(shot, tmp_path / "ocr.png"))
+    assert {"Download", "Choose", "Network"} <= seen  # and so does OCR, on the screen
     app.page.evaluate("window.stillHere = true")
     app.page.click("button[data-lang=zh]")
     assert app.page.evaluate("window.stillHere")  # no reload: the cut-out is still there
@@ -94,6 +103,8 @@ def test_the_switch_changes_the_language_at_once_and_is_remembered(app):
     assert app.page.inner_text("#mode-auto") == "自动抠图"
     assert app.page.evaluate("document.title").endswith("不上传照片的背景移除工具")
     assert app.page.get_attribute("button[data-lang=zh]", "aria-pressed") == "true"
+    app.page.screenshot(path=str(shot), full_page=True)  # the same state, now in Chinese
+    assert screen_words.english_words(screen_words.read(shot, tmp_path / "ocr.png")) == set()
     app.page.reload()
     app.wait_model_ready()
     assert app.page.evaluate("document.documentElement.lang") == "zh-CN"

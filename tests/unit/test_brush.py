@@ -58,3 +58,25 @@ def test_view_fits_and_zooms_around_the_pointer():
     assert view.zoom == brush.MAX_ZOOM
     assert brush.wheel_factor(-100) > 1 > brush.wheel_factor(100)
     assert brush.wheel_factor(-3, 1) == brush.wheel_factor(-48)
+
+
+def test_arrow_keys_move_the_brush_a_screen_step_at_any_zoom_and_stay_on_the_image():
+    assert brush.key_move("ArrowRight", False, 1.0, 50, 50, 100, 100) == (58, 50)
+    assert brush.key_move("ArrowUp", True, 0.5, 50, 50, 100, 100) == (50, 0)  # 80 px: clamped
+    assert brush.key_move("ArrowLeft", False, 4.0, 50, 50, 100, 100) == (48, 50)
+    assert brush.key_move("ArrowDown", True, 2.0, 10, 98, 100, 100) == (10, 99)
+    assert brush.key_move("Enter", False, 1.0, 50, 50, 100, 100) is None
+
+
+def test_reveal_pans_the_least_that_keeps_a_point_inside_the_viewport():
+    view = brush.View()
+    view.zoom, view.x, view.y = 2.0, 0.0, 0.0
+    view.reveal(*view.to_screen(10, 10), 400, 300, 20)  # inside: no pan
+    assert (view.x, view.y) == (0, 0)
+    view.reveal(*view.to_screen(250, 10), 400, 300, 20)  # 500 px: 120 past the right margin
+    assert (view.x, view.y) == (-120, 0)
+    assert view.to_screen(250, 10) == (380, 20)
+    view.reveal(*view.to_screen(-20, -20), 400, 300, 20)
+    assert view.to_screen(-20, -20) == (20, 20)
+    view.reveal(*view.to_screen(0, 0), 30, 30, 20)  # a margin past half the view: the middle
+    assert view.to_screen(0, 0) == (15, 15)

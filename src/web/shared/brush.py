@@ -101,6 +101,18 @@ class View:
     def to_image(self, sx, sy):
         return ((sx - self.x) / self.zoom, (sy - self.y) / self.zoom)
 
+    def to_screen(self, x, y):
+        return (x * self.zoom + self.x, y * self.zoom + self.y)
+
+    def reveal(self, sx, sy, view_width, view_height, margin):
+        """Pan the least that brings screen point (sx, sy) `margin` inside the viewport."""
+        mx = min(margin, view_width / 2)
+        my = min(margin, view_height / 2)
+        self.pan(
+            max(0, mx - sx) - max(0, sx - (view_width - mx)),
+            max(0, my - sy) - max(0, sy - (view_height - my)),
+        )
+
     def zoom_at(self, factor, sx, sy):
         """Zoom by `factor` keeping the image point under (sx, sy) where it is."""
         ix, iy = self.to_image(sx, sy)
@@ -115,6 +127,24 @@ class View:
     def css(self):
         """The CSS transform that draws the image canvas (origin top left) this way."""
         return "translate(%.2fpx, %.2fpx) scale(%.5f)" % (self.x, self.y, self.zoom)
+
+
+ARROWS = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
+KEY_STEP = 8  # screen pixels per arrow press, five times that with Shift
+KEY_ZOOM = {"+": 1.25, "=": 1.25, "-": 0.8}
+
+
+def key_move(key, shift, zoom, x, y, width, height):
+    """Where an arrow key moves the keyboard brush from image point (x, y): a step the same
+    size on screen at any zoom, kept on the image. None for any other key."""
+    d = ARROWS.get(key)
+    if d is None:
+        return None
+    step = KEY_STEP * (5 if shift else 1) / zoom
+    return (
+        min(max(x + d[0] * step, 0), width - 1),
+        min(max(y + d[1] * step, 0), height - 1),
+    )
 
 
 def wheel_factor(delta_y, delta_mode=0):

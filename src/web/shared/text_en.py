@@ -122,6 +122,7 @@ TEXTS = {
     "editor.undo_keys": "Ctrl+Z",
     "editor.redo": "Redo",
     "editor.redo_keys": "Ctrl+Shift+Z or Ctrl+Y",
+    "editor.area": "Photo being edited: the arrow keys move the brush, Enter paints, + and − zoom",
     "editor.fit": "Fit",
     "smart.failed": "The smart tool could not look again: {detail}",
     # the result and its export
@@ -238,9 +239,10 @@ TEXTS = {
     "a11y.goal": "We want everyone to be able to remove a background with BG Zero, with a mouse, a keyboard, a touch screen or a screen reader, in English or Chinese.",
     "a11y.controls": "Every control is a native button, link or form field with a name a screen reader reads.",
     "a11y.status": "The status line and the progress are announced as they change.",
+    "a11y.keyboard": "In Manual Remove, Tab to the photo: the arrow keys move the brush (with Shift, five times as far), Enter or Space paints, + and − zoom, Ctrl+Z undoes.",
     "a11y.language": "The page's language follows your browser and can be switched at the top of every page.",
     "a11y.known_heading": "Known limits",
-    "a11y.known": "Brushing by hand in Manual Remove needs a pointer. We are still checking the whole flow with automated tools and the keyboard alone; what we find is fixed in the source.",
+    "a11y.known": "With the keyboard the brush paints one dab per key press, not a continuous stroke. A screen reader hears the result described as a whole, not which parts were kept. What we find is fixed in the source.",
     # the network activity panel
     "unit.b": "{n} B",
     "network.title": "Network activity",
