@@ -4,7 +4,8 @@
 // Nothing a user made is ever cached: only GETs of files the build lists (and page
 // navigations) are answered from the caches; a shared photo is held in memory until taken.
 // A new build installs beside the running one and waits: the page offers a reload, and only
-// then does it take over (a page never mixes two builds' files).
+// then does it take over. A page never mixes two builds' files: pages (and their workers)
+// open when a new build takes over stay pinned to their own build's cache until they close.
 "use strict";
 
 const VERSION = "__VERSION__";        // the build's hash, written by `bgzero build`
@@ -12,6 +13,7 @@ const FILES = __FILES__;              // every file of the build, relative to th
 const PRECACHE = __PRECACHE__;        // the part every visit needs, fetched at install
 const SHELL = "bgzero-shell-" + VERSION;
 const MODELS = "bgzero-models";       // hashed file names: survives new versions
+const PINS = "bgzero-pins";           // the build each open page runs: outlives this worker
 const ISOLATION = {
   "Cross-Origin-Opener-Policy": "same-origin",
   "Cross-Origin-Embedder-Policy": "require-corp",
@@ -45,13 +47,13 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith("bgzero-shell-") && name !== SHELL) await caches.delete(name);
+    // Everything open now was loaded by the build before this one: it keeps that build.
+    const state = await loadPins();
+    if (state.current && state.current !== VERSION) {
+      for (const client of await openClients()) state.clients[client.id] ??= state.current;
     }
-    const models = await caches.open(MODELS);
-    for (const request of await models.keys()) {
-      if (!listed.has(relative(request.url))) await models.delete(request);
-    }
+    state.current = VERSION;
+    await tidy();
     await self.clients.claim();
   })());
 });
@@ -67,10 +69,18 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(receiveShare(request));
   } else if (request.method === "GET" && request.mode === "navigate") {
     event.respondWith(fromShell(event, path.endsWith(".html") ? path : "index.html"));
-  } else if (request.method === "GET" && listed.has(path)) {
-    event.respondWith(path.endsWith(".onnx") ? model(event, path) : fromShell(event, path));
+    event.waitUntil(tidy());   // a page closed or moved on: its build may go
+  } else if (request.method === "GET") {
+    event.respondWith(answer(event, path));
   }
 });
+
+async function answer(event, path) {
+  const version = await pinned(event);
+  if (version !== VERSION) return fromOlderBuild(event, version, path);
+  if (!listed.has(path)) return fetch(event.request);
+  return path.endsWith(".onnx") ? model(event, path) : fromShell(event, path);
+}
 
 self.addEventListener("message", (event) => {
   const data = event.data || {};
@@ -119,6 +129,78 @@ async function fromShell(event, path) {
     return isolate(response, path);
   } catch (error) {
     return Response.error();
+  }
+}
+
+// ---- pins: which build each open page (or worker) runs --------------------------------
+
+let pins = null;                      // {current: version, clients: {client id: version}}
+const PINS_URL = scoped("bgzero-pins.json");
+
+// Read once per life of this worker (one shared promise: events that start together must
+// not each read their own copy).
+function loadPins() {
+  pins ??= (async () => {
+    const found = await (await caches.open(PINS)).match(PINS_URL);
+    return found ? found.json() : {current: null, clients: {}};
+  })();
+  return pins;
+}
+
+async function savePins() {
+  const body = JSON.stringify(await loadPins());
+  await (await caches.open(PINS)).put(PINS_URL, new Response(body));
+}
+
+const openClients = () => self.clients.matchAll({includeUncontrolled: true, type: "all"});
+
+// The build that asks: an older one while that page is open and its cache is there.
+async function pinned(event) {
+  const state = await loadPins();
+  const version = state.clients[event.clientId];
+  if (!version || version === VERSION) return VERSION;
+  if (event.resultingClientId) {   // a worker an older page starts runs that page's build
+    state.clients[event.resultingClientId] = version;
+    event.waitUntil(savePins());
+  }
+  return (await caches.has("bgzero-shell-" + version)) ? version : VERSION;
+}
+
+async function fromOlderBuild(event, version, path) {
+  const url = scoped(path);
+  const cached = (await (await caches.open("bgzero-shell-" + version)).match(url)) ||
+    (path.endsWith(".onnx") && (await (await caches.open(MODELS)).match(url)));
+  // A file that build never stored can only come from the server (and the server's copy).
+  return cached ? isolate(cached, path) : fetch(event.request);
+}
+
+// Drop the pins of closed pages, the builds no open page runs, and the models none lists.
+async function tidy() {
+  const state = await loadPins();
+  const alive = new Set((await openClients()).map((client) => client.id));
+  for (const id of Object.keys(state.clients)) if (!alive.has(id)) delete state.clients[id];
+  await savePins();
+  const running = new Set([VERSION, ...Object.values(state.clients)]);
+  const keep = new Set(listed);
+  let keepAll = false;        // a build still open whose models are unknown: keep them all
+  for (const name of await caches.keys()) {
+    if (!name.startsWith("bgzero-shell-") || name === SHELL) continue;
+    if (!running.has(name.slice("bgzero-shell-".length))) {
+      await caches.delete(name);
+      continue;
+    }
+    const catalog = await (await caches.open(name)).match(scoped("models/catalog.json"));
+    if (!catalog) {
+      keepAll = true;
+      continue;
+    }
+    const {models, graphs} = await catalog.json();
+    for (const entry of [...models, ...Object.values(graphs)]) keep.add(entry.file);
+  }
+  if (keepAll) return;
+  const models = await caches.open(MODELS);
+  for (const request of await models.keys()) {
+    if (!keep.has(relative(request.url))) await models.delete(request);
   }
 }
 

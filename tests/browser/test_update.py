@@ -1,5 +1,6 @@
 """A new build reaches an installed app safely: the waiting service worker is offered with
-a reload, the page runs one build's files only, unchanged models stay cached; and a browser
+a reload, every page runs one build's files only (another open tab keeps its own build until
+it closes), unchanged models stay cached; and a browser
 that refuses storage still gets a working app and is told offline use is unavailable."""
 
 import shutil
@@ -11,6 +12,7 @@ from conftest import DIST, PageLog
 
 PETS = photos("pets")
 _CACHES = "caches.keys().then((keys) => keys.sort())"
+_STYLE = "fetch('./style.css').then((r) => r.text())"
 _MODELS = "caches.open('bgzero-models').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
 
 
@@ -48,9 +50,12 @@ def test_a_new_build_is_offered_then_taken_whole_and_unchanged_models_stay(brows
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         models_before = cached_models(page)
         assert f"bgzero-shell-{old}" in page.evaluate(_CACHES)
+        other = AppPage(context.new_page(), origin)  # a second tab of the installed app
+        other.log = PageLog(context, other.page)
+        other.open()
         server.terminate()
         server.wait(10)
-        server = serve(tmp_path / "next", port)  # the site is updated under the open page
+        server = serve(tmp_path / "next", port)  # the site is updated under the open pages
         page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
         page.wait_for_function("document.body.dataset.update === 'ready'")
         assert page.is_visible("#update"), page.evaluate(
@@ -58,14 +63,24 @@ def test_a_new_build_is_offered_then_taken_whole_and_unchanged_models_stay(brows
         )
         # Until the user says so, the page goes on with its own build: it still cuts.
         app.cut(PETS[0])
-        assert "the next version" not in page.evaluate("fetch('./style.css').then((r) => r.text())")
+        assert "the next version" not in page.evaluate(_STYLE)
         with page.expect_navigation():
             page.click("#update-reload")
         app.wait_model_ready()
         assert page.evaluate("document.body.dataset.update") is None
-        assert "the next version" in page.evaluate("fetch('./style.css').then((r) => r.text())")
-        names = page.evaluate(_CACHES)
-        assert f"bgzero-shell-{new}" in names and f"bgzero-shell-{old}" not in names
+        assert "the next version" in page.evaluate(_STYLE)
+        assert f"bgzero-shell-{new}" in page.evaluate(_CACHES)
+        # The other tab did not ask: it keeps running its own build's files (a file it loads
+        # now comes from its build), and cuts with them, until it is closed or reloaded.
+        assert "the next version" not in other.page.evaluate(_STYLE)
+        other.cut(PETS[2])
+        assert f"bgzero-shell-{old}" in page.evaluate(_CACHES)
+        assert other.log.console_errors() == []
+        other.page.close()
+        page.reload()  # a navigation tidies up: no page runs the old build any more
+        app.wait_model_ready()
+        app.wait_until(f"caches.has('bgzero-shell-{old}').then((has) => !has)")
+        assert f"bgzero-shell-{new}" in page.evaluate(_CACHES)
         # The model did not change: it stays cached.
         assert set(models_before) <= set(cached_models(page))
         app.cut(PETS[1])

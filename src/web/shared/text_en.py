@@ -214,7 +214,7 @@ TEXTS = {
     "privacy.heading": "Privacy",
     "privacy.photos": "Your photos and results are never sent anywhere and never stored: they are read, cut out and saved by your browser, on this device.",
     "privacy.stored_heading": "What this site keeps on your device",
-    "privacy.cache": "Cache Storage: the app's files and the models you used, so it starts fast and works offline.",
+    "privacy.cache": "Cache Storage: the app's files and the models you used, so it starts fast and works offline, and which version each open tab runs (while an update waits for the tabs that began with the old one).",
     "privacy.local": "Local storage: your settings (language, the engine measured fastest on this device).",
     "privacy.own": "A model file you brought, only if you ticked “Keep on this device”.",
     "privacy.nothing_else": "No cookies, no analytics, no accounts. The site makes no request that carries a photo.",
