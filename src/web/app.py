@@ -14,6 +14,7 @@ import offline
 import own_model_picker
 import page_text
 import queue_view
+import row_export
 import smart_tool
 import zip_export
 from cutout import Cutout
@@ -237,18 +238,21 @@ async def offer(cutout):
     # What this file is made of, read before the encode: an edit during it comes next.
     made_of = page.wanted()
     format_id = page.format
+    row, backdrop, frame = page.row, behind(cutout), framing()
     try:
         blob, name, _ = await to_file(
-            cutout, page.result.canvas, format_id, show_stage, behind(cutout), framing()
+            cutout, page.result.canvas, format_id, show_stage, backdrop, frame
         )
+        if row is not None:  # the queue's copies: the ZIP and the row's download use them
+            plain = row_export.plain(format_id, backdrop, frame)
+            row.master = blob if plain else await row_export.master(cutout)
+            row.blob, row.output, row.made = blob, name, (format_id, made_of[2])
     except Exception:
         page.offered = made_of  # not tried again in a loop: the next change tries again
         raise
     if cutout is not page.cutout:
         return  # another photo replaced it meanwhile
     page.result.offer(blob, name, format_id)
-    if page.row is not None:  # the queue's copy: the ZIP and the row's download use it
-        page.row.blob, page.row.output = blob, name
     # Copying needs the async clipboard and ClipboardItem (not every browser has them).
     ui["copy"].hidden = not (
         js.Reflect.has(js.window, "ClipboardItem") and js.Reflect.has(js.navigator, "clipboard")
@@ -532,11 +536,11 @@ def on_row_action(action, row_id):
         queue.remove(row)
         if row.thumb:
             js.URL.revokeObjectURL(row.thumb)
-        row.file = row.blob = row.thumb = None  # its memory goes with it
+        row.file = row.blob = row.master = row.thumb = None  # its memory goes with it
         if page.row is row:
             page.row = None
     elif action == "download" and row.blob is not None:
-        zip_export.save(row.blob, row.output)
+        asyncio.create_task(download_row(row))
     elif action == "open" and row.state == "done":
         page.opening = row
         asyncio.create_task(run_queue())
@@ -553,14 +557,40 @@ def cancel_all(event):
     page.queue_view.draw(page.queue)
 
 
-async def download_zip():
-    entries = [(name, row.blob) for row, name in page.queue.zip_names()]
-    if not entries:
-        return
+async def row_file(row):
+    """The finished row's file in the export chosen now: the one made with it, or a new
+    one from its master (kept for the next time)."""
+    made = (page.format, page.look)
+    if row.made != made:
+        blob, name = await row_export.remake(
+            row, page.format, page.background, page.picture, framing()
+        )
+        row.blob, row.output, row.made = blob, name, made
+    return row.blob
+
+
+async def download_row(row):
     try:
+        zip_export.save(await row_file(row), row.output)
+    except Exception as e:
+        show_message(Message("error.detail", detail=i18n.detail(e)))
+
+
+async def download_zip():
+    """Every finished photo in the format, background, crop and size chosen now."""
+    rows = page.queue.zip_names(page.format)
+    if not rows:
+        return
+    ui["zip"].disabled = True
+    try:
+        entries = []
+        for row, name in rows:  # not a comprehension: MicroPython can't await in one
+            entries.append((name, await row_file(row)))
         zip_export.save(await zip_export.zip_blob(entries, document.baseURI), ZIP_NAME)
     except Exception as e:
         show_message(Message("zip.failed", detail=i18n.detail(e)))
+    finally:
+        ui["zip"].disabled = not page.queue.counts()["done"]
 
 
 def describe(error):

@@ -60,6 +60,16 @@ class Cutout:
             pixels.close()
 
     @classmethod
+    def from_master(cls, name, photo, master):
+        """A finished cut-out again, from its transparent RGBA (row_export's master): the
+        colours and the alpha in one canvas. `master` (an ImageBitmap) is closed here."""
+        try:
+            colours = _drawn(master)
+        finally:
+            master.close()
+        return cls(name, photo, colours, colours, None, {})
+
+    @classmethod
     def blank(cls, name, photo, keep):
         """Manual Remove without the model: everything kept, or nothing."""
         width, height = output_size(photo.width, photo.height)

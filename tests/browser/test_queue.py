@@ -5,6 +5,7 @@ import base64
 import io
 import zipfile
 
+import numpy as np
 from PIL import Image
 
 from bgzero.groundtruth import photos
@@ -92,4 +93,47 @@ def test_cancel_a_row_while_it_cuts_then_retry_it(app, tmp_path):
     app.page.click("#queue li[data-state='cancelled'] button[data-action='retry']")
     app._wait_handled(before, 3)
     assert [state for _, state, _ in _rows(app)] == ["done", "done"]
+    assert app.log.console_errors() == []
+
+
+def _zip(app, tmp_path, name):
+    with app.page.expect_download() as download:
+        app.page.click("#zip")
+    archive = tmp_path / name
+    download.value.save_as(archive)
+    return zipfile.ZipFile(archive)
+
+
+def test_the_zip_follows_the_format_and_background_chosen_after_the_cut(app, tmp_path):
+    app.open()
+    pets = PETS[:3]
+    before = app.handled()
+    _drop(app, [(p.name, p.read_bytes()) for p in pets])
+    app._wait_handled(before, 3)
+    with _zip(app, tmp_path, "png.zip") as zipped:
+        cut = {p.stem: Image.open(io.BytesIO(zipped.read(f"{p.stem}-nobg.png"))) for p in pets}
+    # Chosen after the photos were cut: JPEG on red, every photo follows (not only the last).
+    page = app.page
+    page.select_option("#background", "colour")
+    page.fill("#bg-colour", "#ff0000")
+    page.select_option("#format", "jpeg")
+    page.wait_for_function("document.body.dataset.format === 'jpeg'")
+    with _zip(app, tmp_path, "jpeg.zip") as zipped:
+        assert zipped.namelist() == [f"{p.stem}-nobg.jpg" for p in pets]
+        for pet in pets:
+            with Image.open(io.BytesIO(zipped.read(f"{pet.stem}-nobg.jpg"))) as image:
+                assert image.format == "JPEG" and image.size == cut[pet.stem].size
+                got = np.asarray(image.convert("RGB")).astype(int)
+            red = Image.new("RGBA", cut[pet.stem].size, (255, 0, 0, 255))
+            want = np.asarray(Image.alpha_composite(red, cut[pet.stem]).convert("RGB"))
+            assert np.abs(got - want.astype(int)).mean() < 3, pet.name  # JPEG's own loss
+    # And back to a transparent PNG: the same cut-outs as the first ZIP.
+    page.select_option("#background", "none")
+    page.select_option("#format", "png")
+    page.wait_for_function("document.body.dataset.format === 'png'")
+    with _zip(app, tmp_path, "again.zip") as zipped:
+        for pet in pets:
+            again = np.asarray(Image.open(io.BytesIO(zipped.read(f"{pet.stem}-nobg.png"))))
+            first = np.asarray(cut[pet.stem]).astype(int)
+            assert np.abs(again.astype(int) - first).max() <= 2, pet.name
     assert app.log.console_errors() == []

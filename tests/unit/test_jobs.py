@@ -50,3 +50,16 @@ def test_zip_names_are_unique_and_only_of_finished_rows():
         ("cat.png", "cat-nobg-2.png"),
         ("Cat.webp", "Cat-nobg-3.png"),
     ]
+
+
+def test_zip_names_follow_the_format_chosen_now():
+    queue = Queue()
+    rows = queue.add(["cat.jpg", "cat.png", "dog.webp"])
+    for row in rows:
+        queue.start(row)
+        queue.finish(row, "whatever-nobg.png")
+    assert [name for _, name in queue.zip_names("jpeg")] == [
+        "cat-nobg.jpg",
+        "cat-nobg-2.jpg",
+        "dog-nobg.jpg",
+    ]

@@ -6,7 +6,7 @@ waiting -> cutting -> done | failed | cancelled;  failed | cancelled -> waiting 
 waiting -> cancelled (cancel before its turn); a cutting row is cancelled by the cutter.
 """
 
-from shared import naming
+from shared import formats, naming
 
 STATES = ("waiting", "cutting", "done", "failed", "cancelled")
 
@@ -34,6 +34,8 @@ class Row:
         self.stage = None  # the cutter's stage while cutting
         self.output = None  # the result's file name once done
         self.file = self.blob = self.thumb = None  # the page's
+        self.master = None  # the page's transparent full-size PNG of the result
+        self.made = None  # (format, look) its blob was made in
 
     def __repr__(self):
         return "Row(%r, %r, %r)" % (self.id, self.name, self.state)
@@ -105,8 +107,18 @@ class Queue:
             counts[row.state] += 1
         return counts
 
-    def zip_names(self):
-        """(row, name in the ZIP) of every finished row, in order; names made unique the way
-        naming.unique does (cat-nobg.png, cat-nobg-2.png)."""
+    def zip_names(self, format_id=None):
+        """(row, name in the ZIP) of every finished row, in order, named for `format_id`
+        (else as its file was made); names made unique the way naming.unique does
+        (cat-nobg.png, cat-nobg-2.png)."""
         taken = set()
-        return [(row, naming.unique(row.output, taken)) for row in self.rows if row.state == "done"]
+        return [
+            (
+                row,
+                naming.unique(
+                    formats.file_name(row.name, format_id) if format_id else row.output, taken
+                ),
+            )
+            for row in self.rows
+            if row.state == "done"
+        ]
