@@ -270,17 +270,32 @@ def cutout_alpha(
 
 
 def decontaminate(
-    photo: Image.Image, alpha: np.ndarray, guide: int, params: dict = DECONTAMINATE_DEFAULT
+    photo: Image.Image,
+    alpha: np.ndarray,
+    guide: int,
+    params: dict = DECONTAMINATE_DEFAULT,
+    strip_pixels: int = geometry.STRIP_PIXELS,
 ) -> np.ndarray:
-    """RGBA (uint8 H×W×4) whose edge colours are the estimated foreground's."""
+    """RGBA (uint8 H×W×4) whose edge colours are the estimated foreground's; a large photo
+    in strips of rows, as the browser does it (geometry.strips)."""
     height, width = alpha.shape
-    feeds = {
-        "rgba": np.asarray(photo, dtype=np.uint8)[None],
-        "alpha": alpha[None, None],
-        "guide": np.array(geometry.guide_size(height, width, guide), np.int64),
-        "coarse": np.array(geometry.guide_size(height, width, params["coarse"]), np.int64),
-    }
-    return decontaminator(params["wide"], params["narrow"], params["soften"]).run(None, feeds)[0][0]
+    rgba = np.asarray(photo, dtype=np.uint8)
+    guide_hw = geometry.guide_size(height, width, guide)
+    coarse_hw = geometry.guide_size(height, width, params["coarse"])
+    reach = (params["wide"], params["narrow"], params["soften"])
+    session = decontaminator(*reach)
+    out = np.empty((height, width, 4), np.uint8)
+    for y0, y1, top, bottom in geometry.strips(
+        height, width, guide_hw, coarse_hw, reach, strip_pixels
+    ):
+        feeds = {
+            "rgba": rgba[None, y0:y1],
+            "alpha": alpha[None, None, y0:y1],
+            "guide": np.array(geometry.strip_grid(guide_hw, height, y1 - y0), np.int64),
+            "coarse": np.array(geometry.strip_grid(coarse_hw, height, y1 - y0), np.int64),
+        }
+        out[top:bottom] = session.run(None, feeds)[0][0][top - y0 : bottom - y0]
+    return out
 
 
 def decontaminates(setting: Setting, photo: Image.Image) -> bool:

@@ -120,7 +120,8 @@ def build_refiner_file(dist: Path) -> dict:
 
 def build_decontaminator_file(dist: Path) -> dict:
     graph = build_decontaminator(**DECONTAMINATE_DEFAULT).SerializeToString()
-    return {**write_hashed(dist, "decontaminate", graph), "coarse": DECONTAMINATE_DEFAULT["coarse"]}
+    settings = {k: DECONTAMINATE_DEFAULT[k] for k in ("coarse", "wide", "narrow", "soften")}
+    return {**write_hashed(dist, "decontaminate", graph), **settings}
 
 
 def build_normaliser_file(dist: Path) -> dict:

@@ -313,20 +313,55 @@ async def _cut(msg, bitmap):
         channels = 1
         if decontaminator:
             _post(messages.progress(msg["id"], "decontaminate"))
-            coarse = geometry.guide_size(height, width, graphs["decontaminator"]["coarse"])
-            out = await decontaminator.run(
-                _feeds(
-                    ort,
-                    [
-                        ("rgba", "uint8", photo, (1, height, width, 4)),
-                        ("alpha", "uint8", alpha, (1, 1, height, width)),
-                        ("guide", "int64", _int64s(str(list(guide))), (2,)),
-                        ("coarse", "int64", _int64s(str(list(coarse))), (2,)),
-                    ],
-                )
+            spec = graphs["decontaminator"]
+            coarse = geometry.guide_size(height, width, spec["coarse"])
+            parts = geometry.strips(
+                height, width, guide, coarse, (spec["wide"], spec["narrow"], spec["soften"])
             )
-            _go_on(msg)
-            alpha = js.Reflect.get(out, "cutout").data
+            # A large photo in strips of rows: the graph's full-size planes (and so the WASM
+            # heap, which never shrinks) stay the size of one strip.
+            cutout = js.Uint8Array.new(height * width * 4) if len(parts) > 1 else None
+            for y0, y1, top, bottom in parts:
+                rows = y1 - y0
+                out = await decontaminator.run(
+                    _feeds(
+                        ort,
+                        [
+                            (
+                                "rgba",
+                                "uint8",
+                                photo.subarray(y0 * width * 4, y1 * width * 4),
+                                (1, rows, width, 4),
+                            ),
+                            (
+                                "alpha",
+                                "uint8",
+                                alpha.subarray(y0 * width, y1 * width),
+                                (1, 1, rows, width),
+                            ),
+                            (
+                                "guide",
+                                "int64",
+                                _int64s(str(list(geometry.strip_grid(guide, height, rows)))),
+                                (2,),
+                            ),
+                            (
+                                "coarse",
+                                "int64",
+                                _int64s(str(list(geometry.strip_grid(coarse, height, rows)))),
+                                (2,),
+                            ),
+                        ],
+                    )
+                )
+                _go_on(msg)
+                part = js.Reflect.get(out, "cutout").data
+                if cutout is None:
+                    cutout = part
+                else:
+                    kept = part.subarray((top - y0) * width * 4, (bottom - y0) * width * 4)
+                    cutout.set(kept, top * width * 4)
+            alpha = cutout
             channels = 4
             timings["decontaminate"] = _now() - t3
         pixels = await _bitmap_of(alpha, width, height, channels)

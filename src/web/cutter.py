@@ -19,6 +19,10 @@ from worker_bridge import Cancelled, Worker, unpack
 # of a 12 MP photo would keep ~1 GB for good. Not between the photos of a queue: each would
 # pay for a new worker and its model.
 RECYCLE_PIXELS = 4000000
+# Seconds the fresh worker waits before loading the model: Chromium gives the closed
+# worker's memory back within about a second, and both at once made the page's peak.
+# A cut sent meanwhile loads the model itself.
+RECYCLE_PAUSE = 1.5
 
 # Provider choices measured on this device, by provider_choice.device_key: the next visit
 # starts on the right one without measuring again.
@@ -97,8 +101,8 @@ class Cutter:
 
     def settle(self):
         """Nothing more to cut for now: if a big photo grew the worker's memory, a fresh
-        worker takes its place, with the model loading in it (usually ready before the next
-        photo; cuts sent meanwhile wait behind the load)."""
+        worker takes its place, with the model loading in it shortly (usually ready before
+        the next photo; a cut sent before then loads it itself)."""
         model = self.grown
         if model is None or self.busy:
             return
@@ -108,6 +112,7 @@ class Cutter:
 
         async def reload():
             try:
+                await asyncio.sleep(RECYCLE_PAUSE)
                 await self.ready()
                 self._remember(
                     unpack(

@@ -139,6 +139,9 @@ CATALOG = {
             "bytes": 9000,
             "sha256": "bb" * 32,
             "coarse": 256,
+            "wide": 6,
+            "narrow": 3,
+            "soften": 3,
         },
         "normaliser": {"file": "models/normaliser-1.onnx", "bytes": 500, "sha256": "cc" * 32},
         "finisher": {"file": "models/finisher-2.onnx", "bytes": 600, "sha256": "dd" * 32},
@@ -221,7 +224,15 @@ def test_status_texts():
 
 PREPARE = {"url": "p", "bytes": 1, "sha256": "aa"}
 REFINER = {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}
-COLOURS = {"url": "c", "bytes": 1, "sha256": "cd", "coarse": 256}
+COLOURS = {
+    "url": "c",
+    "bytes": 1,
+    "sha256": "cd",
+    "coarse": 256,
+    "wide": 6,
+    "narrow": 3,
+    "soften": 3,
+}
 
 
 def graphs(prepare=PREPARE, refiner=None, decontaminator=None):

@@ -7,7 +7,11 @@ _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
 # The build's helper graphs, run around the segmentation model (catalog.json's "graphs"):
 # name -> the run-time settings the worker needs of it, written beside its file by the build.
 # Adding a graph: one entry here, its builder in bgzero/site.py, its stage in cut_worker.py.
-GRAPHS = {"prepare": (), "refiner": ("guide",), "decontaminator": ("coarse",)}
+GRAPHS = {
+    "prepare": (),
+    "refiner": ("guide",),
+    "decontaminator": ("coarse", "wide", "narrow", "soften"),
+}
 # Graphs around a model the user brings (shared/own_model.py), loaded with its session.
 OWN_GRAPHS = {"normaliser": (), "finisher": ()}
 _GRAPH_FIELDS = ("file", "bytes", "sha256")

@@ -53,6 +53,42 @@ def guide_size(height, width, long_side):
     return (max(1, _round(height * scale)), max(1, _round(width * scale)))
 
 
+# Decontamination in one piece up to this many pixels; above, in strips of rows, so its
+# full-size float planes (about 65 bytes a pixel at once) never all exist together.
+STRIP_PIXELS = 4_000_000
+
+
+def strips(height, width, guide, coarse, reach, max_pixels=STRIP_PIXELS):
+    """[(y0, y1, top, bottom)]: decontaminate rows y0..y1 and keep top..bottom of them,
+    covering the photo once. `guide` and `coarse` are the two grids' (h, w) for the whole
+    photo; `reach` (wide, narrow, soften) the box radii in cells of them. Each strip has a
+    margin of rows beyond every window that can reach its kept rows, starts and ends on
+    the coarse grid's cell edges and has the same cell size (strip_grid): its kept rows come
+    out nearly as in one piece (the grids' sampling is the same but for rounding)."""
+    wide, narrow, soften = reach
+    margin = (
+        int((wide + 2) * height / coarse[0] + (narrow + soften + 3) * height / guide[0] + 0.999) + 2
+    )
+    rows = max(max_pixels // max(width, 1), 1)
+    if rows >= height:
+        return [(0, height, 0, height)]
+    step = max(rows - 2 * margin, margin, 16)
+    cell = height / coarse[0]  # strips start and end on the coarse grid's cell edges
+    out = []
+    for top in range(0, height, step):
+        bottom = min(height, top + step)
+        y0 = _round(int(max(0, top - margin) / cell) * cell)
+        y1 = min(height, _round(-int(-min(height, bottom + margin) // cell) * cell))
+        out.append((y0, y1, top, bottom))
+    return out
+
+
+def strip_grid(grid, height, rows):
+    """The (h, w) of a grid for a strip of `rows` of a photo `height` high: the same cell
+    height as `grid` has for the whole photo."""
+    return (max(1, _round(rows * grid[0] / height)), grid[1])
+
+
 def fit_size(width, height, max_pixels, max_side=MAX_SIDE):
     """The largest (w, h) of the same aspect within max_pixels and max_side: the photo's own
     size unless it exceeds either (truncated, so the result never does). The size refinement

@@ -1,0 +1,25 @@
+"""Where the decontamination's strips of a large photo go (shared/geometry.py)."""
+
+from shared import geometry
+
+
+def test_strips_cover_every_row_once_with_margins_and_small_photos_stay_whole():
+    assert geometry.strips(1000, 1000, (1000, 1000), (256, 256), (6, 3, 3)) == [(0, 1000, 0, 1000)]
+    height, width = 3000, 4000
+    guide = geometry.guide_size(height, width, 1024)
+    coarse = geometry.guide_size(height, width, 256)
+    parts = geometry.strips(height, width, guide, coarse, (6, 3, 3))
+    assert len(parts) > 1
+    kept = [row for _, _, top, bottom in parts for row in range(top, bottom)]
+    assert kept == list(range(height))
+    cell = height / coarse[0]
+    for y0, y1, top, bottom in parts:
+        # within the budget but for the rounding out to the coarse grid's cell edges
+        assert (y1 - y0 - 2 * cell) * width <= geometry.STRIP_PIXELS
+        assert abs(y0 / cell - round(y0 / cell)) < 0.5 / cell + 1e-9
+        assert abs(y1 / cell - round(y1 / cell)) < 0.5 / cell + 1e-9 or y1 == height
+        # the margin: 8 coarse cells and 9 guide cells of rows on each open side
+        reach = 8 * height / coarse[0] + 9 * height / guide[0]
+        assert top - y0 >= reach or y0 == 0
+        assert y1 - bottom >= reach or y1 == height
+    assert geometry.strip_grid(coarse, height, 1000) == (round(1000 * coarse[0] / 3000), coarse[1])
