@@ -65,7 +65,7 @@ def render(cutout, canvas, behind=None, mask=False, rect=None):
     ctx.globalCompositeOperation = "destination-in"
     if cutout.colours is None or mask:
         ctx.drawImage(cutout.alpha, 0, 0)
-    if cutout.colours is not None or mask:
+    if (cutout.colours is not None or mask) and not cutout.opaque:
         # What the photo already had stays transparent (drawn above, the photo carries it).
         ctx.drawImage(cutout.photo, 0, 0, width, height)
     if behind is not None:

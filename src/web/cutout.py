@@ -32,10 +32,12 @@ def _full_size_alpha(mask, box, width, height):
 class Cutout:
     """`photo`: the ImageBitmap (EXIF applied); `alpha`: a canvas of the output size whose
     alpha channel is the mask; `colours`: the decontaminated RGBA canvas, or None where the
-    photo's own colours are kept. `engine` is the worker's result reply, `timings` in ms."""
+    photo's own colours are kept. `engine` is the worker's result reply, `timings` in ms;
+    `opaque`: the photo has no transparency of its own (a JPEG): composing skips keeping it."""
 
-    def __init__(self, name, photo, alpha, colours, engine, timings):
+    def __init__(self, name, photo, alpha, colours, engine, timings, opaque=False):
         self.name = name
+        self.opaque = opaque
         self.photo = photo
         self.alpha = alpha
         self.colours = colours
@@ -45,29 +47,30 @@ class Cutout:
         self.timings = timings
 
     @classmethod
-    def from_worker(cls, name, photo, reply, pixels, timings):
+    def from_worker(cls, name, photo, reply, pixels, timings, opaque=False):
         """The worker's ImageBitmap around `photo`: the mask as its alpha (channels 1) or
         the finished RGBA (channels 4). The bitmap is closed here (up to 64 MB of pixels;
         JS would keep them until GC)."""
         try:
             if reply["channels"] == 4:
                 colours = _drawn(pixels)
-                return cls(name, photo, colours, colours, reply, timings)
+                return cls(name, photo, colours, colours, reply, timings, opaque)
             out_width, out_height = output_size(photo.width, photo.height)
             alpha = _full_size_alpha(pixels, reply["box"], out_width, out_height)
-            return cls(name, photo, alpha, None, reply, timings)
+            return cls(name, photo, alpha, None, reply, timings, opaque)
         finally:
             pixels.close()
 
     @classmethod
     def from_master(cls, name, photo, master):
         """A finished cut-out again, from its transparent RGBA (row_export's master): the
-        colours and the alpha in one canvas. `master` (an ImageBitmap) is closed here."""
+        colours and the alpha in one canvas, which already hold the photo's transparency.
+        `master` (an ImageBitmap) is closed here."""
         try:
             colours = _drawn(master)
         finally:
             master.close()
-        return cls(name, photo, colours, colours, None, {})
+        return cls(name, photo, colours, colours, None, {}, opaque=True)
 
     @classmethod
     def blank(cls, name, photo, keep):

@@ -23,6 +23,9 @@ RECYCLE_PIXELS = 4000000
 # worker's memory back within about a second, and both at once made the page's peak.
 # A cut sent meanwhile loads the model itself.
 RECYCLE_PAUSE = 1.5
+# A task boundary between two full-size canvas steps (tens of ms each at 12 MP): the page
+# paints and answers input between them instead of freezing for their sum.
+_next_task = js.Function.new("return new Promise((resolve) => setTimeout(resolve, 0))")
 
 # Provider choices measured on this device, by provider_choice.device_key: the next visit
 # starts on the right one without measuring again.
@@ -166,16 +169,19 @@ class Cutter:
         (on_stage or (lambda *args: None))("decode")
         self.busy = True
         try:
-            bitmap = await file_input.read_image(image)
+            bitmap, opaque = await file_input.read_photo(image)
         except BaseException:
             self.busy = self.stop = False
             raise
         timings = {"decode": js.performance.now() - t}
-        return await self.cut_bitmap(bitmap, model, on_stage, name, timings=timings)
+        return await self.cut_bitmap(bitmap, model, on_stage, name, timings=timings, opaque=opaque)
 
-    async def cut_bitmap(self, bitmap, model, on_stage=None, name="", colours=True, timings=None):
+    async def cut_bitmap(
+        self, bitmap, model, on_stage=None, name="", colours=True, timings=None, opaque=False
+    ):
         """Cut a decoded photo out: a Cutout that owns `bitmap` (closed here on failure).
-        `colours=False` skips decontamination (the smart tool wants the alpha alone)."""
+        `colours=False` skips decontamination (the smart tool wants the alpha alone);
+        `opaque`: the photo has no transparency of its own (Cutout.opaque)."""
         stage = on_stage or (lambda *args: None)
         timings = timings if timings is not None else {}
         self.busy = True
@@ -222,8 +228,9 @@ class Cutter:
             timings.update(reply["timings"])
             t = js.performance.now()
             stage("composite")
-            cutout = Cutout.from_worker(name, bitmap, reply, alpha, timings)
+            cutout = Cutout.from_worker(name, bitmap, reply, alpha, timings, opaque)
             timings["composite"] = js.performance.now() - t
+            await _next_task()
         except BaseException:
             bitmap.close()
             raise
@@ -246,6 +253,7 @@ async def to_file(
     if flatten:  # under everything, also a background image's own transparent parts
         compose.flatten(canvas, formats.FLATTEN_ON)
     cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
+    await _next_task()
     t = js.performance.now()
     stage("encode")
     out = export.framed(canvas, cutout, framing or {})

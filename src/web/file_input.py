@@ -53,7 +53,13 @@ async def _jpeg_complete(file, size, scan):
 
 
 async def read_image(file):
-    """Validate `file` and decode it; raise BadInput with a message for the user.
+    """Validate `file` and decode it: its ImageBitmap (read_photo says more)."""
+    return (await read_photo(file))[0]
+
+
+async def read_photo(file):
+    """Validate `file` and decode it: (ImageBitmap, opaque), `opaque` when its format has
+    no transparency (JPEG); raise BadInput with a message for the user.
 
     Type, byte size and the size the header claims are checked before decoding, so a
     decompression bomb never allocates its pixels."""
@@ -84,7 +90,7 @@ async def read_image(file):
     if problem:
         bitmap.close()
         raise BadInput(problem)
-    return bitmap
+    return bitmap, mime == "image/jpeg"
 
 
 def _files(items):
