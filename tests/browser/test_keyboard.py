@@ -27,9 +27,7 @@ def tab_to(page, selector, back=False, limit=80):
     raise AssertionError(f"{selector} is not reachable with the keyboard")
 
 
-def test_pick_cut_toggle_export_edit_choose_model_cancel_and_switch_language_with_keys_only(
-    app, tmp_path
-):
+def test_pick_cut_toggle_export_edit_choose_model_and_switch_language_with_keys_only(app, tmp_path):
     app.open()
     page = app.page
     page.locator("body").focus()
@@ -70,7 +68,23 @@ def test_pick_cut_toggle_export_edit_choose_model_cancel_and_switch_language_wit
     page.keyboard.press("ArrowUp")
     page.wait_for_function("document.querySelector('#status').textContent.includes('isnet')")
     page.wait_for_function("document.querySelector('#stage').textContent.startsWith('Ready')")
-    # Cancel a cut (IS-Net: long enough to reach the button); the focus goes back to the picker.
+    # The language, with Enter on the switch.
+    tab_to(page, "button[data-lang=zh]", back=True)
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    assert app.log.console_errors() == []
+
+
+def test_choose_a_model_and_cancel_its_cut_with_keys_only(app):
+    """One file chooser per page: a second one opened by keys in the same page sometimes
+    never showed up under Playwright (once in a dozen runs), so cancel has its own page."""
+    app.open()
+    page = app.page
+    page.locator("body").focus()
+    tab_to(page, "#model")  # IS-Net: a cut long enough to reach Cancel while it runs
+    page.keyboard.press("ArrowUp")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('isnet')")
+    page.wait_for_function("document.querySelector('#stage').textContent.startsWith('Ready')")
     tab_to(page, "#file", back=True)
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
@@ -79,12 +93,8 @@ def test_pick_cut_toggle_export_edit_choose_model_cancel_and_switch_language_wit
     tab_to(page, "#cancel")
     page.keyboard.press("Enter")
     page.wait_for_function("document.body.dataset.state === 'cancelled'")
-    assert page.evaluate("document.activeElement.id") == "file"
+    assert page.evaluate("document.activeElement.id") == "file"  # back to the picker
     assert page.evaluate(_FOCUS_SHOWN)
-    # The language, with Enter on the switch.
-    tab_to(page, "button[data-lang=zh]", back=True)
-    page.keyboard.press("Enter")
-    assert page.evaluate("document.documentElement.lang") == "zh-CN"
     assert app.log.console_errors() == []
 
 
