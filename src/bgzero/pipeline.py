@@ -280,19 +280,17 @@ def decontaminate(
     in strips of rows, as the browser does it (geometry.strips)."""
     height, width = alpha.shape
     rgba = np.asarray(photo, dtype=np.uint8)
+    session = decontaminator(params["wide"], params["narrow"], params["soften"])
     guide_hw = geometry.guide_size(height, width, guide)
-    coarse_hw = geometry.guide_size(height, width, params["coarse"])
-    reach = (params["wide"], params["narrow"], params["soften"])
-    session = decontaminator(*reach)
     out = np.empty((height, width, 4), np.uint8)
-    for y0, y1, top, bottom in geometry.strips(
-        height, width, guide_hw, coarse_hw, reach, strip_pixels
+    for y0, y1, top, bottom, guide_of, coarse_of in geometry.strip_plan(
+        height, width, guide_hw, params, strip_pixels
     ):
         feeds = {
             "rgba": rgba[None, y0:y1],
             "alpha": alpha[None, None, y0:y1],
-            "guide": np.array(geometry.strip_grid(guide_hw, height, y1 - y0), np.int64),
-            "coarse": np.array(geometry.strip_grid(coarse_hw, height, y1 - y0), np.int64),
+            "guide": np.array(guide_of, np.int64),
+            "coarse": np.array(coarse_of, np.int64),
         }
         out[top:bottom] = session.run(None, feeds)[0][0][top - y0 : bottom - y0]
     return out

@@ -244,8 +244,10 @@ async def offer(cutout):
             cutout, page.result.canvas, format_id, show_stage, backdrop, frame
         )
         if row is not None:  # the queue's copies: the ZIP and the row's download use them
+            # Not plain: the master is made once, when the cut-out leaves the screen
+            # (settle_row), not after every edit.
             plain = row_export.plain(format_id, backdrop, frame)
-            row.master = blob if plain else await row_export.master(cutout)
+            row.master = blob if plain else None
             row.blob, row.output, row.made = blob, name, (format_id, made_of[2])
     except Exception:
         page.offered = made_of  # not tried again in a loop: the next change tries again
@@ -459,8 +461,19 @@ async def run_queue():
         page.cutter.settle()
 
 
+async def settle_row():
+    """The master of the row on screen, made from its cut-out if no download was one."""
+    row = page.row
+    if row is not None and row.master is None and page.cutout is not None:
+        try:
+            row.master = await row_export.master(page.cutout)
+        except Exception as e:  # the row's download says so if it is ever needed
+            js.console.warn("BG Zero: no master for %s: %s" % (row.name, e))
+
+
 async def cut_row(row):
     queue, view = page.queue, page.queue_view
+    await settle_row()  # before its cut-out leaves the screen
     queue.start(row)
     view.update(row, queue)
 
@@ -490,6 +503,7 @@ async def open_row(row):
     """A finished photo on screen again, for the editor: cut anew (the same result); its
     row's file then follows the edits."""
     page.opening = None
+    await settle_row()
     page.row = row
     try:
         await cut(row.file)
@@ -562,6 +576,8 @@ async def row_file(row):
     one from its master (kept for the next time)."""
     made = (page.format, page.look)
     if row.made != made:
+        if row is page.row:
+            await settle_row()
         blob, name = await row_export.remake(
             row, page.format, page.background, page.picture, framing()
         )

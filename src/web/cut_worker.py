@@ -313,15 +313,11 @@ async def _cut(msg, bitmap):
         channels = 1
         if decontaminator:
             _post(messages.progress(msg["id"], "decontaminate"))
-            spec = graphs["decontaminator"]
-            coarse = geometry.guide_size(height, width, spec["coarse"])
-            parts = geometry.strips(
-                height, width, guide, coarse, (spec["wide"], spec["narrow"], spec["soften"])
-            )
+            parts = geometry.strip_plan(height, width, guide, graphs["decontaminator"])
             # A large photo in strips of rows: the graph's full-size planes (and so the WASM
             # heap, which never shrinks) stay the size of one strip.
             cutout = js.Uint8Array.new(height * width * 4) if len(parts) > 1 else None
-            for y0, y1, top, bottom in parts:
+            for y0, y1, top, bottom, guide_of, coarse_of in parts:
                 rows = y1 - y0
                 out = await decontaminator.run(
                     _feeds(
@@ -339,18 +335,8 @@ async def _cut(msg, bitmap):
                                 alpha.subarray(y0 * width, y1 * width),
                                 (1, 1, rows, width),
                             ),
-                            (
-                                "guide",
-                                "int64",
-                                _int64s(str(list(geometry.strip_grid(guide, height, rows)))),
-                                (2,),
-                            ),
-                            (
-                                "coarse",
-                                "int64",
-                                _int64s(str(list(geometry.strip_grid(coarse, height, rows)))),
-                                (2,),
-                            ),
+                            ("guide", "int64", _int64s(str(list(guide_of))), (2,)),
+                            ("coarse", "int64", _int64s(str(list(coarse_of))), (2,)),
                         ],
                     )
                 )

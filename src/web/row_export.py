@@ -35,6 +35,8 @@ async def master(cutout):
 async def remake(row, format_id, background, picture, framing):
     """(Blob, file name) of the row in this export, from its master and its photo (the
     photo for a blurred background and its own transparency)."""
+    if row.master is None:  # its cut-out left the screen before a master was made
+        raise RuntimeError("no full-size copy of this cut-out was kept: open it again")
     photo = await file_input.read_image(row.file)
     try:
         colours = await js.createImageBitmap(row.master)

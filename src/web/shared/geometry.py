@@ -89,6 +89,25 @@ def strip_grid(grid, height, rows):
     return (max(1, _round(rows * grid[0] / height)), grid[1])
 
 
+def strip_plan(height, width, guide, spec, max_pixels=STRIP_PIXELS):
+    """[(y0, y1, top, bottom, guide_hw, coarse_hw)]: the decontaminator's strips (strips())
+    with the two grid sizes each one is fed. `guide` is the whole photo's guide grid (h, w);
+    `spec` the graph's coarse long side and box radii (wide, narrow, soften)."""
+    coarse = guide_size(height, width, spec["coarse"])
+    reach = (spec["wide"], spec["narrow"], spec["soften"])
+    return [
+        (
+            y0,
+            y1,
+            top,
+            bottom,
+            strip_grid(guide, height, y1 - y0),
+            strip_grid(coarse, height, y1 - y0),
+        )
+        for y0, y1, top, bottom in strips(height, width, guide, coarse, reach, max_pixels)
+    ]
+
+
 def fit_size(width, height, max_pixels, max_side=MAX_SIDE):
     """The largest (w, h) of the same aspect within max_pixels and max_side: the photo's own
     size unless it exceeds either (truncated, so the result never does). The size refinement
