@@ -19,10 +19,10 @@ from worker_bridge import Cancelled, Worker, unpack
 # of a 12 MP photo would keep ~1 GB for good. Not between the photos of a queue: each would
 # pay for a new worker and its model.
 RECYCLE_PIXELS = 4000000
-# Seconds the fresh worker waits before loading the model: Chromium gives the closed
-# worker's memory back within about a second, and both at once made the page's peak.
-# A cut sent meanwhile loads the model itself.
-RECYCLE_PAUSE = 1.5
+# Seconds the fresh worker waits before loading the model: Chromium gave the closed
+# worker's memory back 1.8-2 s after a 12 MP IS-Net cut (2 cores), and loading the model
+# before that made the page's peak (+120 MB). A cut sent meanwhile loads the model itself.
+RECYCLE_PAUSE = 3
 # A task boundary between two full-size canvas steps (tens of ms each at 12 MP): the page
 # paints and answers input between them instead of freezing for their sum.
 _next_task = js.Function.new("return new Promise((resolve) => setTimeout(resolve, 0))")
