@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from onnx import TensorProto, numpy_helper, version_converter
+from onnx import TensorProto, numpy_helper
 from onnxruntime.quantization import (
     CalibrationDataReader,
     CalibrationMethod,
@@ -29,9 +29,6 @@ from .groundtruth import photos
 from .models import prune_to, topological_sort
 
 RECIPE = 1  # bump when anything below changes: the cached model is rebuilt
-# Per-channel DequantizeLinear (its `axis`) needs opset 13: older sources are converted first
-# (a no-op for IS-Net's opset 15, so its cached model and sha256 stay).
-MIN_OPSET = 13
 FLOAT_FIRST, FLOAT_LAST = 2, 8
 PERCENTILE = 99.99
 CALIBRATION = (("pets", 6), ("people", 6))
@@ -41,8 +38,6 @@ def fp32(source: bytes, output: str) -> onnx.ModelProto:
     """The fp16 graph with fp32 weights and every Cast an Identity (same masks; onnxruntime's
     CPU and WASM kernels have no fp16 Conv, so the fp16 graph runs through Casts anyway)."""
     model = onnx.load_from_string(source)
-    if _opset(model) < MIN_OPSET:
-        model = version_converter.convert_version(model, MIN_OPSET)
     graph = model.graph
     topological_sort(graph)
     prune_to(graph, output)
@@ -64,10 +59,6 @@ def fp32(source: bytes, output: str) -> onnx.ModelProto:
         if value.type.tensor_type.elem_type == TensorProto.FLOAT16:
             value.type.tensor_type.elem_type = TensorProto.FLOAT
     return model
-
-
-def _opset(model: onnx.ModelProto) -> int:
-    return next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
 
 
 class _Photos(CalibrationDataReader):
