@@ -34,7 +34,9 @@ class Row:
         self.stage = None  # the cutter's stage while cutting
         self.output = None  # the result's file name once done
         self.file = self.blob = self.thumb = None  # the page's
-        self.master = None  # the page's transparent full-size PNG of the result
+        # The page's transparent full-size PNG of the result; None while its cut-out is on
+        # screen and no download was that PNG (made when it leaves: app.settle_row).
+        self.master = None
         self.made = None  # (format, look) its blob was made in
 
     def __repr__(self):
