@@ -24,7 +24,7 @@ def _pet_subject(path: Path, height: int) -> tuple[Image.Image, Image.Image]:
     """The labelled pet of `path`, cropped to it and scaled to `height`: (photo, mask)."""
     from bgzero.groundtruth import truth
 
-    fg, _ = truth("pets", path)
+    fg, _, _ = truth("pets", path)
     ys, xs = np.nonzero(fg)
     box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
     mask = Image.fromarray(fg.astype(np.uint8) * 255).crop(box)

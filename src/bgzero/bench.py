@@ -7,15 +7,16 @@ import json
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from PIL import Image
 
-from .cards import load_cards
+from .cards import best_card, load_cards
 from .driver import AppPage
 from .groundtruth import GT, photos
-from .pipeline import Setting, cutout, open_photo
+from .pipeline import BEST, cutout, default_setting, open_photo
 
 STAGES = [
     "decode",
@@ -36,14 +37,16 @@ def bench_photos(count: int) -> list[Path]:
     return mixed[:count]
 
 
-def native_timings(card, photo: Path, repeat: int) -> list[dict]:
+def native_timings(model: str, photo: Path, repeat: int) -> list[dict]:
+    """Stage timings of `bgzero remove` for a model id (or "best")."""
+    setting = default_setting(model)
     rows = []
     for _ in range(repeat):
         timings = {}
         started = time.perf_counter()
         image = open_photo(photo)
         timings["decode"] = time.perf_counter() - started
-        result = cutout(image, Setting.default(card), timings)
+        result = cutout(image, setting, timings)
         timings["refine"] = timings.pop("upscale")
         started = time.perf_counter()
         result.save("/dev/null", "PNG")
@@ -53,7 +56,8 @@ def native_timings(card, photo: Path, repeat: int) -> list[dict]:
 
 
 def browser_timings(browser, origin: str, model: str, worker: str, images: list[Path]) -> dict:
-    """Cold: a new context (empty HTTP cache) and the first photo; warm: the photos after it."""
+    """Cold: a new context (empty HTTP cache) and the first photo; warm: the photos after it,
+    with the renderer's peak memory (sampled every 50 ms) while each is cut."""
     context = browser.new_context()
     page = context.new_page()
     app = AppPage(page, origin)
@@ -62,10 +66,53 @@ def browser_timings(browser, origin: str, model: str, worker: str, images: list[
     ready = time.perf_counter() - started
     cold = {**app.cut(images[0]), **app.load_timings()}
     first = time.perf_counter() - started
-    warm = [app.cut(photo) for photo in images[1:]]
+    warm, peaks = [], []
+    for photo in images[1:]:
+        peak, timings = peak_rss(lambda photo=photo: app.cut(photo))
+        warm.append(timings)
+        peaks.append(peak)
     status = app.status()
     context.close()
-    return {"ready": ready, "first_cutout": first, "cold": cold, "warm": warm, "status": status}
+    return {
+        "ready": ready,
+        "first_cutout": first,
+        "cold": cold,
+        "warm": warm,
+        "peak_rss": max(peaks, default=0),
+        "status": status,
+    }
+
+
+def peak_rss(work) -> tuple[int, object]:
+    """(the largest renderer process's peak RSS in bytes while `work()` ran, its result)."""
+    peak, done = [0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], largest_renderer())
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        result = work()
+    finally:
+        done.set()
+        sampler.join()
+    return peak[0], result
+
+
+def largest_renderer() -> int:
+    """Bytes resident in the largest Chromium renderer (the page and its worker)."""
+    largest = 0
+    for proc in Path("/proc").iterdir():
+        try:
+            if b"--type=renderer" in (proc / "cmdline").read_bytes():
+                status = (proc / "status").read_text()
+                largest = max(largest, int(status.split("VmRSS:")[1].split()[0]) * 1024)
+        except (OSError, IndexError, ValueError):
+            continue
+    return largest
 
 
 def large_photo(folder: Path, source: Path) -> Path:
@@ -186,7 +233,7 @@ def run_browser_bench(args) -> int:
     from .driver import CHROMIUM, CHROMIUM_ARGS, free_port, serve
 
     cards = load_cards()
-    model_ids = args.model or list(cards)
+    model_ids = args.model or list(cards) + ([BEST] if best_card(cards) else [])
     workers = args.worker or ["mpy", "py"]
     images = bench_photos(args.images)
     if not images:
@@ -207,14 +254,20 @@ def run_browser_bench(args) -> int:
                         results[(model, worker)] = browser_timings(
                             browser, origin, model, worker, images
                         )
-                results["large"] = browser_timings(
-                    browser, origin, default.id, workers[0], [images[0], large]
+                # 12 MP: the default model, and "Best quality" beside the IS-Net it runs
+                # (its memory must be no worse than IS-Net's alone).
+                large_models = [default.id] + (
+                    [best_card(cards).id, BEST] if BEST in model_ids else []
                 )
+                for model in large_models:
+                    results[("large", model)] = browser_timings(
+                        browser, origin, model, workers[0], [images[0], large]
+                    )
                 results["editor"] = editor_timings(browser, origin, large)
                 browser.close()
         finally:
             server.terminate()
-        large_native = native_timings(default, large, 2)
+        large_native = native_timings(default.id, large, 2)
     print(
         f"photos: {', '.join(p.name for p in images)} "
         f"({', '.join('%dx%d' % Image.open(p).size for p in images)})"
@@ -222,8 +275,8 @@ def run_browser_bench(args) -> int:
     print("milliseconds, median; cold = first photo after opening the page, warm = the rest")
     header = " ".join(f"{s:>{max(9, len(s))}}" for s in STAGES)
     for model in model_ids:
-        card = cards[model]
-        print(f"\n{model} ({card.size}²)")
+        size = f"{cards[model].size}²" if model in cards else "two models mixed"
+        print(f"\n{model} ({size})")
         print(f"  {'':<22}{header}")
         for worker in workers:
             r = results[(model, worker)]
@@ -233,13 +286,16 @@ def run_browser_bench(args) -> int:
                 f"  {'':<22}ready {r['ready']:.2f} s, first cutout {r['first_cutout']:.2f} s"
                 f" from navigation; {r['status']}"
             )
-        native = [t for photo in images for t in native_timings(card, photo, 1)]
+        native = [t for photo in images for t in native_timings(model, photo, 1)]
         print(_line("native cold", native[:1]))
         print(_line("native warm", native[1:]))
-    print(f"\n{default.id}, one 4000×3000 photo (12 MP; refinement and colours at full size)")
+    print("\none 4000×3000 photo (12 MP; refinement and colours at full size)")
     print(f"  {'':<22}{header}")
-    print(_line(f"browser {workers[0]}", results["large"]["warm"]))
-    print(_line("native", large_native[1:]))
+    for model in large_models:
+        r = results[("large", model)]
+        print(_line(f"browser {model}", r["warm"]))
+        print(f"  {'':<22}largest renderer's peak RSS {r['peak_rss'] / 1e6:.0f} MB")
+    print(_line(f"native {default.id}", large_native[1:]))
     editor = results["editor"]
     ms = sorted(editor["latencies"])
     print(f"\nManual Remove on the 4000×3000 photo, {len(ms)} stroke segments of 30 strokes")

@@ -20,12 +20,17 @@ class Card:
     source: dict
     built_sha256: str | None
     path: Path
-    # Adaptive working size (geometry.working_size): 0 = always `size`.
+    # The smallest working size the built model runs at (geometry.working_size): 0 = only
+    # `size`. Whether the app's default setting uses it is `adaptive` ([settings]).
     min_size: int = 0
     size_step: int = 64
     fit: str = "stretch"  # default settings, chosen from `bgzero eval` (docs/quality.md)
     refine: bool = False
     decontaminate: bool = False
+    adaptive: bool = False  # the working size follows the photo (min_size..size) or is fixed
+    # "Best quality" ([best]): this model's mask mixed with a partner model's (fuse.py), at
+    # a fixed or adaptive size; {} where the card has none. One card at most has it.
+    best: dict | None = None
 
     @property
     def source_sha256(self) -> str:
@@ -59,7 +64,34 @@ def load_card(path: Path) -> Card:
         fit=settings.get("fit", "stretch"),
         refine=bool(settings.get("refine", False)),
         decontaminate=bool(settings.get("decontaminate", False)),
+        adaptive=_adaptive(path, settings, min_size),
+        best=_best(path, data.get("best", {}), bool(settings.get("refine"))),
     )
+
+
+def _adaptive(path: Path, settings: dict, min_size: int) -> bool:
+    adaptive = bool(settings.get("adaptive", min_size > 0))
+    if adaptive and not min_size:
+        raise ValueError(f"{path.name}: an adaptive working size needs min_size")
+    return adaptive
+
+
+def _best(path: Path, best: dict, refine: bool) -> dict:
+    if not best:
+        return {}
+    if not refine:
+        raise ValueError(f"{path.name}: [best] mixes before the refinement, which it needs")
+    keys = {"partner", "partner_fit", "mix", "weight", "adaptive", "flip"}
+    if set(best) != keys:
+        raise ValueError(f"{path.name}: [best] has {', '.join(sorted(keys))}")
+    return {
+        "partner": str(best["partner"]),
+        "partner_fit": str(best["partner_fit"]),
+        "mix": str(best["mix"]),
+        "weight": float(best["weight"]),
+        "adaptive": bool(best["adaptive"]),
+        "flip": bool(best["flip"]),
+    }
 
 
 def load_cards(directory: Path = CARDS_DIR) -> dict[str, Card]:
@@ -67,7 +99,18 @@ def load_cards(directory: Path = CARDS_DIR) -> dict[str, Card]:
     defaults = [c.id for c in cards.values() if c.default]
     if len(defaults) != 1:
         raise ValueError(f"exactly one model card must be the default, found {defaults}")
+    best = [c for c in cards.values() if c.best]
+    if len(best) > 1:
+        raise ValueError(f"at most one card has [best], found {[c.id for c in best]}")
+    for card in best:
+        if card.best["partner"] not in cards or card.best["partner"] == card.id:
+            raise ValueError(f"{card.id}: [best] partner {card.best['partner']!r} is no other card")
     return cards
+
+
+def best_card(cards: dict[str, Card]) -> Card | None:
+    """The card whose [best] makes "Best quality", if any."""
+    return next((c for c in cards.values() if c.best), None)
 
 
 def default_card(cards: dict[str, Card]) -> Card:

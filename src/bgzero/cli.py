@@ -58,9 +58,15 @@ def _floats(text: str) -> list[float]:
 
 
 def _remove(args) -> int:
-    from . import batch
+    from . import batch, pipeline
     from .cards import load_cards
 
+    if args.model_file and args.quality == "best":
+        print(
+            "bgzero remove: --quality best mixes the catalog's models, not --model-file",
+            file=sys.stderr,
+        )
+        return 2
     if args.model_file:
         from . import own
         from .web_shared import onnx_info, own_model
@@ -71,6 +77,13 @@ def _remove(args) -> int:
             print(f"bgzero remove: --model-file {args.model_file}: {error}", file=sys.stderr)
             return 2
         args.model = card.id
+    elif args.quality == "best" or args.model == pipeline.BEST:
+        if args.model not in (None, pipeline.BEST):
+            print(
+                "bgzero remove: --quality best picks its own models; drop --model", file=sys.stderr
+            )
+            return 2
+        args.model = pipeline.BEST
     elif args.model and args.model not in load_cards():
         print(
             f"bgzero remove: unknown model {args.model!r}; choose from {', '.join(load_cards())}",
@@ -174,7 +187,14 @@ def parser() -> argparse.ArgumentParser:
         default="local",
         help="ray: on Ray Data, this machine or the cluster at RAY_ADDRESS",
     )
-    remove.add_argument("--model", help="model card id (default: the card marked default)")
+    remove.add_argument(
+        "--quality",
+        choices=["fast", "best"],
+        default="fast",
+        help="fast: one model (--model, default: the card marked default); best: two models'"
+        " masks mixed, slower (docs/quality.md)",
+    )
+    remove.add_argument("--model", help="model card id (default: the card marked default), or best")
     own = remove.add_argument_group("your own model (instead of --model)")
     own.add_argument("--model-file", type=Path, help="a segmentation model (.onnx) you bring")
     own.add_argument(
@@ -224,7 +244,9 @@ def parser() -> argparse.ArgumentParser:
     bench.set_defaults(run=_bench)
     evaluate = commands.add_parser("eval", help="cutout quality vs the ground-truth sets")
     evaluate.add_argument("--model", action="append", help="model ids (default: all)")
-    evaluate.add_argument("--set", action="append", choices=["pets", "people", "composites"])
+    evaluate.add_argument(
+        "--set", action="append", help="sets to score (default: every one found, and composites)"
+    )
     evaluate.add_argument("--limit", type=int, help="photos per set (default: all)")
     evaluate.add_argument(
         "--clicks",

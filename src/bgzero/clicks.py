@@ -114,7 +114,7 @@ def simulate(setting: Setting, subset: str, clicks: int, method, limit: int | No
     curves, nocs = [], []
     for path in photos(subset)[:limit]:
         photo = open_photo(path)
-        fg, known = truth(subset, path)
+        fg, known, _ = truth(subset, path)
         pred = cutout_alpha(photo, setting) > 127
         curve = [iou(pred, fg, known)]
         reached = 0 if curve[0] >= TARGET_IOU else None

@@ -1,5 +1,11 @@
-"""The ground-truth photo sets in tests/data/gt (read-only; sources and licences in its
-README), and the synthetic composites made from them."""
+"""The ground-truth photo sets (read-only; sources and licences in their READMEs), and the
+synthetic composites made from them.
+
+pets and people are in tests/data/gt, so every clone scores them. Any other set is a folder
+`images/` (photos) beside `masks/` (`<stem>.png`, 8-bit grey: 255 subject, 0 background, soft
+values for true mattes), found in tests/data/gt or in the folders of BGZERO_GT_MORE
+(os.pathsep-separated; by default ../shared/data/gt beside the repository): `bgzero eval`
+scores every set it finds, and none is needed for the tests."""
 
 import os
 from dataclasses import dataclass
@@ -10,7 +16,16 @@ from PIL import Image, ImageFilter, ImageOps
 
 ROOT = Path(__file__).resolve().parents[2]
 GT = Path(os.environ.get("BGZERO_GT", ROOT / "tests" / "data" / "gt"))
+MORE = [
+    Path(p)
+    for p in os.environ.get("BGZERO_GT_MORE", str(ROOT.parent / "shared" / "data" / "gt")).split(
+        os.pathsep
+    )
+    if p
+]
+# The sets in the repository, which the tests use; eval_sets() adds the others it finds.
 SETS = ("pets", "people")
+PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 # Synthetic composites for colour decontamination: each person, with a softened edge, over
 # another photo of the set (blurred, as a portrait's background usually is). The true matte
 # and foreground colours are then known exactly, which no hand-made label gives.
@@ -19,36 +34,61 @@ SOFT_EDGE = 2  # px: Gaussian radius that turns the coarse masks into soft matte
 BACKGROUND_BLUR = 12  # px
 
 
+def folder(subset: str) -> Path:
+    """The set's folder: tests/data/gt's, else the first of BGZERO_GT_MORE that has it."""
+    for root in (GT, *MORE):
+        if (root / subset / "images").is_dir():
+            return root / subset
+    return GT / subset
+
+
 def photos(subset: str) -> list[Path]:
-    """Sorted photos of `pets` or `people`."""
-    return sorted((GT / subset / "images").glob("*.jpg"))
+    """Sorted photos of a set."""
+    images = folder(subset) / "images"
+    return sorted(p for p in images.glob("*") if p.suffix.lower() in PHOTO_TYPES)
 
 
-def truth(subset: str, photo: Path) -> tuple[np.ndarray, np.ndarray]:
-    """(foreground, known) boolean masks for a photo of the set.
+def eval_sets() -> tuple[str, ...]:
+    """Every labelled set found: the repository's first, then the others by name."""
+    found = {
+        d.name
+        for root in (GT, *MORE)
+        if root.is_dir()
+        for d in root.iterdir()
+        if (d / "images").is_dir() and ((d / "masks").is_dir() or (d / "labels").is_dir())
+    }
+    return SETS + tuple(sorted(found - set(SETS)))
+
+
+def truth(subset: str, photo: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(foreground, known, alpha) for a photo of the set: boolean masks and the true alpha
+    in [0, 1] (0 or 1 but for a true matte's soft edge).
 
     pets: labels 1 cat / 2 dog are foreground, 255 is an unsure band left out of scoring;
-    people: masks are 255 for the person, everything is scored (edges are coarse).
+    any other set: masks/<stem>.png, everything scored (people's edges are coarse).
     """
     if subset == "pets":
-        labels = np.asarray(Image.open(GT / "pets" / "labels" / f"{photo.stem}.png"))
-        return (labels == 1) | (labels == 2), labels != 255
-    mask = _person_mask(photo)
-    return mask > 127, np.ones(mask.shape, bool)
+        labels = np.asarray(Image.open(folder("pets") / "labels" / f"{photo.stem}.png"))
+        foreground = (labels == 1) | (labels == 2)
+        return foreground, labels != 255, foreground.astype(np.float32)
+    alpha = np.asarray(_mask(subset, photo), np.float32) / 255
+    return alpha >= 0.5, np.ones(alpha.shape, bool), alpha
 
 
-def _person_mask(photo: Path) -> np.ndarray:
-    return np.asarray(Image.open(GT / "people" / "masks" / f"{photo.stem}.png").convert("L"))
+def _mask(subset: str, photo: Path) -> np.ndarray:
+    return np.asarray(Image.open(folder(subset) / "masks" / f"{photo.stem}.png").convert("L"))
 
 
 @dataclass
 class Truth:
-    """One scored photo: the RGBA image, the foreground and scored pixels (bool H×W), and for
-    composites the true matte: (alpha float [0,1] H×W, foreground colours float H×W×3)."""
+    """One scored photo: the RGBA image, the foreground and scored pixels (bool H×W), the true
+    alpha (float [0,1] H×W), and for composites the true matte: (alpha, foreground colours
+    float H×W×3)."""
 
     image: Image.Image
     foreground: np.ndarray
     known: np.ndarray
+    alpha: np.ndarray
     matte: tuple[np.ndarray, np.ndarray] | None = None
 
 
@@ -78,18 +118,18 @@ class Composite:
 
     def load(self) -> Truth:
         person = Image.open(self.photo).convert("RGB")
-        mask = Image.fromarray(_person_mask(self.photo), "L")
+        mask = Image.fromarray(_mask("people", self.photo), "L")
         alpha = np.asarray(mask.filter(ImageFilter.GaussianBlur(SOFT_EDGE)), np.float32) / 255
         background = ImageOps.fit(Image.open(self.background).convert("RGB"), person.size)
         background = background.filter(ImageFilter.GaussianBlur(BACKGROUND_BLUR))
         colours = np.asarray(person, np.float32)
         mixed = alpha[..., None] * colours + (1 - alpha[..., None]) * np.asarray(background)
         image = Image.fromarray(np.rint(mixed).astype(np.uint8), "RGB").convert("RGBA")
-        return Truth(image, alpha >= 0.5, np.ones(alpha.shape, bool), (alpha, colours))
+        return Truth(image, alpha >= 0.5, np.ones(alpha.shape, bool), alpha, (alpha, colours))
 
 
 def samples(subset: str) -> list:
-    """The scored photos of a set: `pets`, `people` or `composites`."""
+    """The scored photos of a set (eval_sets()) or of `composites`."""
     if subset != COMPOSITES:
         return [Labelled(subset, p) for p in photos(subset)]
     people = photos("people")

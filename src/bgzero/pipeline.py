@@ -1,7 +1,7 @@
 """Native cutout with the very graphs the browser runs: batch CLI and the tests' oracle."""
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -9,9 +9,11 @@ import onnxruntime as ort
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from . import assets
-from .cards import Card, load_cards
+from .cards import Card, best_card, load_cards
 from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from .decontaminate import build_decontaminator
+from .fuse import DEFAULT as FUSE_DEFAULT
+from .fuse import build_fuser, build_mirror
 from .models import INPUT, build_model_bytes
 from .own_graphs import build_finisher, build_normaliser
 from .prepare import PAD_VALUE, build_prepare
@@ -37,7 +39,14 @@ class Setting:
     guide: int = 1024  # long side of the guide grid
     sharpen: float = 1.0  # edge steepness after refinement (1 = as filtered)
     decontaminate: bool = False  # estimate edge pixels' foreground colour (decontaminate.py)
-    adaptive: bool = False  # the model's square follows the photo (card.min_size) or is fixed
+    adaptive: bool = False  # the model's square follows the photo (card.min_size..size) or not
+    # "Best quality": a second model (run with its own card's fit and size) whose mask is
+    # mixed with this one's (fuse.py) before the refinement.
+    partner: str | None = None
+    partner_fit: str = "letterbox"  # how the partner meets its square (its own card's aside)
+    mix: str = FUSE_DEFAULT["mode"]
+    weight: float = FUSE_DEFAULT["weight"]  # this model's share
+    flip: bool = FUSE_DEFAULT["flip"]  # this model also looks at the photo in a mirror
 
     @classmethod
     def baseline(cls, model: str) -> "Setting":
@@ -46,7 +55,7 @@ class Setting:
     @classmethod
     def default(cls, card: Card) -> "Setting":
         """What the app and `bgzero remove` do with this model (its card's settings)."""
-        adaptive = bool(card.min_size)
+        adaptive = card.adaptive
         if card.refine:
             return cls(
                 card.id,
@@ -58,6 +67,22 @@ class Setting:
             )
         return cls(card.id, fit=card.fit, decontaminate=card.decontaminate, adaptive=adaptive)
 
+    @classmethod
+    def best(cls, card: Card) -> "Setting":
+        """ "Best quality": the card's default setting with its [best] partner and size rule."""
+        best = card.best
+        return cls(
+            **{
+                **cls.default(card).__dict__,
+                "adaptive": best["adaptive"] and bool(card.min_size),
+                "partner": best["partner"],
+                "partner_fit": best["partner_fit"],
+                "mix": best["mix"],
+                "weight": best["weight"],
+                "flip": best["flip"],
+            }
+        )
+
     def label(self) -> str:
         parts = [self.model, self.fit, f"in:{self.downscale}", f"out:{self.upscale}"]
         if self.upscale == "guided":
@@ -66,7 +91,20 @@ class Setting:
             parts.append("decontaminated")
         if self.adaptive:
             parts.append("adaptive")
+        if self.partner:
+            partner = self.partner_setting()
+            if self.flip:
+                parts.append("flip")
+            parts += ["+", partner.model, partner.fit, f"{self.mix} w{self.weight:g}"]
         return " ".join(parts)
+
+    def alone(self) -> "Setting":
+        """This setting's first model on its own (no partner)."""
+        return Setting(**{**self.__dict__, "partner": None, "flip": FUSE_DEFAULT["flip"]})
+
+    def partner_setting(self) -> "Setting":
+        """How the partner model runs: its card's size rule, at the pair's fit."""
+        return replace(Setting.default(card_of(self.partner)), fit=self.partner_fit)
 
 
 class PhotoError(ValueError):
@@ -172,6 +210,19 @@ def refiner(radius: int, eps: float, sharpen: float, threads: int = 0) -> ort.In
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
 
+@lru_cache(maxsize=4)
+def fuser(mix: str, weight: float, flip: bool) -> ort.InferenceSession:
+    graph = build_fuser(mix, weight, flip).SerializeToString()
+    return ort.InferenceSession(graph, _options(), providers=["CPUExecutionProvider"])
+
+
+@lru_cache(maxsize=1)
+def mirrorer() -> ort.InferenceSession:
+    return ort.InferenceSession(
+        build_mirror().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
+    )
+
+
 @lru_cache(maxsize=2)
 def decontaminator(wide: int, narrow: int, soften: int, threads: int = 0) -> ort.InferenceSession:
     graph = build_decontaminator(wide, narrow, soften).SerializeToString()
@@ -221,11 +272,20 @@ def working_size(photo: Image.Image, card: Card, setting: Setting) -> int:
     return geometry.working_size(*photo.size, card.size, card.min_size, card.size_step)
 
 
-def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict):
-    """The model's S×S alpha (uint8) and the photo's box inside it."""
+def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict, mirror=False):
+    """The model's S×S alpha (uint8) and the photo's box inside it (`mirror`: of the square
+    seen in a mirror, as the worker runs it); with a partner, the two models' mix on the
+    refinement's grid and the whole grid as the box."""
+    if setting.partner:
+        first = predict(photo, card, setting.alone(), timings)
+        looks = predict(photo, card, setting.alone(), {}, mirror=True) if setting.flip else None
+        second = predict(photo, card_of(setting.partner), setting.partner_setting(), {})
+        return mix(photo, first, second, setting, looks)
     started = time.perf_counter()
     size = working_size(photo, card, setting)
     feed, box = model_input(photo, size, setting.fit, setting.downscale)
+    if mirror:
+        feed = mirrorer().run(None, {"rgba": feed})[0]
     timings["resize"] = time.perf_counter() - started
     started = time.perf_counter()
     run = session(card.id)
@@ -234,6 +294,24 @@ def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict):
     alpha = run.run(None, {INPUT: feed})[0][0, 0]
     timings["run"] = time.perf_counter() - started
     return alpha, box
+
+
+def mix(photo: Image.Image, first, second, setting: Setting, mirrored=None):
+    """Two models' (alpha, box) mixed on the refinement's guide grid: (mask h×w, box).
+    `mirrored`: the first model's (alpha, box) of its mirrored square, with `setting.flip`."""
+    width, height = geometry.fit_size(*photo.size, geometry.REFINE_MAX_PIXELS)
+    grid = geometry.guide_size(height, width, setting.guide)
+    feeds = {
+        "first": first[0][None, None],
+        "first_box": np.array(first[1], np.int64),
+        "second": second[0][None, None],
+        "second_box": np.array(second[1], np.int64),
+        "grid": np.array(grid, np.int64),
+    }
+    if setting.flip:
+        feeds["first_mirror"] = mirrored[0][None, None]
+    mixed = fuser(setting.mix, setting.weight, setting.flip).run(None, feeds)[0][0, 0]
+    return mixed, (0, 0, grid[0], grid[1])
 
 
 def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> np.ndarray:
@@ -335,7 +413,19 @@ def cutout(photo: Image.Image, setting: Setting, timings: dict | None = None) ->
     return Image.fromarray(cutout_rgba(photo, setting, timings), "RGBA")
 
 
+# "Best quality" by name, as the page's catalog and the embed API call it (site.PAIR_ID).
+BEST = "best"
+QUALITIES = ("fast", "best")
+
+
 def default_setting(model: str | None = None) -> Setting:
+    """What `bgzero remove` runs for a model id: its card's default; "best" for the
+    "Best quality" pair; None for the app's default model ("Fast")."""
+    if model == BEST:
+        card = best_card(load_cards())
+        if card is None:
+            raise PhotoError("no model card has a [best] pair")
+        return Setting.best(card)
     if model:
         return Setting.default(card_of(model))
     return Setting.default(next(c for c in load_cards().values() if c.default))

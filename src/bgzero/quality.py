@@ -23,19 +23,37 @@ def tolerance(shape: tuple[int, int]) -> int:
     return max(2, round(0.0075 * float(np.hypot(*shape))))
 
 
-def scores(alpha: np.ndarray, truth: np.ndarray, known: np.ndarray) -> dict:
-    """alpha: float [0,1] prediction; truth: bool foreground; known: bool pixels to score."""
+def edge_band(truth: np.ndarray, known: np.ndarray, soft: np.ndarray | None = None) -> np.ndarray:
+    """Where hair, fur and edges are: the truth's soft pixels (0 < alpha < 1) and its
+    boundary, and a pets-style unsure band, dilated by the boundary tolerance; scored pixels
+    only."""
+    edge = boundary(truth) | ~known
+    if soft is not None:
+        edge |= (soft > 0) & (soft < 1)
+    return _dilate(edge, tolerance(truth.shape)) & known
+
+
+def scores(
+    alpha: np.ndarray, truth: np.ndarray, known: np.ndarray, soft: np.ndarray | None = None
+) -> dict:
+    """alpha: float [0,1] prediction; truth: bool foreground; known: bool pixels to score;
+    soft: the true alpha where the set has one (a matte's hair is partly transparent), else
+    MAE is against `truth`. edge_mae: the MAE in edge_band(), where mattes differ."""
     pred = alpha >= 0.5
     union = ((pred | truth) & known).sum()
     iou = ((pred & truth) & known).sum() / union if union else 1.0
-    mae = float(np.abs(alpha - truth)[known].mean())
+    target = truth if soft is None else soft
+    error = np.abs(alpha - target)
+    mae = float(error[known].mean())
+    band = edge_band(truth, known, soft)
+    edge_mae = float(error[band].mean()) if band.any() else 0.0
     d = tolerance(truth.shape)
     # Where the truth has an unsure band (pets), the band is the edge.
     pred_edge, true_edge = boundary(pred), boundary(truth) | ~known
     precision = (pred_edge & _dilate(true_edge, d)).sum() / max(pred_edge.sum(), 1)
     recall = (true_edge & _dilate(pred_edge, d)).sum() / max(true_edge.sum(), 1)
     f = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"iou": float(iou), "mae": mae, "boundary_f": float(f)}
+    return {"iou": float(iou), "mae": mae, "edge_mae": edge_mae, "boundary_f": float(f)}
 
 
 def halo(cutout: np.ndarray, alpha: np.ndarray, foreground: np.ndarray) -> float:

@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import assets, site_pages
-from .cards import Card, load_cards
+from .cards import Card, best_card, load_cards
 from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from .decontaminate import build_decontaminator
+from .fuse import DEFAULT as FUSE_DEFAULT
+from .fuse import build_fuser, build_mirror
 from .icons import write_icons
 from .models import build_model_bytes
 from .own_graphs import build_finisher, build_normaliser
@@ -91,7 +93,7 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
                 "id": card.id,
                 "name": card.name,
                 "size": card.size,
-                "min_size": card.min_size,
+                "min_size": card.min_size if card.adaptive else 0,  # the worker's size rule
                 "size_step": card.size_step,
                 "licence": card.licence,
                 "default": card.default,
@@ -102,6 +104,49 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
             }
         )
     return catalog
+
+
+# The "Best quality" entry of catalog.json: two models of the catalog, mixed (fuse.py).
+PAIR_ID = "best"
+
+
+def pair_entry(cards: dict[str, Card], catalog: list[dict]) -> dict | None:
+    """The catalog's "Best quality" model: the [best] card's model and its partner, both
+    built; None when the build has no such pair."""
+    card = best_card(cards)
+    built = {m["id"]: m for m in catalog}
+    if card is None or card.best["partner"] not in built:
+        return None
+    first, second = built[card.id], built[card.best["partner"]]
+    return {
+        "id": PAIR_ID,
+        "name": f"Best quality ({first['name']} + {second['name']})",
+        "parts": [first["id"], second["id"]],
+        "size": first["size"],
+        "min_size": card.min_size if card.best["adaptive"] else 0,
+        "size_step": first["size_step"],
+        "licence": card.licence,
+        "default": False,
+        "fit": first["fit"],
+        "refine": True,
+        "decontaminate": card.decontaminate,
+        "flip": card.best["flip"],
+        "partner_fit": card.best["partner_fit"],
+        "file": None,
+        "bytes": first["bytes"] + second["bytes"],
+        "sha256": None,
+    }
+
+
+def build_fuser_file(dist: Path) -> dict:
+    card = best_card(load_cards())
+    mix = card.best if card else {**FUSE_DEFAULT, "mix": FUSE_DEFAULT["mode"]}
+    graph = build_fuser(mix["mix"], mix["weight"], mix["flip"]).SerializeToString()
+    return write_hashed(dist, "fuse", graph)
+
+
+def build_mirror_file(dist: Path) -> dict:
+    return write_hashed(dist, "mirror", build_mirror().SerializeToString())
 
 
 def build_prepare_file(dist: Path) -> dict:
@@ -136,6 +181,8 @@ def build_finisher_file(dist: Path) -> dict:
 # name -> builder of its file and run-time settings.
 GRAPH_FILES = {
     "prepare": build_prepare_file,
+    "fuser": build_fuser_file,
+    "mirror": build_mirror_file,
     "refiner": build_refiner_file,
     "decontaminator": build_decontaminator_file,
     "normaliser": build_normaliser_file,
@@ -385,12 +432,14 @@ def build(
     staging.mkdir(parents=True)
     try:
         catalog = build_models(cards, staging, cache)
+        pair = pair_entry(cards, catalog)
         modules = assets.npm_modules(cache)
         packages = copy_runtime(modules, staging)
         default = next(m["id"] for m in catalog if m["default"])
         graphs = {name: build(staging) for name, build in GRAPH_FILES.items()}
+        listed = catalog + ([pair] if pair else [])
         (staging / "models" / "catalog.json").write_text(
-            json.dumps({"default": default, "models": catalog, "graphs": graphs}, indent=1)
+            json.dumps({"default": default, "models": listed, "graphs": graphs}, indent=1)
         )
         shutil.copytree(
             ROOT / "static",

@@ -120,15 +120,20 @@ async def _fetch_model(req_id, model):
     return buf
 
 
-async def _session(req_id, model, msg):
+async def _session(req_id, model, msg, keep=()):
+    """The model's session; `keep`: the ids of other models to keep loaded beside it (the
+    two parts of "Best quality")."""
     model_id = model["id"]
     session = _state.sessions.get(model_id)
     if session is not None:
         return session
     await engine.start(msg["ort"])
-    # One model in memory at a time: IS-Net sessions cost hundreds of MB each, so the old
-    # one goes before the new one loads (if that load fails, the old one reloads from cache).
+    # One model in memory at a time (but a pair): IS-Net sessions cost hundreds of MB each,
+    # so the old one goes before the new one loads (if that load fails, the old one reloads
+    # from cache).
     for other in list(_state.sessions):
+        if other in keep:
+            continue
         old = _state.sessions.pop(other)
         try:
             await old.release()
@@ -148,6 +153,15 @@ async def _session(req_id, model, msg):
     _state.sessions[model_id] = session
     _state.created_ms[model_id] = {"download": t1 - t0, "session": _now() - t1}
     return session
+
+
+def _parts(model):
+    """The models a cut runs: both parts of "Best quality", else the model itself."""
+    return model.get("parts") or [model]
+
+
+def _kept(model):
+    return [part["id"] for part in _parts(model)]
 
 
 async def _graph(req_id, spec):
@@ -187,15 +201,16 @@ def _drop_sessions():
     _state.sessions.clear()
 
 
-async def _segment(msg, rgba, size):
+async def _segment(msg, model, rgba, size):
     """The model's alpha of the prepared size² square; if WebGPU fails on it, the same square
     runs again on WASM (the engine has switched for good)."""
-    session = await _session(msg["id"], msg["model"], msg)
+    keep = _kept(msg["model"])
+    session = await _session(msg["id"], model, msg, keep)
     try:
         return await engine.run(session, rgba, size)
     except WebGpuFailed:
         _drop_sessions()
-        session = await _session(msg["id"], msg["model"], msg)
+        session = await _session(msg["id"], model, msg, keep)
         return await engine.run(session, rgba, size)
 
 
@@ -211,17 +226,18 @@ async def _load(msg, payload):
         _state.own = {model["sha256"]: js.Uint8Array.new(payload)}  # one brought model kept
     try:
         fresh = model["id"] not in _state.sessions
-        await _session(msg["id"], model, msg)
+        for part in _parts(model):
+            await _session(msg["id"], part, msg, _kept(model))
         if model.get("own"):  # its output is only known once it ran: run it once on grey
             size = model["size"]
-            await _segment(msg, js.Uint8Array.new(size * size * 4).fill(128), size)
-        elif fresh and not _state.waiting and engine.provider == "wasm":
+            await _segment(msg, model, js.Uint8Array.new(size * size * 4).fill(128), size)
+        elif fresh and not model.get("parts") and not _state.waiting and engine.provider == "wasm":
             # A session's first run took 1.4 s where the next take 0.6 (u2netp, WebAssembly
             # still on its first tier): paid now, while no photo waits, not on the first one.
             # WebGPU already made its smoke run; a second one is only a delay there.
             size = model.get("min_size") or model["size"]
             t0 = _now()
-            await _segment(msg, js.Uint8Array.new(size * size * 4).fill(128), size)
+            await _segment(msg, model, js.Uint8Array.new(size * size * 4).fill(128), size)
             _state.created_ms[model["id"]]["warm"] = _now() - t0
     except Exception:
         if model.get("own"):  # unusable: its bytes (up to 1 GB) and session go now
@@ -238,7 +254,7 @@ async def _load(msg, payload):
             msg["id"],
             msg["model"]["id"],
             *_engine_report(),
-            timings=_state.created_ms.get(msg["model"]["id"], {}),
+            timings=_state.created_ms.get(_kept(model)[0], {}),
         )
     )
 
@@ -250,18 +266,65 @@ def _go_on(msg):
         raise Cancelled()
 
 
+async def _mask(msg, part, prepare, photo, width, height, mirror=None):
+    """One model's (alpha, size, box, mirrored): the photo prepared into its square, and
+    run; with the `mirror` graph, run again on the square seen in a mirror (mirrored: that
+    alpha, else None)."""
+    ort = engine.wasm  # the helper graphs' runtime
+    size = geometry.working_size(
+        width, height, part["size"], part.get("min_size", 0), part.get("size_step", 64)
+    )
+    box = geometry.model_box(part["fit"], width, height, size)
+    out = await prepare.run(
+        _feeds(
+            ort,
+            [
+                ("rgba", "uint8", photo, (1, height, width, 4)),
+                ("box", "int64", _int64s(str(list(box))), (4,)),
+                ("size", "int64", _int64s("[%d]" % size), (1,)),
+            ],
+        )
+    )
+    rgba = js.Reflect.get(out, "model_rgba").data
+    _go_on(msg)
+    alpha = await _segment(msg, part, rgba, size)
+    _go_on(msg)
+    if alpha.length != size * size:
+        raise Problem("run.bad_output", got=alpha.length, want=size * size)
+    mirrored = None
+    if mirror:
+        out = await mirror.run(_feeds(ort, [("rgba", "uint8", rgba, (1, size, size, 4))]))
+        mirrored = await _segment(msg, part, js.Reflect.get(out, "mirrored").data, size)
+        _go_on(msg)
+    return alpha, size, box, mirrored
+
+
+async def _mix(fuser, first, second, grid):
+    """Two models' masks on one grid (bgzero/fuse.py): the "Best quality" mask."""
+    feeds = []
+    for name, (alpha, size, box, mirrored) in (("first", first), ("second", second)):
+        feeds.append((name, "uint8", alpha, (1, 1, size, size)))
+        feeds.append((name + "_box", "int64", _int64s(str(list(box))), (4,)))
+        if mirrored is not None:
+            feeds.append((name + "_mirror", "uint8", mirrored, (1, 1, size, size)))
+    feeds.append(("grid", "int64", _int64s(str(list(grid))), (2,)))
+    out = await fuser.run(_feeds(engine.wasm, feeds))
+    return js.Reflect.get(out, "mask").data
+
+
 async def _cut(msg, bitmap):
-    """Model mask of the bitmap; refined to the bitmap's own size when a refiner is given."""
+    """Model mask of the bitmap (two models' mixed for "Best quality"); refined to the
+    bitmap's own size when a refiner is given."""
     model = msg["model"]
     width, height = msg["width"], msg["height"]
-    size = geometry.working_size(
-        width, height, model["size"], model.get("min_size", 0), model.get("size_step", 64)
-    )
     try:
         _go_on(msg)
-        await _session(msg["id"], model, msg)
+        for part in _parts(model):
+            await _session(msg["id"], part, msg, _kept(model))
         graphs = msg["graphs"]
         prepare = await _graph(msg["id"], graphs["prepare"])
+        fuser = graphs.get("fuser") and await _graph(msg["id"], graphs["fuser"])
+        mirror = graphs.get("mirror") and await _graph(msg["id"], graphs["mirror"])
         refiner = graphs["refiner"] and await _graph(msg["id"], graphs["refiner"])
         decontaminator = graphs["decontaminator"] and await _graph(
             msg["id"], graphs["decontaminator"]
@@ -269,26 +332,25 @@ async def _cut(msg, bitmap):
         ort = engine.wasm  # the helper graphs' runtime
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
-        box = geometry.model_box(model["fit"], width, height, size)
         photo = _pixels(bitmap)
-        out = await prepare.run(
-            _feeds(
-                ort,
-                [
-                    ("rgba", "uint8", photo, (1, height, width, 4)),
-                    ("box", "int64", _int64s(str(list(box))), (4,)),
-                    ("size", "int64", _int64s("[%d]" % size), (1,)),
-                ],
-            )
-        )
-        rgba = js.Reflect.get(out, "model_rgba").data
-        _go_on(msg)
         t1 = _now()
-        alpha = await _segment(msg, rgba, size)
-        _go_on(msg)
+        masks = []
+        for i, part in enumerate(_parts(model)):
+            # "Best quality" with a flip: its first model also sees the photo in a mirror.
+            looks = mirror if i == 0 and model.get("flip") else None
+            masks.append(await _mask(msg, part, prepare, photo, width, height, looks))
+        if len(masks) == 2:
+            guide = graphs["refiner"]["guide"] if graphs["refiner"] else 1024
+            grid = geometry.guide_size(height, width, guide)
+            alpha = await _mix(fuser, masks[0], masks[1], grid)
+            _go_on(msg)
+            mask_hw = grid
+            box = (0, 0, grid[0], grid[1])
+        else:
+            alpha, size, box, _ = masks[0]
+            mask_hw = (size, size)
+        masks = None
         t2 = _now()
-        if alpha.length != size * size:
-            raise Problem("run.bad_output", got=alpha.length, want=size * size)
         timings = {"pixels": t1 - t0, "run": t2 - t1}
         if refiner:
             _post(messages.progress(msg["id"], "refine"))
@@ -297,7 +359,7 @@ async def _cut(msg, bitmap):
                 ort,
                 [
                     ("rgba", "uint8", photo, (1, height, width, 4)),
-                    ("mask", "uint8", alpha, (1, 1, size, size)),
+                    ("mask", "uint8", alpha, (1, 1, mask_hw[0], mask_hw[1])),
                     ("box", "int64", _int64s(str(list(box))), (4,)),
                     ("guide", "int64", _int64s(str(list(guide))), (2,)),
                 ],
@@ -309,7 +371,7 @@ async def _cut(msg, bitmap):
             t3 = _now()
             timings["refine"] = t3 - t2
         else:
-            width = height = size
+            height, width = mask_hw
         channels = 1
         if decontaminator:
             _post(messages.progress(msg["id"], "decontaminate"))

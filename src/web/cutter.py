@@ -134,6 +134,8 @@ class Cutter:
             spec = catalog.spec(model, None)
             spec["own"] = catalog.own_spec(self.catalog, model, self._url)
             return spec
+        if model.get("parts"):  # "Best quality": two models
+            return catalog.pair_spec(self.catalog, model, self._url)
         return catalog.spec(model, self._url(model["file"]))
 
     def sent_size(self, width, height):

@@ -2,7 +2,9 @@
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
+from bgzero.decontaminate import DEFAULT as DECONTAMINATE
 from bgzero.pipeline import cutout, default_setting, open_photo
 
 
@@ -20,9 +22,21 @@ def assert_matches_native(png, photo, model="u2netp"):
     assert iou >= 0.98 and mad <= 3 / 255, f"IoU {iou:.4f}, MAD {mad * 255:.2f}/255"
     assert a.mean() > 0.02, "the cutout is empty"
     # Colours (decontaminated on the edges) where both are mostly opaque: a canvas keeps
-    # premultiplied pixels, so faint ones lose precision on the way to the PNG.
-    opaque = (browser_alpha >= 0.5) & (native_alpha >= 0.5)
-    colour = np.abs(browser[..., :3] - native[..., :3])[opaque]
-    assert colour.mean() <= 0.1 and colour.max() <= 3, (
-        f"colours differ: mean {colour.mean():.3f}, max {colour.max():.0f}"
+    # premultiplied pixels, so faint ones lose precision on the way to the PNG. Where the
+    # alphas differ (int8 kernels round differently in WebAssembly: a few hundred edge
+    # pixels of IS-Net int8), the colours estimated from them differ as far as the
+    # decontaminator's windows reach: the alpha check covers those.
+    spec, side = DECONTAMINATE, max(browser_alpha.shape)
+    reach = (spec["wide"] + 2) / spec["coarse"] + (spec["narrow"] + spec["soften"] + 3) / 1024
+    reach = 2 * int(reach * side + 1) + 1
+    same = ~ndimage.maximum_filter(np.abs(browser_alpha - native_alpha) > 2 / 255, reach)
+    opaque = (browser_alpha >= 0.5) & (native_alpha >= 0.5) & same
+    colour = np.abs(browser[..., :3] - native[..., :3])[opaque].max(-1)
+    # A handful of edge pixels (3 of 12 million, where the subject's edge crosses a strip's
+    # seam) may estimate their colour differently from one low bit of the photo's decoding;
+    # one in 100,000 is allowed, no more.
+    outliers = int((colour > 3).sum())
+    assert colour.mean() <= 0.1 and outliers <= max(1, colour.size // 100000), (
+        f"colours differ: mean {colour.mean():.3f}, max {colour.max():.0f}, "
+        f"{outliers} pixels over 3"
     )

@@ -44,6 +44,19 @@ def test_isnet_quint8_cutout_matches_native(app, tmp_path):
     assert app.log.console_errors() == []
 
 
+def test_best_quality_mixes_two_models_as_natively(app, tmp_path):
+    """ "Best quality" in the page: IS-Net and u2netp in one worker, their masks mixed by the
+    fuse graph, refined and decontaminated; the same as `bgzero remove --quality best`."""
+    app.open(model="best")
+    app.cut(PEOPLE[1])
+    assert "best" in app.status(), app.status()
+    assert_matches_native(app.download(tmp_path), PEOPLE[1], "best")
+    # The next photo in the same worker: both sessions kept, still the same answer.
+    app.cut(PETS[5])
+    assert_matches_native(app.download(tmp_path), PETS[5], "best")
+    assert app.log.console_errors() == []
+
+
 def test_bad_files_get_a_message_and_the_next_photo_works(app, tmp_path):
     text = tmp_path / "holiday.jpg"
     text.write_text("this is a shopping list, not a photo\n" * 20)

@@ -427,6 +427,20 @@ def test_the_frame_takes_background_crop_and_size_like_the_page(sites, page):
     assert page.console_errors == []
 
 
+def test_quality_best_needs_the_pair_in_the_build(sites, page):
+    """This build ships u2netp alone: "Best quality" is refused by name, "fast" is served
+    (the pair itself is cut in the page's test, test_cutout.py, through the same Cutter)."""
+    page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
+    _wait_for(page, "m.data.type === 'bgzero:ready'")
+    page.evaluate("send(8, '/pet1.jpg', {quality: 'best'})")
+    page.evaluate("send(9, '/pet1.jpg', {quality: 'fast'})")
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 9")
+    [error] = _messages(page, "bgzero:error")
+    assert error["id"] == 8 and error["code"] == "unknown-model" and "best" in error["message"]
+    assert_matches_native(_png(page, 9), PETS[1])
+    assert page.console_errors == []
+
+
 def test_a_chinese_frame_answers_and_shows_in_chinese(sites, page):
     query = urllib.parse.quote("?lang=zh")
     page.goto(f"{sites.allowed}/parent.html?app={sites.app}&query={query}")

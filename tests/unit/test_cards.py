@@ -13,3 +13,18 @@ def test_decontamination_without_refinement_is_refused(tmp_path):
         load_card(card)
     card.write_text(text.replace("decontaminate = true", "decontaminate = false"))
     assert not load_card(card).decontaminate
+
+
+def test_the_working_size_rule_is_a_setting_and_needs_a_graph_that_can_follow_it(tmp_path):
+    text = (CARDS_DIR / "isnet-int8.toml").read_text()
+    card = tmp_path / "isnet-int8.toml"
+    card.write_text(text.replace("adaptive = false", "adaptive = true"))
+    assert load_card(card).adaptive and load_card(card).min_size == 512
+    card.write_text(text)
+    assert not load_card(card).adaptive and load_card(card).min_size == 512
+    fixed = (
+        (CARDS_DIR / "u2netp.toml").read_text().replace("[settings]", "[settings]\nadaptive = true")
+    )
+    card.write_text(fixed)
+    with pytest.raises(ValueError, match="needs min_size"):
+        load_card(card)

@@ -134,6 +134,8 @@ CATALOG = {
             "max_pixels": 16000000,
         },
         "prepare": {"file": "models/prepare-456.onnx", "bytes": 900, "sha256": "aa" * 32},
+        "fuser": {"file": "models/fuse-3.onnx", "bytes": 700, "sha256": "ee" * 32},
+        "mirror": {"file": "models/mirror-4.onnx", "bytes": 300, "sha256": "e1" * 32},
         "decontaminator": {
             "file": "models/decontaminate-789.onnx",
             "bytes": 9000,
@@ -169,9 +171,12 @@ def test_catalog_parse_pick_and_spec():
     assert catalog.graph_specs(cat, cat["models"][0], str, False)["decontaminator"] is None
     plain = catalog.graph_specs(cat, cat["models"][1], str, True)
     assert plain["refiner"] is None and plain["decontaminator"] is None and plain["prepare"]
+    assert plain["fuser"] is None  # one model: nothing to mix
     assert catalog.graph_files(cat, cat["models"][1]) == [
         "models/isnet-def.onnx",
         "models/prepare-456.onnx",
+        "models/mirror-4.onnx",
+        "models/fuse-3.onnx",
         "models/refine-123.onnx",
         "models/decontaminate-789.onnx",
         "models/normaliser-1.onnx",
@@ -184,6 +189,47 @@ def test_catalog_parse_pick_and_spec():
         extra["mean"] == [0.5] * 3
         and extra["finisher"]["url"] == "https://x/models/finisher-2.onnx"
     )
+
+
+PAIR = {
+    "id": "best",
+    "name": "Best quality",
+    "parts": ["isnet-quint8", "u2netp"],
+    "size": 1024,
+    "min_size": 0,
+    "file": None,
+    "bytes": 48574000,
+    "sha256": None,
+    "fit": "stretch",
+    "refine": True,
+    "decontaminate": True,
+    "flip": True,
+    "partner_fit": "stretch",
+}
+
+
+def test_best_quality_is_two_catalog_models_mixed():
+    cat = catalog.parse({**CATALOG, "models": CATALOG["models"] + [PAIR]})
+    best = catalog.find(cat, "best")
+    spec = catalog.pair_spec(cat, best, lambda f: "https://x/" + f)
+    first, second = spec["parts"]
+    assert spec["id"] == "best" and first["id"] == "isnet-quint8" and second["id"] == "u2netp"
+    assert first["url"] == "https://x/models/isnet-def.onnx" and first["min_size"] == 0
+    assert second["fit"] == "stretch" and spec["flip"]  # the pair's fit, not u2netp's own
+    graphs = catalog.graph_specs(cat, best, str, True)
+    assert graphs["fuser"]["sha256"] == "ee" * 32 and graphs["refiner"] and graphs["decontaminator"]
+    assert graphs["mirror"]["sha256"] == "e1" * 32
+    assert catalog.graph_specs(cat, {**best, "flip": False}, str, True)["mirror"] is None
+    # Both models' files are kept for offline use, the pair has none of its own.
+    files = catalog.graph_files(cat, best)
+    assert files[:2] == ["models/isnet-def.onnx", "models/u2netp-abc.onnx"]
+    assert "models/fuse-3.onnx" in files and None not in files
+    assert "48.6 MB" in str(catalog.label(best))
+    with pytest.raises(catalog.CatalogError):
+        catalog.spec(best, "u")  # one spec for two models would run one of them only
+    for parts in (["u2netp"], ["u2netp", "gone"], ["best", "u2netp"], "u2netp"):
+        with pytest.raises(catalog.CatalogError):
+            catalog.parse({**CATALOG, "models": CATALOG["models"] + [{**PAIR, "parts": parts}]})
 
 
 def test_catalog_rejects_broken_entries():
@@ -235,8 +281,17 @@ COLOURS = {
 }
 
 
-def graphs(prepare=PREPARE, refiner=None, decontaminator=None):
-    return {"prepare": prepare, "refiner": refiner, "decontaminator": decontaminator}
+FUSER = {"url": "u", "bytes": 1, "sha256": "ee"}
+
+
+def graphs(prepare=PREPARE, refiner=None, decontaminator=None, fuser=None, mirror=None):
+    return {
+        "prepare": prepare,
+        "mirror": mirror,
+        "fuser": fuser,
+        "refiner": refiner,
+        "decontaminator": decontaminator,
+    }
 
 
 ENGINE = {"want": "auto", "fault": None, "remembered": {}}
@@ -290,6 +345,22 @@ def test_messages_round_trip_and_validation():
         messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(decontaminator=COLOURS))
     with pytest.raises(messages.MessageError):
         messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, {"url": "u"}))
+
+
+def test_a_pair_crosses_with_both_models_and_the_fuser():
+    cat = catalog.parse({**CATALOG, "models": CATALOG["models"] + [PAIR]})
+    pair = catalog.pair_spec(cat, catalog.find(cat, "best"), str)
+    both = graphs(PREPARE, REFINER, COLOURS, FUSER, FUSER)
+    msg = messages.cut(3, pair, ORT, ENGINE, 600, 400, both)
+    assert messages.decode(messages.encode(msg))["model"]["parts"][1]["id"] == "u2netp"
+    assert messages.load(4, pair, ORT, ENGINE)["model"]["id"] == "best"
+    with pytest.raises(messages.MessageError):  # mixing needs its graph
+        messages.cut(3, pair, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, COLOURS, None, FUSER))
+    with pytest.raises(messages.MessageError):  # and the second look, the mirror
+        messages.cut(3, pair, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, COLOURS, FUSER))
+    for parts in ([pair["parts"][0]], [pair["parts"][0], {"id": "x"}], "ab"):
+        with pytest.raises(messages.MessageError):
+            messages.cut(3, {**pair, "parts": parts}, ORT, ENGINE, 600, 400, both)
 
 
 def test_pyscript_toml_ships_every_browser_module():

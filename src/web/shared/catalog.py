@@ -9,6 +9,8 @@ _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
 # Adding a graph: one entry here, its builder in bgzero/site.py, its stage in cut_worker.py.
 GRAPHS = {
     "prepare": (),
+    "mirror": (),
+    "fuser": (),
     "refiner": ("guide",),
     "decontaminator": ("coarse", "wide", "narrow", "soften"),
 }
@@ -39,6 +41,14 @@ def parse(data):
             raise CatalogError("catalog: model %r has a bad size" % m["id"])
         seen.add(m["id"])
         models.append(m)
+    for m in models:  # "Best quality": two models of the catalog, mixed (bgzero/fuse.py)
+        parts = m.get("parts")
+        if parts is not None and (
+            not isinstance(parts, list)
+            or len(parts) != 2
+            or any(p not in seen or p == m["id"] for p in parts)
+        ):
+            raise CatalogError("catalog: model %r has bad parts" % m["id"])
     if not models:
         raise CatalogError("catalog: no models")
     default = data.get("default")
@@ -82,6 +92,8 @@ def label(model):
 
 def spec(model, url):
     """What the worker needs to load a model; `url` is model["file"] made absolute."""
+    if model.get("parts"):
+        raise CatalogError("catalog: %r is two models: use pair_spec" % model["id"])
     return {
         "id": model["id"],
         "url": url,
@@ -92,6 +104,17 @@ def spec(model, url):
         "min_size": model.get("min_size", 0),
         "size_step": model.get("size_step", 64),
     }
+
+
+def pair_spec(catalog, model, url_of):
+    """What the worker needs of "Best quality" (a model with two parts): each part's spec,
+    the first at the pair's size rule (fixed or adaptive), the second at the pair's fit, and
+    whether the first also runs on its square seen in a mirror."""
+    first, second = [find(catalog, p) for p in model["parts"]]
+    specs = [spec(first, url_of(first["file"])), spec(second, url_of(second["file"]))]
+    specs[0]["min_size"] = model.get("min_size", 0)
+    specs[1]["fit"] = model.get("partner_fit", specs[1]["fit"])
+    return {"id": model["id"], "parts": specs, "flip": bool(model.get("flip"))}
 
 
 def graph_spec(catalog, name, url):
@@ -113,6 +136,8 @@ def graph_specs(catalog, model, url_of, full_size):
     refine = bool(model.get("refine"))
     used = {
         "prepare": True,
+        "mirror": bool(model.get("parts")) and bool(model.get("flip")),
+        "fuser": bool(model.get("parts")),
         "refiner": refine,
         "decontaminator": refine and bool(model.get("decontaminate")) and full_size,
     }
@@ -137,4 +162,5 @@ def own_spec(catalog, model, url_of):
 def graph_files(catalog, model):
     """The files a cut-out with this model loads, for the offline cache."""
     graphs = [catalog["graphs"][name]["file"] for name in list(GRAPHS) + list(OWN_GRAPHS)]
-    return ([model["file"]] if model.get("file") else []) + graphs
+    models = [find(catalog, p) for p in model.get("parts") or ()] or [model]
+    return [m["file"] for m in models if m.get("file")] + graphs

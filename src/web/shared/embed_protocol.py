@@ -1,7 +1,8 @@
 """The embed frame's postMessage API: what a parent may send, what the frame answers.
 
 parent -> frame  {type: "bgzero:remove", id, image: Blob | ArrayBuffer,
-                  options?: {model?: <catalog id>, format?: <shared/formats id>,
+                  options?: {quality?: "fast" | "best", model?: <catalog id>,
+                             format?: <shared/formats id>,
                              background?: "none" | "#rrggbb" | "blur" | "blur:<1-50>",
                              crop?: boolean, margin?: px, maxSide?: px}}
                  {type: "bgzero:cancel", id}: stop that request, waiting or running (it is
@@ -35,7 +36,21 @@ FORMATS = tuple(_formats.FORMATS)
 # Object.prototype.toString names of what `image` may be (a File is a Blob).
 IMAGE_KINDS = ("Blob", "File", "ArrayBuffer")
 # The fields a view keeps, at any depth (JSON.stringify's key list): the image never.
-VIEW_KEYS = ("type", "id", "options", "model", "format", "background", "crop", "margin", "maxSide")
+VIEW_KEYS = (
+    "type",
+    "id",
+    "options",
+    "quality",
+    "model",
+    "format",
+    "background",
+    "crop",
+    "margin",
+    "maxSide",
+)
+# "fast": one model (`model`, else the default); "best": the catalog's "Best quality" pair.
+QUALITIES = ("fast", "best")
+BEST = "best"
 MAX_MARGIN = 2000
 MIN_SIDE = 16
 MAX_VIEW_CHARS = 65536  # budget of a view: characters, plus 8 per value
@@ -96,7 +111,8 @@ def read_request(view, model_ids):
     view: {"kind": type name of the message, "image": type name of its `image`,
     "fields": the message's VIEW_KEYS as JSON values, or None when it had none or they
     could not be serialised, "problem": None | "too large" | "unserialisable"}.
-    model_ids: the catalog's model ids. `model` is None for the default model.
+    model_ids: the catalog's model ids. `model` is None for the default model; quality
+    "best" asks for the catalog's BEST pair.
     """
     if not isinstance(view, dict) or view.get("kind") != "Object":
         kind = view.get("kind") if isinstance(view, dict) else None
@@ -137,6 +153,19 @@ def read_request(view, model_ids):
                 "unknown-model",
                 _say("api.unknown_model", what=_name(model), models=", ".join(model_ids)),
             )
+    quality = options.get("quality", "fast")
+    if quality not in QUALITIES:
+        choices = ", ".join('"%s"' % q for q in QUALITIES)
+        refuse("bad-message", _say("api.bad_quality", choices=choices, what=_name(quality)))
+    if quality == "best":
+        if model not in (None, BEST):
+            refuse("bad-message", _say("api.best_model", best='"best"', what=_name(model)))
+        if BEST not in model_ids:
+            refuse(
+                "unknown-model",
+                _say("api.unknown_model", what=BEST, models=", ".join(model_ids)),
+            )
+        model = BEST
     fmt = options.get("format")
     if fmt is None:
         fmt = _formats.DEFAULT

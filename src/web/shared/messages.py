@@ -147,9 +147,15 @@ def validate(msg):
         model = msg["model"]
         if not isinstance(model, dict):
             raise MessageError("%s: model must be an object" % kind)
-        for key in _MODEL_FIELDS:
-            if key not in model:
-                raise MessageError("%s: model lacks %r" % (kind, key))
+        parts = model.get("parts")  # "Best quality": two models (catalog.pair_spec)
+        if parts is not None and not (isinstance(parts, list) and len(parts) == 2):
+            raise MessageError("%s: a pair is two models" % kind)
+        for part in parts or [model]:
+            if not isinstance(part, dict):
+                raise MessageError("%s: model must be an object" % kind)
+            for key in _MODEL_FIELDS:
+                if key not in part:
+                    raise MessageError("%s: model lacks %r" % (kind, key))
         own = model.get("own")
         if own is not None and not (isinstance(own, dict) and all(k in own for k in _OWN_FIELDS)):
             raise MessageError("%s: own model needs %s" % (kind, ", ".join(_OWN_FIELDS)))
@@ -161,6 +167,10 @@ def validate(msg):
         raise MessageError("cut: empty image")
     if kind == "cut":
         _check_graphs(msg["graphs"])
+        if msg["model"].get("parts") and msg["graphs"]["fuser"] is None:
+            raise MessageError("cut: a pair needs the fuser graph")
+        if msg["model"].get("flip") and msg["graphs"]["mirror"] is None:
+            raise MessageError("cut: a second look in the mirror needs the mirror graph")
     if kind == "error" and not (isinstance(msg["message"], dict) and "key" in msg["message"]):
         raise MessageError("error: message must be a text key and parameters")
     if kind == "cancel" and not isinstance(msg["target"], int):
