@@ -76,7 +76,9 @@ def test_licences_list_every_npm_package_and_model_dist_ships(app):
         assert package in text, package
     assert app.page.locator("details pre").count() >= 5  # full licence texts
     catalog = json.loads((DIST / "models" / "catalog.json").read_text())
-    for model in catalog["models"]:
+    files = [m for m in catalog["models"] if not m.get("parts")]  # a pair ships no file
+    assert {p for m in catalog["models"] for p in m.get("parts", [])} <= {m["id"] for m in files}
+    for model in files:
         assert model["id"] in text and model["sha256"] in text
 
 
