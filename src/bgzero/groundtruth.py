@@ -4,8 +4,8 @@ synthetic composites made from them.
 pets and people are in tests/data/gt, so every clone scores them. Any other set is a folder
 `images/` (photos) beside `masks/` (`<stem>.png`, 8-bit grey: 255 subject, 0 background, soft
 values for true mattes), found in tests/data/gt or in the folders of BGZERO_GT_MORE
-(os.pathsep-separated; by default ../shared/data/gt beside the repository): `bgzero eval`
-scores every set it finds, and none is needed for the tests."""
+(os.pathsep-separated; none by default): `bgzero eval` scores every set it finds, and none
+is needed for the tests."""
 
 import os
 from dataclasses import dataclass
@@ -16,13 +16,7 @@ from PIL import Image, ImageFilter, ImageOps
 
 ROOT = Path(__file__).resolve().parents[2]
 GT = Path(os.environ.get("BGZERO_GT", ROOT / "tests" / "data" / "gt"))
-MORE = [
-    Path(p)
-    for p in os.environ.get("BGZERO_GT_MORE", str(ROOT.parent / "shared" / "data" / "gt")).split(
-        os.pathsep
-    )
-    if p
-]
+MORE = [Path(p) for p in os.environ.get("BGZERO_GT_MORE", "").split(os.pathsep) if p]
 # The sets in the repository, which the tests use; eval_sets() adds the others it finds.
 SETS = ("pets", "people")
 PHOTO_TYPES = (".jpg", ".jpeg", ".png")
