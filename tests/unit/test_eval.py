@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bgzero.cli import main
-from bgzero.evaluate import across, against_best_baseline, choose, same_weights, target
+from bgzero.eval_choice import across, against_best_baseline, choose, same_weights, target
 from bgzero.quality import halo, scores
 
 
