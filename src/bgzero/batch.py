@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import pipeline
+from . import output, pipeline
 from .web_shared import backgrounds, formats, naming
 
 PHOTOS_PER_WORKER = 8  # below this many photos per process, one process is faster
@@ -81,8 +81,8 @@ def collect(paths: list[Path], out_dir: Path, format_id: str, glob: str | None =
 def make(photo, options: Options, target) -> None:
     """The cut-out of an opened photo, written to `target` (a path or a binary file)."""
     result = pipeline.cutout(photo, pipeline.default_setting(options.model))
-    behind = pipeline.backdrop(options.background or backgrounds.NONE, photo)
-    pipeline.save(result, target, options.format_id, behind, options.framing)
+    behind = output.backdrop(options.background or backgrounds.NONE, photo)
+    output.save(result, target, options.format_id, behind, options.framing)
 
 
 def cut_one(job: Job, options: Options) -> dict:
