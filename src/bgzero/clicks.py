@@ -16,6 +16,10 @@ Corrections compared:
   wrong region's size: a fair match for the disk, which is given that size too. This is the
   page's *Smart* tool (src/web/smart_tool.py, the same window from shared/smart.py; the
   browser test compares the two).
+- edge band: a click on a wrong edge. The model looks again at a crop half the photo's
+  long side around it (about twice the detail of the first look); within a band along the
+  current edge (1.5 click distances wide), the region of that look connected to the click
+  takes the value asked for. It can only move the edge the way the click asks.
 """
 
 import statistics
@@ -106,7 +110,37 @@ def _second_look(photo, pred, click: Click, setting: Setting, radius, fallback, 
     return out
 
 
-METHODS = {"disk": disk, "second look": second_look, "second look, sized": second_look_sized}
+def edge_band(photo, pred: np.ndarray, click: Click, setting: Setting) -> np.ndarray:
+    y, x, add = click.y, click.x, click.add
+    distance = scale(pred, y, x, add)
+    top, left, bottom, right = smart.edge_window(y, x, distance, *pred.shape)
+    seen = np.zeros_like(pred)
+    seen[top:bottom, left:right] = (
+        cutout_alpha(photo.crop((left, top, right, bottom)), setting) > 127
+    )
+    edge = pred ^ ndimage.binary_erosion(pred, border_value=0)
+    band = ndimage.distance_transform_edt(~edge) <= max(
+        smart.EDGE_MIN_BAND, smart.EDGE_BAND * distance
+    )
+    window = np.zeros_like(pred)
+    window[top:bottom, left:right] = True
+    region = band & window & _disk(pred.shape, y, x, (bottom - top) / 2)
+    labels, _ = ndimage.label(
+        (seen == add) & (region | _disk(pred.shape, y, x, max(1.0, distance)))
+    )
+    out = pred.copy()
+    if labels[y, x]:
+        out[labels == labels[y, x]] = add
+    out[_disk(pred.shape, y, x, max(1.0, distance / 2))] = add  # where the user clicked is sure
+    return out
+
+
+METHODS = {
+    "disk": disk,
+    "second look": second_look,
+    "second look, sized": second_look_sized,
+    "edge band": edge_band,
+}
 
 
 def simulate(setting: Setting, subset: str, clicks: int, method, limit: int | None = None):
@@ -158,9 +192,10 @@ def markdown(results: dict, clicks: int, model: str) -> str:
         "",
         "*disk* knows the error region's size (the bar to clear); *second look* knows only",
         "the click and the current mask; *second look, sized* gets the disk's size (a brush",
-        "set to the wrong region). Where a row falls below the disk, or below no click at",
-        "all, it is not good enough to put in the page. The page's *Smart* tool is",
-        "*second look, sized*, with the brush's radius as the size.",
+        "set to the wrong region); *edge band* looks again at a crop half the photo wide",
+        "and moves only the edge near the click. Where a row falls below the disk, or below",
+        "no click at all, on any set, it is not good enough to put in the page. The page's",
+        "*Smart* tool is *second look, sized*, with the brush's radius as the size.",
     ]
     return "\n".join(lines) + "\n"
 

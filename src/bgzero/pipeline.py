@@ -272,27 +272,32 @@ def working_size(photo: Image.Image, card: Card, setting: Setting) -> int:
     return geometry.working_size(*photo.size, card.size, card.min_size, card.size_step)
 
 
+def _add(timings: dict, stage: str, started: float) -> None:
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+
 def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict, mirror=False):
     """The model's S×S alpha (uint8) and the photo's box inside it (`mirror`: of the square
     seen in a mirror, as the worker runs it); with a partner, the two models' mix on the
     refinement's grid and the whole grid as the box."""
     if setting.partner:
+        # One `timings` for all looks: each stage's time is the sum over them.
         first = predict(photo, card, setting.alone(), timings)
-        looks = predict(photo, card, setting.alone(), {}, mirror=True) if setting.flip else None
-        second = predict(photo, card_of(setting.partner), setting.partner_setting(), {})
+        looks = predict(photo, card, setting.alone(), timings, True) if setting.flip else None
+        second = predict(photo, card_of(setting.partner), setting.partner_setting(), timings)
         return mix(photo, first, second, setting, looks)
     started = time.perf_counter()
     size = working_size(photo, card, setting)
     feed, box = model_input(photo, size, setting.fit, setting.downscale)
     if mirror:
         feed = mirrorer().run(None, {"rgba": feed})[0]
-    timings["resize"] = time.perf_counter() - started
+    _add(timings, "resize", started)
     started = time.perf_counter()
     run = session(card.id)
-    timings["session"] = time.perf_counter() - started
+    _add(timings, "session", started)
     started = time.perf_counter()
     alpha = run.run(None, {INPUT: feed})[0][0, 0]
-    timings["run"] = time.perf_counter() - started
+    _add(timings, "run", started)
     return alpha, box
 
 

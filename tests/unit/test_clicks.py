@@ -1,9 +1,11 @@
 """`bgzero eval --clicks`: the simulated user's clicks and the corrections compared."""
 
 import numpy as np
+from scipy import ndimage
 
 from bgzero import clicks
-from bgzero.pipeline import default_setting
+from bgzero.groundtruth import photos
+from bgzero.pipeline import cutout_alpha, default_setting, open_photo
 from bgzero.web_shared import smart
 
 
@@ -39,6 +41,25 @@ def test_crop_window_stays_in_the_photo():
     assert smart.crop_window(5, 5, 10, 400, 300) == (0, 0, 96, 96)
     assert smart.crop_window(390, 290, 50, 400, 300) == (200, 100, 400, 300)
     assert smart.crop_window(100, 100, 1000, 400, 300) == (0, 0, 400, 300)
+
+
+def test_the_edge_window_is_half_the_photo_and_grows_with_the_click_distance():
+    assert smart.edge_window(200, 300, 5, 400, 600) == (50, 150, 350, 450)
+    assert smart.edge_window(0, 0, 5, 400, 600) == (0, 0, 300, 300)
+    assert smart.edge_window(200, 300, 100, 400, 600) == (0, 100, 400, 500)
+    assert smart.edge_window(10, 10, 5, 40, 60) == (0, 0, 40, 60)
+
+
+def test_the_edge_band_moves_the_edge_only_the_way_the_click_asks():
+    photo = open_photo(photos("people")[0])
+    setting = default_setting("u2netp")
+    pred = cutout_alpha(photo, setting) > 127
+    ys, xs = np.nonzero(pred ^ ndimage.binary_erosion(pred))
+    y, x = int(ys[len(ys) // 2]), int(xs[len(xs) // 2])
+    for add in (True, False):
+        out = clicks.edge_band(photo, pred, clicks.Click(y, x, add, 4.0), setting)
+        changed = out != pred
+        assert changed.any() and (out[changed] == add).all()
 
 
 def test_every_correction_runs_on_real_photos_and_none_makes_things_worse():
