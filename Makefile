@@ -13,12 +13,15 @@ run: build
 	$(PY) -m bgzero serve --dist $(DIST) --port $(PORT)
 
 test: lint build
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q --durations=25 tests
 
-# ruff's lint and format check (settings in pyproject.toml); `ruff format src tests` fixes the latter.
+# ruff's lint and format check (settings in pyproject.toml); `ruff format src tests` fixes the
+# latter. lint-imports checks the import contracts of pyproject.toml (src/web's modules are
+# top-level packages in the browser, hence its path).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/ruff format --check src tests
+	PYTHONPATH=src/web $(VENV)/bin/lint-imports
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest -q tests/unit

@@ -22,7 +22,7 @@ def transparent_photo(source: Path, folder: Path) -> tuple[Path, np.ndarray]:
 
 def _pet_subject(path: Path, height: int) -> tuple[Image.Image, Image.Image]:
     """The labelled pet of `path`, cropped to it and scaled to `height`: (photo, mask)."""
-    from bgzero.groundtruth import truth
+    from bgzero.eval.groundtruth import truth
 
     fg, _, _ = truth("pets", path)
     ys, xs = np.nonzero(fg)

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src" / "web"))
 from shared import limits

@@ -4,16 +4,22 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .web_shared import backgrounds, formats, own_model
+import uvicorn
+
+from bgzero import __version__
+from bgzero.dev.bench import run_bench
+from bgzero.eval.evaluate import run_eval
+from bgzero.models.assets import AssetError
+from bgzero.models.cards import load_cards
+from bgzero.native import batch, own, pipeline
+from bgzero.server import create_app
+from bgzero.site import build as site
+from bgzero.web_shared import backgrounds, formats, onnx_info, own_model
 
 DIST = Path("dist")
 
 
 def _build(args) -> int:
-    from . import site
-    from .assets import AssetError
-
     try:
         origins = [site.embed_origin(o) for o in args.embed_origin or []]
     except ValueError as error:
@@ -33,10 +39,6 @@ def _build(args) -> int:
 
 
 def _serve(args) -> int:
-    import uvicorn
-
-    from .server import create_app
-
     try:
         app = create_app(args.dist)
     except FileNotFoundError as error:
@@ -58,9 +60,6 @@ def _floats(text: str) -> list[float]:
 
 
 def _remove(args) -> int:
-    from . import batch, pipeline
-    from .cards import load_cards
-
     if args.model_file and args.quality == "best":
         print(
             "bgzero remove: --quality best mixes the catalog's models, not --model-file",
@@ -68,9 +67,6 @@ def _remove(args) -> int:
         )
         return 2
     if args.model_file:
-        from . import own
-        from .web_shared import onnx_info, own_model
-
         try:
             card = own.load(args.model_file, args.preset, args.size, args.mean, args.std)
         except (own_model.OwnModelError, onnx_info.OnnxError) as error:
@@ -104,8 +100,13 @@ def _remove(args) -> int:
     framing = {"crop": args.crop, "margin": args.margin, "max_side": args.max_side}
     options = batch.Options(args.model, args.format, background, framing)
     if args.engine == "ray":
-        from . import ray_engine
-
+        try:  # Ray is the optional extra: bgzero[ray]
+            from bgzero.native import ray_engine
+        except ImportError:
+            print(
+                "bgzero remove: --engine ray needs Ray: pip install 'bgzero[ray]'", file=sys.stderr
+            )
+            return 2
         lines = ray_engine.run(
             args.photos, args.out, options, args.glob, args.jobs, args.skip_existing, args.report
         )
@@ -126,14 +127,10 @@ def _remove(args) -> int:
 
 
 def _bench(args) -> int:
-    from .bench import run_bench
-
     return run_bench(args)
 
 
 def _eval(args) -> int:
-    from .evaluate import run_eval
-
     return run_eval(args)
 
 

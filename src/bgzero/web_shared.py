@@ -6,7 +6,9 @@ import importlib.util
 import sys
 from pathlib import Path
 
-_SHARED = Path(__file__).resolve().parents[1] / "web" / "shared"
+from bgzero.repo import WEB
+
+_SHARED = WEB / "shared"
 
 
 def _package():

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from bgzero.driver import CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS, AppPage, free_port, serve
+from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, WEBGPU_ARGS, AppPage, free_port, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("BGZERO_DIST", ROOT / "dist"))

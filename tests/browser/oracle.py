@@ -4,8 +4,8 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from bgzero.decontaminate import DEFAULT as DECONTAMINATE
-from bgzero.pipeline import cutout, default_setting, open_photo
+from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE
+from bgzero.native.pipeline import cutout, default_setting, open_photo
 
 
 def assert_matches_native(png, photo, model="u2netp"):

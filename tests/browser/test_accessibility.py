@@ -3,9 +3,9 @@ page, in any state of the tool, in either language."""
 
 import pytest
 
-from bgzero import assets
-from bgzero.driver import AppPage
-from bgzero.groundtruth import photos
+from bgzero.dev.driver import AppPage
+from bgzero.eval.groundtruth import photos
+from bgzero.models import assets
 from conftest import PageLog
 
 PETS = photos("pets")

@@ -4,7 +4,7 @@ its cutout), nothing reaches the console, and a photo still works at the end."""
 import sys
 from pathlib import Path
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from make_bad_inputs import OK, make_corpus

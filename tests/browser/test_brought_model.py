@@ -4,8 +4,8 @@ the built-in model keeps working."""
 
 from made_models import rmbg_like, two_inputs
 
-from bgzero import own
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
+from bgzero.native import own
 from oracle import assert_matches_native
 
 PET = photos("pets")[3]

@@ -3,7 +3,7 @@
 import pytest
 from PIL import Image
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from oracle import assert_matches_native
 
 PETS = photos("pets")

@@ -4,7 +4,7 @@ what a stroke does to the downloaded file, undo and redo, zoom, and no model at 
 import numpy as np
 from PIL import Image
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from editing import edits, pixels, set_brush, to_screen, wait_offered
 
 PET = photos("pets")[8]

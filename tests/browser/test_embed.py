@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bgzero import site
-from bgzero.driver import TIMEOUT_MS, free_port, serve
-from bgzero.groundtruth import photos
+from bgzero.dev.driver import TIMEOUT_MS, free_port, serve
+from bgzero.eval.groundtruth import photos
+from bgzero.site import build as site
 from oracle import assert_matches_native
 from shared import formats
 

@@ -7,7 +7,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from made_photos import transparent_photo
 from shared import formats
 

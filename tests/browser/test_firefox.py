@@ -5,8 +5,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from bgzero import assets
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
+from bgzero.models import assets
 from oracle import assert_matches_native
 
 FIREFOX = "/usr/bin/firefox-esr"

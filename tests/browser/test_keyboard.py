@@ -3,7 +3,7 @@ done with Enter, Space or arrows, and the focus is always visible."""
 
 from PIL import Image
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from editing import pixels, wait_offered
 
 PETS = photos("pets")

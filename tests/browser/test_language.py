@@ -5,8 +5,8 @@ import latin_words
 import pytest
 import screen_words
 
-from bgzero.driver import AppPage
-from bgzero.groundtruth import photos
+from bgzero.dev.driver import AppPage
+from bgzero.eval.groundtruth import photos
 from conftest import PageLog
 
 PETS = photos("pets")

@@ -2,7 +2,7 @@
 
 from PIL import Image
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from oracle import assert_matches_native
 
 

@@ -4,8 +4,8 @@ import json
 
 from PIL import Image
 
-from bgzero.driver import CHROMIUM, CHROMIUM_ARGS, AppPage
-from bgzero.groundtruth import photos
+from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage
+from bgzero.eval.groundtruth import photos
 
 PETS = photos("pets")
 CATALOG_JS = "fetch('./models/catalog.json').then(r => r.json())"
@@ -128,7 +128,7 @@ def test_plain_static_host_gets_isolation_from_the_service_worker(browser, tmp_p
     from starlette.staticfiles import StaticFiles
 
     import bgzero.server  # noqa: F401  (registers the .mjs and .wasm types a host would send)
-    from bgzero.driver import free_port, wait_for_port
+    from bgzero.dev.driver import free_port, wait_for_port
     from conftest import DIST
 
     port = free_port()

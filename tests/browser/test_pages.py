@@ -8,8 +8,8 @@ import tarfile
 import latin_words
 import pytest
 
-from bgzero.driver import AppPage
-from bgzero.groundtruth import photos
+from bgzero.dev.driver import AppPage
+from bgzero.eval.groundtruth import photos
 from conftest import DIST, PageLog
 from test_language import english_left
 

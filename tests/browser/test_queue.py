@@ -8,7 +8,7 @@ import zipfile
 import numpy as np
 from PIL import Image
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from oracle import assert_matches_native
 
 PETS = photos("pets")

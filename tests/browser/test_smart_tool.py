@@ -8,9 +8,9 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
-from bgzero import clicks
-from bgzero.groundtruth import photos
-from bgzero.pipeline import cutout_alpha, default_setting, open_photo
+from bgzero.eval import clicks
+from bgzero.eval.groundtruth import photos
+from bgzero.native.pipeline import cutout_alpha, default_setting, open_photo
 from editing import edits, pixels, set_brush, tap, to_screen, wait_offered
 from made_photos import two_objects
 

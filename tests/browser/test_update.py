@@ -5,9 +5,9 @@ that refuses storage still gets a working app and is told offline use is unavail
 
 import shutil
 
-from bgzero import site
-from bgzero.driver import AppPage, free_port, serve
-from bgzero.groundtruth import photos
+from bgzero.dev.driver import AppPage, free_port, serve
+from bgzero.eval.groundtruth import photos
+from bgzero.site import build as site
 from conftest import DIST, PageLog
 
 PETS = photos("pets")

@@ -3,7 +3,7 @@ forced, it cuts on WebGPU; by default that adapter is skipped; every failure fal
 
 import pytest
 
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from oracle import assert_matches_native
 
 PETS = photos("pets")

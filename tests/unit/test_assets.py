@@ -7,8 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from bgzero import assets, site
-from bgzero.cards import load_cards
+from bgzero.eval.groundtruth import photos
+from bgzero.models import assets, quantize
+from bgzero.models.cards import load_cards
+from bgzero.native import pipeline
+from bgzero.site import build as site
 
 CARDS = load_cards()
 
@@ -54,7 +57,7 @@ def test_build_stops_on_tampered_model_and_keeps_old_dist(tmp_path, monkeypatch)
 
 def test_built_graph_differing_from_card_is_refused(tmp_path, monkeypatch):
     card = replace(CARDS["u2netp"], built_sha256="0" * 64)
-    monkeypatch.setattr(assets, "model_source", lambda c, cache=None: b"")
+    monkeypatch.setattr(site, "model_source", lambda c, cache=None: b"")
     monkeypatch.setattr(site, "build_model_bytes", lambda c, s: b"graph")
     with pytest.raises(assets.AssetError, match=r"u2netp\.toml"):
         site.build_models({"u2netp": card}, tmp_path, tmp_path)
@@ -66,19 +69,27 @@ def test_verify_accepts_the_right_bytes():
 
 
 def test_a_tampered_derived_model_in_the_cache_is_refused_by_its_card(tmp_path):
-    from bgzero import quantize
-
     card = CARDS["isnet-int8"]
     base = CARDS[card.source["from"]]
     cached = tmp_path / "derived" / f"{card.id}-{base.source_sha256[:16]}-r{quantize.RECIPE}.onnx"
     cached.parent.mkdir()
     cached.write_bytes(b"not the quantised model")
     with pytest.raises(assets.AssetError, match=r"isnet-int8\.toml"):
-        assets.model_source(card, tmp_path)
+        pipeline.model_source(card, tmp_path)
 
 
 def test_a_derived_card_of_another_recipe_is_refused(tmp_path):
     card = CARDS["isnet-int8"]
     other = replace(card, source={**card.source, "recipe": card.source["recipe"] + 1})
     with pytest.raises(ValueError, match="recipe"):
-        assets.model_source(other, tmp_path)
+        pipeline.model_source(other, tmp_path)
+
+
+def test_a_derived_card_without_a_recipe_is_refused(tmp_path):
+    with pytest.raises(assets.AssetError, match="derived"):
+        assets.model_source(CARDS["isnet-int8"], tmp_path)
+
+
+def test_the_calibration_photos_are_the_first_six_of_each_shared_set():
+    found = quantize.calibration_photos()
+    assert found == photos("pets")[:6] + photos("people")[:6]

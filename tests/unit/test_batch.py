@@ -10,9 +10,9 @@ import time
 
 from PIL import Image
 
-from bgzero.batch import collect
 from bgzero.cli import main
-from bgzero.groundtruth import GT
+from bgzero.eval.groundtruth import GT
+from bgzero.native.batch import collect
 
 PETS = sorted((GT / "pets" / "images").glob("*.jpg"))
 

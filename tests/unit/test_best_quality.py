@@ -9,11 +9,11 @@ import onnxruntime as ort
 import pytest
 from PIL import Image
 
-from bgzero import pipeline
-from bgzero.cards import CARDS_DIR, best_card, load_card, load_cards
 from bgzero.cli import main
-from bgzero.fuse import FLOOR, build_fuser, build_mirror
-from bgzero.groundtruth import GT, samples
+from bgzero.eval.groundtruth import GT, samples
+from bgzero.graphs.fuse import FLOOR, build_fuser, build_mirror
+from bgzero.models.cards import CARDS_DIR, best_card, load_card, load_cards
+from bgzero.native import pipeline
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
 
@@ -170,7 +170,7 @@ def test_embed_quality_refusals(options, models, code):
 def test_sets_beyond_the_repository_are_found(tmp_path, monkeypatch):
     """A folder of images/ and masks/ in BGZERO_GT_MORE is a set `bgzero eval` scores, soft
     masks scored as mattes."""
-    from bgzero import groundtruth
+    from bgzero.eval import groundtruth
 
     folder = tmp_path / "mattes"
     (folder / "images").mkdir(parents=True)

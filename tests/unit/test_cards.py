@@ -2,7 +2,7 @@
 
 import pytest
 
-from bgzero.cards import CARDS_DIR, load_card
+from bgzero.models.cards import CARDS_DIR, load_card
 
 
 def test_decontamination_without_refinement_is_refused(tmp_path):

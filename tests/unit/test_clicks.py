@@ -3,9 +3,9 @@
 import numpy as np
 from scipy import ndimage
 
-from bgzero import clicks
-from bgzero.groundtruth import photos
-from bgzero.pipeline import cutout_alpha, default_setting, open_photo
+from bgzero.eval import clicks
+from bgzero.eval.groundtruth import photos
+from bgzero.native.pipeline import cutout_alpha, default_setting, open_photo
 from bgzero.web_shared import smart
 
 

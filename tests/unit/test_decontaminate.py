@@ -5,7 +5,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from bgzero.decontaminate import EPSILON, EPSILON_LINE, build_decontaminator
+from bgzero.graphs.decontaminate import EPSILON, EPSILON_LINE, build_decontaminator
 from numpy_ops import box, resize_linear
 from shared.geometry import guide_size
 
@@ -118,9 +118,9 @@ def test_a_large_photo_in_strips_comes_out_as_in_one_piece():
     but at a handful of pixels where the grids' rounding tips a soft edge."""
     from PIL import Image
 
-    from bgzero import pipeline
-    from bgzero.cards import load_cards
-    from bgzero.groundtruth import photos
+    from bgzero.eval.groundtruth import photos
+    from bgzero.models.cards import load_cards
+    from bgzero.native import pipeline
 
     photo = Image.open(photos("pets")[0]).convert("RGBA").resize((1200, 900))
     alpha = pipeline.cutout_alpha(photo, pipeline.Setting.default(load_cards()["u2netp"]))

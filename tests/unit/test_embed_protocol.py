@@ -8,7 +8,8 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
 
-from bgzero import cli, site
+from bgzero import cli
+from bgzero.site import build as site
 from shared import embed_protocol as protocol
 
 MODELS = ["u2netp", "isnet-quint8"]

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from bgzero.cli import main
-from bgzero.eval_choice import across, against_best_baseline, choose, same_weights, target
-from bgzero.quality import halo, scores
+from bgzero.eval.choice import across, against_best_baseline, choose, same_weights, target
+from bgzero.eval.quality import halo, scores
 
 
 def test_scores_leave_the_unsure_band_out():

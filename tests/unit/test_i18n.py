@@ -7,7 +7,7 @@ from pathlib import Path
 
 import latin_words
 
-from bgzero.cards import load_cards
+from bgzero.models.cards import load_cards
 from shared import (
     formats,
     i18n,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from bgzero import assets
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
+from bgzero.models import assets
 from shared import geometry, header, limits, sniff
 
 ROOT = Path(__file__).resolve().parents[2]

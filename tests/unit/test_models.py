@@ -5,9 +5,7 @@ import onnx
 import onnxruntime as ort
 import pytest
 
-from bgzero.assets import model_source
-from bgzero.cards import load_cards
-from bgzero.models import (
+from bgzero.models.browser_model import (
     EPSILON,
     INPUT,
     OUTPUT,
@@ -15,6 +13,8 @@ from bgzero.models import (
     build_model,
     build_model_bytes,
 )
+from bgzero.models.cards import load_cards
+from bgzero.native.pipeline import model_source
 
 CARDS = load_cards()
 

@@ -9,7 +9,7 @@ from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
 from bgzero.cli import main
-from bgzero.groundtruth import photos
+from bgzero.eval.groundtruth import photos
 from bgzero.web_shared import onnx_info, own_model
 
 

@@ -5,8 +5,8 @@ import onnxruntime as ort
 import pytest
 from PIL import Image
 
-from bgzero.groundtruth import photos
-from bgzero.prepare import PAD_VALUE, build_prepare
+from bgzero.eval.groundtruth import photos
+from bgzero.graphs.prepare import PAD_VALUE, build_prepare
 from shared.geometry import model_box
 
 SESSION = ort.InferenceSession(

@@ -4,7 +4,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from bgzero.refine import LUMA, build_refiner
+from bgzero.graphs.refine import LUMA, build_refiner
 from numpy_ops import box, resize_linear
 from shared.geometry import guide_size
 

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image, ImageFilter
 
 from bgzero.cli import main
-from bgzero.groundtruth import GT
+from bgzero.eval.groundtruth import GT
 from made_photos import transparent_photo
 
 PHOTO = sorted((GT / "pets" / "images").glob("*.jpg"))[0]

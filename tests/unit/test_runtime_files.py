@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bgzero import assets, site
+from bgzero.models import assets
+from bgzero.site import build as site
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("BGZERO_DIST", ROOT / "dist"))

@@ -4,7 +4,8 @@ import io
 import json
 import tarfile
 
-from bgzero import site, site_pages
+from bgzero.site import build as site
+from bgzero.site import pages as site_pages
 
 
 def test_the_source_archive_is_the_tree_and_the_same_every_time(tmp_path):

@@ -1,5 +1,5 @@
 """docs/screenshots/: the tool after a cut-out, on a desktop and a phone, in both languages,
-light and dark (python -m bgzero.screenshots; a Chinese font must be installed, e.g.
+light and dark (python -m bgzero.dev.screenshots; a Chinese font must be installed, e.g.
 Debian's fonts-wqy-microhei, or the Chinese text shows as boxes)."""
 
 import argparse
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from .driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
-from .groundtruth import photos
+from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
+from bgzero.eval.groundtruth import photos
 
 SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 

@@ -2,24 +2,24 @@
 
 import time
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 import onnxruntime as ort
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from . import assets
-from .cards import Card, best_card, load_cards
-from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
-from .decontaminate import build_decontaminator
-from .fuse import DEFAULT as FUSE_DEFAULT
-from .fuse import build_fuser, build_mirror
-from .models import INPUT, build_model_bytes
-from .own_graphs import build_finisher, build_normaliser
-from .prepare import PAD_VALUE, build_prepare
-from .refine import DEFAULT as REFINE_DEFAULT
-from .refine import build_refiner
-from .web_shared import geometry
+from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
+from bgzero.graphs.decontaminate import build_decontaminator
+from bgzero.graphs.fuse import DEFAULT as FUSE_DEFAULT
+from bgzero.graphs.fuse import build_fuser, build_mirror
+from bgzero.graphs.own_graphs import build_finisher, build_normaliser
+from bgzero.graphs.prepare import PAD_VALUE, build_prepare
+from bgzero.graphs.refine import DEFAULT as REFINE_DEFAULT
+from bgzero.graphs.refine import build_refiner
+from bgzero.models import assets, quantize
+from bgzero.models.browser_model import INPUT, build_model_bytes
+from bgzero.models.cards import Card, best_card, load_cards
+from bgzero.web_shared import geometry
 
 # Pillow filters: the peers' bilinear, and the upscale for settings without refinement.
 # Our own downscale runs in the prepare graph, exactly as in the browser.
@@ -179,7 +179,7 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
     if card_id in _OWN:
         return OwnSession(*_OWN[card_id], _options(threads))
     card = load_cards()[card_id]
-    graph = build_model_bytes(card, assets.model_source(card))
+    graph = build_model_bytes(card, model_source(card))
     return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
 
 
@@ -263,6 +263,18 @@ def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
     canvas = Image.new("RGBA", (size, size), (PAD_VALUE,) * 4)
     canvas.paste(photo.resize((right - left, bottom - top), FILTERS[downscale]), (left, top))
     return np.asarray(canvas, dtype=np.uint8)[None], box
+
+
+def _calibration_input(path, card: Card) -> np.ndarray:
+    """A calibration photo as the quantiser feeds it: the card's square, letterboxed by the
+    prepare graph (so the int8 model is calibrated on what it will see)."""
+    return model_input(open_photo(path), card.size, "letterbox", "graph")[0]
+
+
+def model_source(card: Card, cache=None) -> bytes:
+    """The card's source model; a derived one is made here, calibrated through this pipeline."""
+    derive = partial(quantize.derived_source, prepare=_calibration_input)
+    return assets.model_source(card, cache, derive=derive)
 
 
 def working_size(photo: Image.Image, card: Card, setting: Setting) -> int:

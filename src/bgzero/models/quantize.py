@@ -24,14 +24,28 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from .cards import Card
-from .groundtruth import photos
-from .models import prune_to, topological_sort
+from bgzero.models.assets import model_source
+from bgzero.models.browser_model import prune_to, topological_sort
+from bgzero.models.cards import Card, load_cards
+from bgzero.repo import GT
 
 RECIPE = 1  # bump when anything below changes: the cached model is rebuilt
 FLOAT_FIRST, FLOAT_LAST = 2, 8
 PERCENTILE = 99.99
 CALIBRATION = (("pets", 6), ("people", 6))
+PHOTO_TYPES = (".jpg", ".jpeg", ".png")
+
+
+def calibration_photos() -> list[Path]:
+    """The first photos of each shared set in tests/data/gt, by name (the card's sha256
+    depends on them: the same 12 whatever other sets are installed)."""
+    found = []
+    for subset, count in CALIBRATION:
+        images = sorted(
+            p for p in (GT / subset / "images").glob("*") if p.suffix.lower() in PHOTO_TYPES
+        )
+        found += images[:count]
+    return found
 
 
 def fp32(source: bytes, output: str) -> onnx.ModelProto:
@@ -63,14 +77,12 @@ def fp32(source: bytes, output: str) -> onnx.ModelProto:
 
 class _Photos(CalibrationDataReader):
     """The calibration photos as the model sees them (prepare graph, letterbox, normalised),
-    one at a time; `set_range` lets the quantiser take them one by one."""
+    one at a time; `set_range` lets the quantiser take them one by one. `prepare(path, card)`
+    gives the model square as RGBA [1, S, S, 4] (the native pipeline's own graphs)."""
 
-    def __init__(self, card: Card, input_name: str):
-        from .pipeline import model_input, open_photo
-
-        self.paths = [p for subset, n in CALIBRATION for p in photos(subset)[:n]]
-        self.card, self.input_name = card, input_name
-        self._open, self._input = open_photo, model_input
+    def __init__(self, card: Card, input_name: str, prepare):
+        self.paths = calibration_photos()
+        self.card, self.input_name, self._prepare = card, input_name, prepare
         self.set_range(0, len(self.paths))
 
     def __len__(self):
@@ -83,14 +95,14 @@ class _Photos(CalibrationDataReader):
         path = next(self.todo, None)
         if path is None:
             return None
-        rgba, _ = self._input(self._open(path), self.card.size, "letterbox", "graph")
+        rgba = self._prepare(path, self.card)
         mean = np.asarray(self.card.mean, np.float32)
         std = np.asarray(self.card.std, np.float32)
         x = (rgba[0, ..., :3].astype(np.float32) / 255 - mean) / std
         return {self.input_name: np.ascontiguousarray(x.transpose(2, 0, 1)[None])}
 
 
-def build_int8(source: bytes, card: Card) -> bytes:
+def build_int8(source: bytes, card: Card, prepare) -> bytes:
     """The quantised model (the source graph, not yet fused) as bytes."""
     with tempfile.TemporaryDirectory(prefix="bgzero-int8-") as tmp:
         tmp = Path(tmp)
@@ -101,7 +113,7 @@ def build_int8(source: bytes, card: Card) -> bytes:
         quantize_static(
             tmp / "pre.onnx",
             tmp / "int8.onnx",
-            _Photos(card, pre.graph.input[0].name),
+            _Photos(card, pre.graph.input[0].name, prepare),
             quant_format=QuantFormat.QDQ,
             op_types_to_quantize=["Conv"],
             per_channel=True,
@@ -114,18 +126,16 @@ def build_int8(source: bytes, card: Card) -> bytes:
         return (tmp / "int8.onnx").read_bytes()
 
 
-def derived_source(card: Card, cache: Path) -> bytes:
+def derived_source(card: Card, cache: Path, prepare) -> bytes:
     """The source of a card whose [source] says `registry = "derived"`: built from the card
-    it names (`from`) by this recipe, once per source and recipe version (minutes, a few GB)."""
-    from .assets import model_source
-    from .cards import load_cards
-
+    it names (`from`) by this recipe, once per source and recipe version (minutes, a few GB).
+    `prepare(path, card)`: a calibration photo as the model square (see _Photos)."""
     if card.source.get("recipe") != RECIPE:
         raise ValueError(f"{card.path.name}: recipe {card.source.get('recipe')}, this is {RECIPE}")
     base = load_cards()[card.source["from"]]
     path = cache / "derived" / f"{card.id}-{base.source_sha256[:16]}-r{RECIPE}.onnx"
     if not path.is_file():
-        data = build_int8(model_source(base, cache), base)
+        data = build_int8(model_source(base, cache), base, prepare)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".part")
         partial.write_bytes(data)

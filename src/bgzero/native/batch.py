@@ -21,8 +21,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import output, pipeline
-from .web_shared import backgrounds, formats, naming
+from bgzero.native import output, pipeline
+from bgzero.web_shared import backgrounds, formats, naming
 
 PHOTOS_PER_WORKER = 8  # below this many photos per process, one process is faster
 # What a folder is searched for when no --glob is given (the page's formats, and those

@@ -14,8 +14,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
-ROOT = Path(__file__).resolve().parents[2]
-GT = Path(os.environ.get("BGZERO_GT", ROOT / "tests" / "data" / "gt"))
+from bgzero.native.pipeline import open_photo
+from bgzero.repo import GT as REPO_GT
+
+GT = Path(os.environ.get("BGZERO_GT", REPO_GT))
 MORE = [Path(p) for p in os.environ.get("BGZERO_GT_MORE", "").split(os.pathsep) if p]
 # The sets in the repository, which the tests use; eval_sets() adds the others it finds.
 SETS = ("pets", "people")
@@ -96,8 +98,6 @@ class Labelled:
         return self.photo.name
 
     def load(self) -> Truth:
-        from .pipeline import open_photo  # the CLI's own decoding (EXIF, RGBA)
-
         return Truth(open_photo(self.photo), *truth(self.subset, self.photo))
 
 

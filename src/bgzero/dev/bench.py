@@ -13,10 +13,11 @@ from pathlib import Path
 
 from PIL import Image
 
-from .cards import best_card, load_cards
-from .driver import AppPage
-from .groundtruth import GT, photos
-from .pipeline import BEST, cutout, default_setting, open_photo
+from bgzero.dev import bench_cli, bench_queue
+from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
+from bgzero.eval.groundtruth import GT, photos
+from bgzero.models.cards import best_card, load_cards
+from bgzero.native.pipeline import BEST, cutout, default_setting, open_photo
 
 STAGES = [
     "decode",
@@ -199,18 +200,13 @@ def run_bench(args) -> int:
     if "queue" in sections:
         run_queue_bench(args)
     if "cli" in sections:
-        from . import bench_cli
-
         with tempfile.TemporaryDirectory() as work:
             print("\n" + bench_cli.report(bench_cli.run(Path(work))))
     return status
 
 
 def run_queue_bench(args) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from . import bench_queue
-    from .driver import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+    from playwright.sync_api import sync_playwright  # the test extra's: bgzero[test]
 
     port = free_port()
     server = serve(args.dist, port)
@@ -228,9 +224,7 @@ def run_queue_bench(args) -> None:
 
 
 def run_browser_bench(args) -> int:
-    from playwright.sync_api import sync_playwright
-
-    from .driver import CHROMIUM, CHROMIUM_ARGS, free_port, serve
+    from playwright.sync_api import sync_playwright  # the test extra's: bgzero[test]
 
     cards = load_cards()
     model_ids = args.model or list(cards) + ([BEST] if best_card(cards) else [])

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 
-from . import pipeline
-from .cards import Card
-from .models import INPUT
-from .web_shared import onnx_info, own_model
+from bgzero.models.browser_model import INPUT
+from bgzero.models.cards import Card
+from bgzero.native import pipeline
+from bgzero.web_shared import onnx_info, own_model
 
 
 def load(

@@ -22,7 +22,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from .graphs import const, finish
+from bgzero.graphs.common import const, finish
 
 OPSET = 18  # Resize's antialias attribute, as prepare.py
 MODES = ("mean", "confident")

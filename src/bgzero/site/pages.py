@@ -11,7 +11,8 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from bgzero.repo import ROOT
+
 SOURCE_ARCHIVE = "bgzero-source.tgz"
 # Pages that get the header and footer (the embed frame has neither: it lives in a host page).
 FRAMED_PAGES = (

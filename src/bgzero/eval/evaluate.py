@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .cards import load_cards
-from .eval_choice import (
+from bgzero.eval import clicks
+from bgzero.eval.choice import (
     across,
     against_best_baseline,
     app_model,
@@ -23,10 +23,11 @@ from .eval_choice import (
     decontamination,
     labelled,
 )
-from .groundtruth import COMPOSITES, SETS, eval_sets, samples
-from .pipeline import Setting, cutout_alpha, cutout_rgba, mix, predict
-from .quality import halo, scores
-from .web_shared import geometry
+from bgzero.eval.groundtruth import COMPOSITES, SETS, eval_sets, samples
+from bgzero.eval.quality import halo, scores
+from bgzero.models.cards import load_cards
+from bgzero.native.pipeline import Setting, cutout_alpha, cutout_rgba, mix, predict
+from bgzero.web_shared import geometry
 
 SCORES = ("iou", "mae", "edge_mae", "boundary_f")  # of alpha, every set; halo on composites
 # "Best quality" mixes tried beside the shipped one (the [best] card's model and partner):
@@ -253,8 +254,6 @@ def markdown(report: dict) -> str:
 
 def run_clicks(args, models: list[str]) -> int:
     """`bgzero eval --clicks N`: every correction of clicks.METHODS, per labelled set."""
-    from . import clicks
-
     results = {}
     for model in models:
         setting = Setting.default(load_cards()[model])

@@ -5,7 +5,7 @@ import shutil
 import time
 from pathlib import Path
 
-from .driver import AppPage
+from bgzero.dev.driver import AppPage
 
 SAMPLE_SECONDS = 0.5
 

@@ -12,8 +12,8 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from .graphs import const, finish
-from .models import postprocess_nodes
+from bgzero.graphs.common import const, finish
+from bgzero.models.browser_model import postprocess_nodes
 
 OPSET = 18
 

@@ -14,15 +14,16 @@ import posixpath
 import time
 from pathlib import Path
 
-from . import batch, pipeline
+import ray
+from pyarrow import fs
+
+from bgzero.native import batch, pipeline
 
 ROWS_PER_BATCH = 4  # photos an actor takes at once: enough to keep it busy, few to rebalance
 
 
 def _filesystem(location: str):
     """(pyarrow filesystem, its path) of a URI, or of a local path made absolute."""
-    from pyarrow import fs
-
     if "://" in location:
         return fs.FileSystem.from_uri(location)
     return fs.LocalFileSystem(), str(Path(location).resolve())
@@ -34,8 +35,6 @@ def _join(base: str, relative: str) -> str:
 
 def plan(locations: list[str], out: str, format_id: str, glob: str | None = None) -> list[tuple]:
     """(photo, output) locations for every photo, with bgzero remove's names."""
-    from pyarrow import fs
-
     found = []
     for location in locations:
         filesystem, root = _filesystem(location)
@@ -53,8 +52,6 @@ def plan(locations: list[str], out: str, format_id: str, glob: str | None = None
 
 
 def _exists(location: str) -> bool:
-    from pyarrow import fs
-
     filesystem, path = _filesystem(location)
     return filesystem.get_file_info(path).type == fs.FileType.File
 
@@ -110,8 +107,6 @@ def run(
     report: Path | None = None,
 ) -> list[dict]:
     """batch.run on Ray: one report line per photo, in the listing's order."""
-    import ray
-
     pairs = plan(locations, out, options.format_id, glob)
     lines: list[dict | None] = [None] * len(pairs)
     rows = []

@@ -28,9 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from .groundtruth import photos, truth
-from .pipeline import Setting, cutout_alpha, open_photo
-from .web_shared import smart
+from bgzero.eval.groundtruth import photos, truth
+from bgzero.native.pipeline import Setting, cutout_alpha, open_photo
+from bgzero.web_shared import smart
 
 MAX_CLICKS = 20
 TARGET_IOU = 0.90

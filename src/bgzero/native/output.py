@@ -4,8 +4,8 @@ shared/formats (`bgzero remove`'s files)."""
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
-from .pipeline import PhotoError
-from .web_shared import backgrounds, formats, geometry
+from bgzero.native.pipeline import PhotoError
+from bgzero.web_shared import backgrounds, formats, geometry
 
 
 def backdrop(background: dict, photo: Image.Image) -> Image.Image | None:

@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from . import assets
-from .cards import load_cards
-from .groundtruth import photos
+from bgzero.eval.groundtruth import photos
+from bgzero.models import assets
+from bgzero.models.cards import load_cards
 
 REMBG = "2.0.86"
 

@@ -21,7 +21,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from .graphs import const, finish
+from bgzero.graphs.common import const, finish
 
 OPSET = 17
 # The shipped setting, chosen from `bgzero eval` (docs/quality.md): radii at their grids.

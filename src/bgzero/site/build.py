@@ -8,21 +8,22 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import assets, site_pages
-from .cards import Card, best_card, load_cards
-from .decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
-from .decontaminate import build_decontaminator
-from .fuse import DEFAULT as FUSE_DEFAULT
-from .fuse import build_fuser, build_mirror
-from .icons import write_icons
-from .models import build_model_bytes
-from .own_graphs import build_finisher, build_normaliser
-from .prepare import build_prepare
-from .refine import DEFAULT as REFINE_DEFAULT
-from .refine import build_refiner
-from .web_shared import geometry, i18n
-
-ROOT = Path(__file__).resolve().parents[2]
+from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
+from bgzero.graphs.decontaminate import build_decontaminator
+from bgzero.graphs.fuse import DEFAULT as FUSE_DEFAULT
+from bgzero.graphs.fuse import build_fuser, build_mirror
+from bgzero.graphs.own_graphs import build_finisher, build_normaliser
+from bgzero.graphs.prepare import build_prepare
+from bgzero.graphs.refine import DEFAULT as REFINE_DEFAULT
+from bgzero.graphs.refine import build_refiner
+from bgzero.models import assets
+from bgzero.models.browser_model import build_model_bytes
+from bgzero.models.cards import Card, best_card, load_cards
+from bgzero.native.pipeline import model_source
+from bgzero.repo import ROOT
+from bgzero.site import pages as site_pages
+from bgzero.site.icons import write_icons
+from bgzero.web_shared import geometry, i18n
 
 # dist folder -> (npm package folder, files). Only what the page can load is shipped.
 RUNTIME = {
@@ -81,7 +82,7 @@ def write_hashed(dist: Path, name: str, data: bytes) -> dict:
 def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
     catalog = []
     for card in cards.values():
-        built = build_model_bytes(card, assets.model_source(card, cache))
+        built = build_model_bytes(card, model_source(card, cache))
         digest = assets.sha256(built)
         if card.built_sha256 and digest != card.built_sha256:
             raise assets.AssetError(

@@ -4,7 +4,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-CARDS_DIR = Path(__file__).resolve().parents[2] / "models"
+from bgzero.repo import CARDS
+
+CARDS_DIR = CARDS
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from .graphs import const, finish
+from bgzero.graphs.common import const, finish
 
 OPSET = 18  # Resize's antialias attribute
 PAD_VALUE = 128

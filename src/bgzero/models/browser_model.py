@@ -8,7 +8,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper, shape_inference
 
-from .cards import Card
+from bgzero.models.cards import Card
 
 INPUT = "rgba"
 OUTPUT = "alpha"

@@ -1,0 +1,1 @@
+"""Builders of the helper graphs: prepare, refine, decontaminate, fuse, own-model wrappers."""

@@ -1,0 +1,1 @@
+"""The native pipeline: settings, sessions, stages, output files, batch and Ray engines."""

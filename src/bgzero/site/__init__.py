@@ -1,0 +1,1 @@
+"""The site build: dist/ from src/web, static/, the runtime packages and the built models."""
