@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "src" / "web"))
 
 from bgzero import cli
 from bgzero.site import build as site

@@ -15,7 +15,7 @@ from bgzero.eval.groundtruth import photos
 from bgzero.models import assets
 from shared import geometry, header, limits, sniff
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tests"))
 from make_bad_inputs import OK, make_corpus  # noqa: E402
 

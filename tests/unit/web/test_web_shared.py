@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "src" / "web"))
 
 from shared import catalog, geometry, limits, messages, naming, provider_choice, sniff, status
 
@@ -367,7 +367,7 @@ def test_pyscript_toml_ships_every_browser_module():
     import tomllib
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[3]
     files = tomllib.loads((root / "pyscript.toml").read_text())["files"]
     web = root / "src" / "web"
     entry_scripts = {"./py/app.py", "./py/embed.py"}  # loaded by their <script> tags

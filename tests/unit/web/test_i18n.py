@@ -22,7 +22,7 @@ from shared import (
 )
 from shared.i18n import Message
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PARAM = re.compile(r"\{(\w+)\}")
 
 

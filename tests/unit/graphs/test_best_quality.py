@@ -15,7 +15,7 @@ from bgzero.graphs.fuse import FLOOR, build_fuser, build_mirror
 from bgzero.models.cards import CARDS_DIR, best_card, load_card, load_cards
 from bgzero.native import pipeline
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "src" / "web"))
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "src" / "web"))
 
 from shared import embed_protocol as protocol
 

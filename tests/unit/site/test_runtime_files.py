@@ -10,7 +10,7 @@ import pytest
 from bgzero.models import assets
 from bgzero.site import build as site
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DIST = Path(os.environ.get("BGZERO_DIST", ROOT / "dist"))
 ORT = DIST / site.ORT_DIR
 

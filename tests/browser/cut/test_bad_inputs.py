@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bgzero.eval.groundtruth import photos
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from make_bad_inputs import OK, make_corpus
 
 
