@@ -7,11 +7,11 @@ import tarfile
 
 import latin_words
 import pytest
+from test_language import english_left
 
 from bgzero.dev.driver import AppPage
 from bgzero.eval.groundtruth import photos
 from conftest import DIST, PageLog
-from test_language import english_left
 
 PAGES = ("how-it-works.html", "privacy.html", "licences.html", "accessibility.html")
 PETS = photos("pets")
