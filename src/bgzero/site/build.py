@@ -1,6 +1,5 @@
 """Assemble dist/: static pages, browser Python, runtime files, built models, a manifest."""
 
-import ast
 import gzip
 import json
 import re
@@ -23,6 +22,7 @@ from bgzero.native.pipeline import model_source
 from bgzero.repo import ROOT
 from bgzero.site import pages as site_pages
 from bgzero.site.icons import write_icons
+from bgzero.site.web_python import copy_web_python
 from bgzero.web_shared import geometry, i18n
 
 # dist folder -> (npm package folder, files). Only what the page can load is shipped.
@@ -44,11 +44,6 @@ RUNTIME = {
             "pyodide-lock.json",
         ],
     ),
-}
-WORKER_ENTRY = "cut_worker.py"  # the worker's module (src/web); its imports are its files
-INTERPRETERS = {
-    "mpy": "./runtime/micropython/micropython.mjs",
-    "py": "./runtime/pyodide/pyodide.mjs",
 }
 # Served precompressed so the transfer is small and still has a Content-Length.
 COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
@@ -252,49 +247,6 @@ def copy_runtime(modules: Path, dist: Path) -> list[dict]:
             }
         )
     return used
-
-
-def imported_modules(web: Path, entry: str) -> set[str]:
-    """The files of src/web that `entry` imports, transitively, imports inside functions
-    included (paths relative to `web`)."""
-    found, todo = set(), [entry]
-    while todo:
-        rel = todo.pop()
-        if rel in found:
-            continue
-        found.add(rel)
-        for node in ast.walk(ast.parse((web / rel).read_text())):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            for name in names:
-                path = name.replace(".", "/")
-                todo += [c for c in (f"{path}.py", f"{path}/__init__.py") if (web / c).is_file()]
-    return found
-
-
-def worker_config(config: str, interpreter: str, modules: set[str]) -> str:
-    """The page's config for the worker: its interpreter, and of [files] only the modules
-    the worker imports (each file listed is fetched before the worker runs)."""
-    config = re.sub(r"(?m)^interpreter\s*=.*$", f'interpreter = "{interpreter}"', config)
-    kept = []
-    for line in config.splitlines():
-        target = re.match(r'^"\./py/[^"]+"\s*=\s*"\./([^"]+)"', line)
-        if target is None or target.group(1) in modules:
-            kept.append(line)
-    return "\n".join(kept) + "\n"
-
-
-def copy_web_python(dist: Path) -> None:
-    web = ROOT / "src" / "web"
-    shutil.copytree(web, dist / "py", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    config = (ROOT / "pyscript.toml").read_text()
-    (dist / "pyscript.toml").write_text(config)
-    modules = imported_modules(web, WORKER_ENTRY)
-    for kind, interpreter in INTERPRETERS.items():
-        (dist / f"worker-{kind}.toml").write_text(worker_config(config, interpreter, modules))
 
 
 def _origin(card: Card, cards: dict[str, Card]) -> str:

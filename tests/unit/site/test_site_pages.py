@@ -4,8 +4,11 @@ import io
 import json
 import tarfile
 
-from bgzero.site import build as site
+import pytest
+
+from bgzero.repo import ROOT
 from bgzero.site import pages as site_pages
+from bgzero.site import web_python
 
 
 def test_the_source_archive_is_the_tree_and_the_same_every_time(tmp_path):
@@ -51,12 +54,43 @@ def test_licences_list_each_package_and_what_it_pulls_in_with_its_text(tmp_path)
     assert found[0]["text"] == "MIT text" and found[1]["text"] is None
 
 
-def test_the_worker_fetches_only_the_modules_it_imports():
-    modules = site.imported_modules(site.ROOT / "src" / "web", site.WORKER_ENTRY)
-    assert {"cut_worker.py", "providers.py", "wire.py", "shared/messages.py"} <= modules
-    assert {"shared/text_en.py", "shared/i18n.py"} <= modules  # a Problem's English text
-    assert not {"app.py", "editor.py", "page_text.py", "network_panel.py"} & modules
-    config = site.worker_config((site.ROOT / "pyscript.toml").read_text(), "./w.mjs", modules)
-    assert 'interpreter = "./w.mjs"' in config
-    assert '"./py/providers.py" = "./providers.py"' in config
-    assert "editor.py" not in config and "[files]" in config
+def test_the_worker_fetches_only_the_modules_it_imports(tmp_path):
+    web_python.copy_web_python(tmp_path)
+    worker = web_python.listed((tmp_path / "worker-mpy.toml").read_text())
+    assert {web_python.WORKER_ENTRY, "shared/messages.py"} <= worker
+    assert {"shared/text_en.py", "shared/i18n.py"} <= worker  # a Problem's English text
+    assert not {"app.py", "editor.py", "page_text.py", "network_panel.py"} & worker
+    worker_py = (tmp_path / "worker-py.toml").read_text()
+    assert 'interpreter = "./runtime/pyodide/pyodide.mjs"' in worker_py
+    main = web_python.listed((tmp_path / "pyscript.toml").read_text())
+    # the worker's entry and its engine choice never reach the main thread's list
+    assert not {web_python.WORKER_ENTRY, "providers.py"} & main
+
+
+def test_the_pages_fetch_every_module_they_import_and_none_is_left_out(tmp_path):
+    web_python.copy_web_python(tmp_path)
+    main = web_python.listed((tmp_path / "pyscript.toml").read_text())
+    web = ROOT / "src" / "web"
+    for entry in web_python.PAGE_ENTRIES:
+        assert web_python.imported_modules(web, entry) - {entry} <= main
+    every = {p.relative_to(web).as_posix() for p in web.rglob("*.py")}
+    worker = web_python.listed((tmp_path / "worker-mpy.toml").read_text())
+    assert every - main - worker - set(web_python.PAGE_ENTRIES) == set()
+
+
+def test_a_module_is_listed_where_it_is_imported_even_in_a_package(tmp_path):
+    web = tmp_path / "web"
+    (web / "tool").mkdir(parents=True)
+    (web / "entry.py").write_text("from tool.state import State\n")
+    (web / "tool" / "__init__.py").write_text("")
+    (web / "tool" / "state.py").write_text("import shared_thing\n")
+    (web / "shared_thing.py").write_text("")
+    (web / "unused.py").write_text("")
+    found = web_python.imported_modules(web, "entry.py")
+    assert found == {"entry.py", "tool/__init__.py", "tool/state.py", "shared_thing.py"}
+
+
+def test_files_listed_by_hand_in_pyscript_toml_are_refused():
+    with pytest.raises(ValueError, match="by hand"):
+        web_python.page_interpreter('interpreter = "x"\n[files]\n"./py/a.py" = "./a.py"\n')
+    assert web_python.page_interpreter((ROOT / "pyscript.toml").read_text()).endswith(".mjs")

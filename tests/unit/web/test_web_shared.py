@@ -363,18 +363,6 @@ def test_a_pair_crosses_with_both_models_and_the_fuser():
             messages.cut(3, {**pair, "parts": parts}, ORT, ENGINE, 600, 400, both)
 
 
-def test_pyscript_toml_ships_every_browser_module():
-    import tomllib
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[3]
-    files = tomllib.loads((root / "pyscript.toml").read_text())["files"]
-    web = root / "src" / "web"
-    entry_scripts = {"./py/app.py", "./py/embed.py"}  # loaded by their <script> tags
-    wanted = {f"./py/{p.relative_to(web).as_posix()}" for p in web.rglob("*.py")} - entry_scripts
-    assert wanted <= set(files), sorted(wanted - set(files))
-
-
 def test_crop_box_and_scaled_size():
     assert geometry.crop_box((10, 20, 30, 60), 5, 100, 100) == (5, 15, 30, 50)
     assert geometry.crop_box((0, 0, 100, 100), 20, 100, 100) == (0, 0, 100, 100)
