@@ -179,7 +179,7 @@ def markdown(results: dict, clicks: int, model: str) -> str:
         "",
         f"Written by `bgzero eval --clicks {clicks}`: model {model}, default setting; the",
         "simulated user clicks the interior point farthest from the border of the largest",
-        "remaining error region (src/bgzero/clicks.py). Mean IoU after each click, and the",
+        "remaining error region (src/bgzero/eval/clicks.py). Mean IoU after each click, and the",
         f"mean number of clicks to reach IoU {TARGET_IOU:.2f} (NoC@90, at most {MAX_CLICKS}).",
         "",
         f"| set | correction | {head} | NoC@90 |",

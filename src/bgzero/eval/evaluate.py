@@ -176,7 +176,7 @@ def markdown(report: dict) -> str:
         "",
         "Written by `bgzero eval --markdown docs/quality.md` (`make eval`): every model "
         "setting run natively, with the graphs the browser runs, over the ground-truth sets "
-        f"found ({sets}; where each comes from: `src/bgzero/groundtruth.py`). IoU at 0.5 "
+        f"found ({sets}; where each comes from: `src/bgzero/eval/groundtruth.py`). IoU at 0.5 "
         "and MAE of alpha leave out the pets' unsure band; *edge* is the MAE on the edge "
         "band (the truth's soft pixels and boundary, dilated by the BF tolerance): hair and "
         "fur. BF is the boundary F-measure (tolerance 0.75 % of the diagonal); s/img is the "

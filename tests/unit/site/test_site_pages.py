@@ -1,4 +1,4 @@
-"""The pages around the tool as the build writes them (src/bgzero/site_pages.py)."""
+"""The pages around the tool as the build writes them (src/bgzero/site/pages.py)."""
 
 import io
 import json
