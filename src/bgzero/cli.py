@@ -134,6 +134,10 @@ def _eval(args) -> int:
     return run_eval(args)
 
 
+def _choice(group, flag: str, choices, default: str, text: str) -> None:
+    group.add_argument(flag, choices=list(choices), default=default, help=text)
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="bgzero", description=__doc__)
     root.add_argument("--version", action="version", version=__version__)
@@ -194,20 +198,22 @@ def parser() -> argparse.ArgumentParser:
     remove.add_argument("--model", help="model card id (default: the card marked default), or best")
     own = remove.add_argument_group("your own model (instead of --model)")
     own.add_argument("--model-file", type=Path, help="a segmentation model (.onnx) you bring")
-    own.add_argument(
+    _choice(
+        own,
         "--preset",
-        choices=list(own_model.ORDER),
-        default=own_model.DEFAULT_PRESET,
-        help="its input size and normalisation (default: %(default)s)",
+        own_model.ORDER,
+        own_model.DEFAULT_PRESET,
+        "its input size and normalisation (default: %(default)s)",
     )
     own.add_argument("--size", type=int, help="input edge, where the model leaves it free")
     own.add_argument("--mean", type=_floats, help="R,G,B means of x = bytes / 255")
     own.add_argument("--std", type=_floats, help="R,G,B standard deviations")
-    remove.add_argument(
+    _choice(
+        remove,
         "--format",
-        choices=list(formats.FORMATS),
-        default=formats.DEFAULT,
-        help="png, webp (with alpha), jpeg (on white) or mask (the alpha as greyscale PNG)",
+        formats.FORMATS,
+        formats.DEFAULT,
+        "png, webp (with alpha), jpeg (on white) or mask (the alpha as greyscale PNG)",
     )
     remove.add_argument(
         "--background",

@@ -1,14 +1,35 @@
-"""What the helper graphs around the model (prepare, refine, decontaminate) share."""
+"""What the helper graphs around the model (prepare, refine, decontaminate, fuse) share."""
 
 import numpy as np
 import onnx
-from onnx import helper, numpy_helper
+from onnx import TensorProto, helper, numpy_helper
 
+U8, I64, F32 = TensorProto.UINT8, TensorProto.INT64, TensorProto.FLOAT
 IR_VERSION = 8  # onnxruntime-web 1.30 reads IR 8 graphs (like the IS-Net ones)
 
 
 def const(name: str, value, dtype) -> onnx.TensorProto:
     return numpy_helper.from_array(np.asarray(value, dtype), name)
+
+
+def ints(**values) -> list[onnx.TensorProto]:
+    """Named int64 constants (indices, axes, shapes), in the order given."""
+    return [const(name, value, np.int64) for name, value in values.items()]
+
+
+def floats(**values) -> list[onnx.TensorProto]:
+    """Named float32 constants, in the order given."""
+    return [const(name, value, np.float32) for name, value in values.items()]
+
+
+def tensors(*specs) -> list[onnx.ValueInfoProto]:
+    """Graph inputs or outputs from (name, element type, shape) triples."""
+    return [helper.make_tensor_value_info(name, kind, shape) for name, kind, shape in specs]
+
+
+def graph_model(nodes, name, inputs, outputs, constants, opset, props=None) -> onnx.ModelProto:
+    """make_graph and finish in one: the helper graphs' common ending."""
+    return finish(helper.make_graph(nodes, name, inputs, outputs, constants), opset, props)
 
 
 def finish(graph: onnx.GraphProto, opset: int, props: dict | None = None) -> onnx.ModelProto:

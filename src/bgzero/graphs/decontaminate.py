@@ -17,11 +17,10 @@ guide int64 [2] and coarse int64 [2] = the two grids' height, width.
 Output: cutout uint8 [1,H,W,4]: the estimated foreground colour with the alpha.
 """
 
-import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import const, finish
+from bgzero.graphs.common import I64, U8, floats, graph_model, ints, tensors
 
 OPSET = 17
 # The shipped setting, chosen from `bgzero eval` (docs/quality.md): radii at their grids.
@@ -126,39 +125,18 @@ def build_decontaminator(wide: int, narrow: int, soften: int, coarse: int = 0) -
     rgb_u8 = g.op("Cast", g.op("Round", g.op("Mul", f, "c255")), to=TensorProto.UINT8)
     nchw = g.op("Concat", rgb_u8, "alpha", axis=1)
     g.nodes.append(helper.make_node("Transpose", [nchw], ["cutout"], perm=[0, 2, 3, 1]))
-    constants = [
-        const("c0", [0], np.int64),
-        const("c3", [3], np.int64),
-        const("axis3", [3], np.int64),
-        const("n_3", [1, 3], np.int64),
-        const("n_1", [1, 1], np.int64),
-        const("inv255", 1 / 255, np.float32),
-        const("c255", 255, np.float32),
-        const("eps", EPSILON, np.float32),
-        const("zero", 0, np.float32),
-        const("one", 1, np.float32),
-        const("axis1", [1], np.int64),
-        const("low", 0.01, np.float32),
-        const("high", 0.99, np.float32),
-        const("eps_line", EPSILON_LINE, np.float32),
-    ]
-    graph = helper.make_graph(
-        g.nodes,
-        "bgzero-decontaminate",
-        [
-            helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "H", "W", 4]),
-            helper.make_tensor_value_info("alpha", TensorProto.UINT8, [1, 1, "H", "W"]),
-            helper.make_tensor_value_info("guide", TensorProto.INT64, [2]),
-            helper.make_tensor_value_info("coarse", TensorProto.INT64, [2]),
-        ],
-        [helper.make_tensor_value_info("cutout", TensorProto.UINT8, [1, "H", "W", 4])],
-        constants,
+    constants = ints(c0=[0], c3=[3], axis3=[3], n_3=[1, 3], n_1=[1, 1])
+    constants += floats(inv255=1 / 255, c255=255, eps=EPSILON, zero=0, one=1)
+    constants += ints(axis1=[1]) + floats(low=0.01, high=0.99, eps_line=EPSILON_LINE)
+    inputs = tensors(
+        ("rgba", U8, [1, "H", "W", 4]),
+        ("alpha", U8, [1, 1, "H", "W"]),
+        ("guide", I64, [2]),
+        ("coarse", I64, [2]),
     )
-    return finish(
-        graph,
-        OPSET,
-        {
-            "bgzero.decontaminate": f"blur fusion coarse={coarse} "
-            f"wide={wide} narrow={narrow} soften={soften}"
-        },
-    )
+    outputs = tensors(("cutout", U8, [1, "H", "W", 4]))
+    props = {
+        "bgzero.decontaminate": f"blur fusion coarse={coarse} "
+        f"wide={wide} narrow={narrow} soften={soften}"
+    }
+    return graph_model(g.nodes, "bgzero-decontaminate", inputs, outputs, constants, OPSET, props)

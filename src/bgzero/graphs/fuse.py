@@ -22,7 +22,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import const, finish
+from bgzero.graphs.common import I64, U8, floats, graph_model, ints, tensors
 
 OPSET = 18  # Resize's antialias attribute, as prepare.py
 MODES = ("mean", "confident")
@@ -69,19 +69,12 @@ def build_mirror() -> onnx.ModelProto:
     """rgba uint8 [1,S,S,4] -> mirrored (left and right swapped): the model's square seen
     in a mirror, for a second look at the same photo."""
     nodes = [helper.make_node("Slice", ["rgba", "m1", "lowest", "i2", "m1"], ["mirrored"])]
-    constants = [
-        const("m1", [-1], np.int64),
-        const("lowest", [np.iinfo(np.int64).min], np.int64),
-        const("i2", [2], np.int64),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "bgzero-mirror",
-        [helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "S", "S", 4])],
-        [helper.make_tensor_value_info("mirrored", TensorProto.UINT8, [1, "S", "S", 4])],
-        constants,
+    constants = ints(m1=[-1], lowest=[np.iinfo(np.int64).min], i2=[2])
+    inputs, outputs = (
+        tensors(("rgba", U8, [1, "S", "S", 4])),
+        tensors(("mirrored", U8, [1, "S", "S", 4])),
     )
-    return finish(graph, OPSET)
+    return graph_model(nodes, "bgzero-mirror", inputs, outputs, constants, OPSET)
 
 
 def build_fuser(
@@ -92,15 +85,10 @@ def build_fuser(
     if not 0 <= weight <= 1:
         raise ValueError("weight is the first model's share, in [0, 1]")
     nodes = [helper.make_node("Concat", ["ones2", "grid"], ["shape"], axis=0)]
-    inputs = [
-        helper.make_tensor_value_info("first", TensorProto.UINT8, [1, 1, "A", "A"]),
-        helper.make_tensor_value_info("first_box", TensorProto.INT64, [4]),
-    ]
+    inputs = tensors(("first", U8, [1, 1, "A", "A"]), ("first_box", I64, [4]))
     if flip:
         # The mirrored square's mask, turned back, then the two looks' mean as "first".
-        inputs.append(
-            helper.make_tensor_value_info("first_mirror", TensorProto.UINT8, [1, 1, "A", "A"])
-        )
+        inputs += tensors(("first_mirror", U8, [1, 1, "A", "A"]))
         nodes += [
             helper.make_node("Cast", ["first"], ["look_f"], to=TensorProto.FLOAT),
             helper.make_node("Slice", ["first_mirror", "m1", "lowest", "i3", "m1"], ["back"]),
@@ -111,11 +99,9 @@ def build_fuser(
         nodes += _to_grid("first", "first_mean")
     else:
         nodes += _to_grid("first")
-    inputs += [
-        helper.make_tensor_value_info("second", TensorProto.UINT8, [1, 1, "B", "B"]),
-        helper.make_tensor_value_info("second_box", TensorProto.INT64, [4]),
-        helper.make_tensor_value_info("grid", TensorProto.INT64, [2]),
-    ]
+    inputs += tensors(
+        ("second", U8, [1, 1, "B", "B"]), ("second_box", I64, [4]), ("grid", I64, [2])
+    )
     nodes += _to_grid("second")
     if mode == "mean":
         nodes += [
@@ -143,32 +129,13 @@ def build_fuser(
         helper.make_node("Clip", ["m_round", "zero", "c255"], ["m_clip"]),
         helper.make_node("Cast", ["m_clip"], ["mask"], to=TensorProto.UINT8),
     ]
-    constants = [
-        const("i0", [0], np.int64),
-        const("i2", [2], np.int64),
-        const("i4", [4], np.int64),
-        const("axes23", [2, 3], np.int64),
-        const("ones2", [1, 1], np.int64),
-        const("inv255", 1 / 255, np.float32),
-        const("c255", 255, np.float32),
-        const("zero", 0, np.float32),
-        const("w_first", weight, np.float32),
-        const("w_second", 1 - weight, np.float32),
-    ]
+    constants = ints(i0=[0], i2=[2], i4=[4], axes23=[2, 3], ones2=[1, 1])
+    constants += floats(inv255=1 / 255, c255=255, zero=0, w_first=weight, w_second=1 - weight)
     if mode == "confident":  # an unused constant is a warning in the browser's console
-        constants += [const("half", 0.5, np.float32), const("floor", FLOOR, np.float32)]
+        constants += floats(half=0.5, floor=FLOOR)
     if flip:
-        constants += [
-            const("m1", [-1], np.int64),
-            const("lowest", [np.iinfo(np.int64).min], np.int64),
-            const("i3", [3], np.int64),
-            const("c_half", 0.5, np.float32),
-        ]
-    graph = helper.make_graph(
-        nodes,
-        "bgzero-fuse",
-        inputs,
-        [helper.make_tensor_value_info("mask", TensorProto.UINT8, [1, 1, "h", "w"])],
-        constants,
-    )
-    return finish(graph, OPSET, {"bgzero.fuse": f"{mode} w={weight:g} flip={flip}"})
+        constants += ints(m1=[-1], lowest=[np.iinfo(np.int64).min], i3=[3])
+        constants += floats(c_half=0.5)
+    outputs = tensors(("mask", U8, [1, 1, "h", "w"]))
+    props = {"bgzero.fuse": f"{mode} w={weight:g} flip={flip}"}
+    return graph_model(nodes, "bgzero-fuse", inputs, outputs, constants, OPSET, props)

@@ -8,11 +8,10 @@ finisher: map float [S²] (the model's output, flattened), size int64 [1] -> alp
 min-max scaled to 0..255 as the fused models' output is.
 """
 
-import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import const, finish
+from bgzero.graphs.common import F32, I64, U8, floats, graph_model, ints, tensors
 from bgzero.models.browser_model import postprocess_nodes
 
 OPSET = 18
@@ -27,24 +26,10 @@ def build_normaliser() -> onnx.ModelProto:
         helper.make_node("Div", ["centred", "std"], ["nhwc"]),
         helper.make_node("Transpose", ["nhwc"], ["pixels"], perm=[0, 3, 1, 2]),
     ]
-    constants = [
-        const("starts", [0], np.int64),
-        const("ends", [3], np.int64),
-        const("axes", [3], np.int64),
-        const("c255", 255, np.float32),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "bgzero-normaliser",
-        [
-            helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "S", "S", 4]),
-            helper.make_tensor_value_info("mean", TensorProto.FLOAT, [3]),
-            helper.make_tensor_value_info("std", TensorProto.FLOAT, [3]),
-        ],
-        [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, [1, 3, "S", "S"])],
-        constants,
-    )
-    return finish(graph, OPSET)
+    constants = ints(starts=[0], ends=[3], axes=[3]) + floats(c255=255)
+    inputs = tensors(("rgba", U8, [1, "S", "S", 4]), ("mean", F32, [3]), ("std", F32, [3]))
+    outputs = tensors(("pixels", F32, [1, 3, "S", "S"]))
+    return graph_model(nodes, "bgzero-normaliser", inputs, outputs, constants, OPSET)
 
 
 def build_finisher() -> onnx.ModelProto:
@@ -54,14 +39,7 @@ def build_finisher() -> onnx.ModelProto:
         helper.make_node("Reshape", ["map", "shape"], ["square"]),
         *post,
     ]
-    graph = helper.make_graph(
-        nodes,
-        "bgzero-finisher",
-        [
-            helper.make_tensor_value_info("map", TensorProto.FLOAT, ["N"]),
-            helper.make_tensor_value_info("size", TensorProto.INT64, [1]),
-        ],
-        [helper.make_tensor_value_info("alpha", TensorProto.UINT8, [1, 1, "S", "S"])],
-        [const("ones", [1, 1], np.int64), *post_constants],
-    )
-    return finish(graph, OPSET)
+    inputs = tensors(("map", F32, ["N"]), ("size", I64, [1]))
+    outputs = tensors(("alpha", U8, [1, 1, "S", "S"]))
+    constants = [*ints(ones=[1, 1]), *post_constants]
+    return graph_model(nodes, "bgzero-finisher", inputs, outputs, constants, OPSET)

@@ -15,7 +15,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import const, finish
+from bgzero.graphs.common import I64, U8, const, floats, graph_model, ints, tensors
 
 OPSET = 18  # Resize's antialias attribute
 PAD_VALUE = 128
@@ -47,25 +47,8 @@ def build_prepare() -> onnx.ModelProto:
         helper.make_node("Pad", ["resized_u8", "pads", "pad_value"], ["padded"], mode="constant"),
         helper.make_node("Transpose", ["padded"], ["model_rgba"], perm=[0, 2, 3, 1]),
     ]
-    constants = [
-        const("i0", [0], np.int64),
-        const("i2", [2], np.int64),
-        const("i4", [4], np.int64),
-        const("n_c", [1, 4], np.int64),
-        const("zeros2", [0, 0], np.int64),
-        const("zero", 0, np.float32),
-        const("c255", 255, np.float32),
-        const("pad_value", PAD_VALUE, np.uint8),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "bgzero-prepare",
-        [
-            helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "H", "W", 4]),
-            helper.make_tensor_value_info("box", TensorProto.INT64, [4]),
-            helper.make_tensor_value_info("size", TensorProto.INT64, [1]),
-        ],
-        [helper.make_tensor_value_info("model_rgba", TensorProto.UINT8, [1, "S", "S", 4])],
-        constants,
-    )
-    return finish(graph, OPSET)
+    constants = ints(i0=[0], i2=[2], i4=[4], n_c=[1, 4], zeros2=[0, 0]) + floats(zero=0, c255=255)
+    constants.append(const("pad_value", PAD_VALUE, np.uint8))
+    inputs = tensors(("rgba", U8, [1, "H", "W", 4]), ("box", I64, [4]), ("size", I64, [1]))
+    outputs = tensors(("model_rgba", U8, [1, "S", "S", 4]))
+    return graph_model(nodes, "bgzero-prepare", inputs, outputs, constants, OPSET)

@@ -16,7 +16,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import const, finish
+from bgzero.graphs.common import I64, U8, floats, graph_model, ints, tensors
 
 OPSET = 17
 # The shipped refinement, chosen from `bgzero eval` (see docs/quality.md).
@@ -98,33 +98,15 @@ def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPr
         helper.make_node("Round", ["q255"], ["q_round"]),
         helper.make_node("Cast", ["q_round"], ["alpha"], to=TensorProto.UINT8),
     ]
-    constants = [
-        const("c0", [0], np.int64),
-        const("c2", [2], np.int64),
-        const("c3", [3], np.int64),
-        const("c4", [4], np.int64),
-        const("axis3", [3], np.int64),
-        const("axes23", [2, 3], np.int64),
-        const("ones2", [1, 1], np.int64),
-        const("luma", LUMA, np.float32),
-        const("inv255", 1 / 255, np.float32),
-        const("eps", eps, np.float32),
-        const("zero", 0, np.float32),
-        const("one", 1, np.float32),
-        const("c255", 255, np.float32),
-        const("half", 0.5, np.float32),
-        const("sharpen", sharpen, np.float32),
-    ]
-    graph = helper.make_graph(
-        nodes,
-        "bgzero-refine",
-        [
-            helper.make_tensor_value_info("rgba", TensorProto.UINT8, [1, "H", "W", 4]),
-            helper.make_tensor_value_info("mask", TensorProto.UINT8, [1, 1, "S", "S"]),
-            helper.make_tensor_value_info("box", TensorProto.INT64, [4]),
-            helper.make_tensor_value_info("guide", TensorProto.INT64, [2]),
-        ],
-        [helper.make_tensor_value_info("alpha", TensorProto.UINT8, [1, 1, "H", "W"])],
-        constants,
+    constants = ints(c0=[0], c2=[2], c3=[3], c4=[4], axis3=[3], axes23=[2, 3], ones2=[1, 1])
+    constants += floats(luma=LUMA, inv255=1 / 255, eps=eps, zero=0, one=1, c255=255, half=0.5)
+    constants += floats(sharpen=sharpen)
+    inputs = tensors(
+        ("rgba", U8, [1, "H", "W", 4]),
+        ("mask", U8, [1, 1, "S", "S"]),
+        ("box", I64, [4]),
+        ("guide", I64, [2]),
     )
-    return finish(graph, OPSET, {"bgzero.refine": f"guided r={radius} eps={eps} k={sharpen}"})
+    outputs = tensors(("alpha", U8, [1, 1, "H", "W"]))
+    props = {"bgzero.refine": f"guided r={radius} eps={eps} k={sharpen}"}
+    return graph_model(nodes, "bgzero-refine", inputs, outputs, constants, OPSET, props)

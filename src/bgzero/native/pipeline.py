@@ -174,59 +174,44 @@ def _options(threads: int = 0) -> ort.SessionOptions:
     return options
 
 
+def _session(graph, threads: int = 0) -> ort.InferenceSession:
+    """An onnxruntime CPU session of a graph (a ModelProto or its bytes)."""
+    data = graph if isinstance(graph, bytes) else graph.SerializeToString()
+    return ort.InferenceSession(data, _options(threads), providers=["CPUExecutionProvider"])
+
+
+def _built(build) -> ort.InferenceSession:
+    return _session(build())
+
+
 @lru_cache(maxsize=3)
 def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
     if card_id in _OWN:
         return OwnSession(*_OWN[card_id], _options(threads))
     card = load_cards()[card_id]
-    graph = build_model_bytes(card, model_source(card))
-    return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
+    return _session(build_model_bytes(card, model_source(card)), threads)
 
 
-@lru_cache(maxsize=1)
-def normaliser() -> ort.InferenceSession:
-    return ort.InferenceSession(
-        build_normaliser().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
-    )
-
-
-@lru_cache(maxsize=1)
-def finisher() -> ort.InferenceSession:
-    return ort.InferenceSession(
-        build_finisher().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
-    )
-
-
-@lru_cache(maxsize=1)
-def preparer() -> ort.InferenceSession:
-    return ort.InferenceSession(
-        build_prepare().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
-    )
+# The helper graphs without parameters: one session each, made on first use.
+normaliser, finisher, preparer, mirrorer = (
+    lru_cache(maxsize=1)(partial(_built, build))
+    for build in (build_normaliser, build_finisher, build_prepare, build_mirror)
+)
 
 
 @lru_cache(maxsize=4)
 def refiner(radius: int, eps: float, sharpen: float, threads: int = 0) -> ort.InferenceSession:
-    graph = build_refiner(radius, eps, sharpen).SerializeToString()
-    return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
+    return _session(build_refiner(radius, eps, sharpen), threads)
 
 
 @lru_cache(maxsize=4)
 def fuser(mix: str, weight: float, flip: bool) -> ort.InferenceSession:
-    graph = build_fuser(mix, weight, flip).SerializeToString()
-    return ort.InferenceSession(graph, _options(), providers=["CPUExecutionProvider"])
-
-
-@lru_cache(maxsize=1)
-def mirrorer() -> ort.InferenceSession:
-    return ort.InferenceSession(
-        build_mirror().SerializeToString(), _options(), providers=["CPUExecutionProvider"]
-    )
+    return _session(build_fuser(mix, weight, flip))
 
 
 @lru_cache(maxsize=2)
 def decontaminator(wide: int, narrow: int, soften: int, threads: int = 0) -> ort.InferenceSession:
-    graph = build_decontaminator(wide, narrow, soften).SerializeToString()
-    return ort.InferenceSession(graph, _options(threads), providers=["CPUExecutionProvider"])
+    return _session(build_decontaminator(wide, narrow, soften), threads)
 
 
 def open_photo(path, name: str | None = None) -> Image.Image:
