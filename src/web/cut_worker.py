@@ -314,7 +314,7 @@ async def _mix(fuser, first, second, grid):
 
 async def _cut(msg, bitmap):
     """Model mask of the bitmap (two models' mixed for "Best quality"); refined to the
-    bitmap's own size when a refiner is given."""
+    bitmap's own size when the refine graph is given."""
     model = msg["model"]
     width, height = msg["width"], msg["height"]
     try:
@@ -325,7 +325,7 @@ async def _cut(msg, bitmap):
         prepare = await _graph(msg["id"], graphs["prepare"])
         fuser = graphs.get("fuser") and await _graph(msg["id"], graphs["fuser"])
         mirror = graphs.get("mirror") and await _graph(msg["id"], graphs["mirror"])
-        refiner = graphs["refiner"] and await _graph(msg["id"], graphs["refiner"])
+        refine = graphs["refine"] and await _graph(msg["id"], graphs["refine"])
         decontaminator = graphs["decontaminator"] and await _graph(
             msg["id"], graphs["decontaminator"]
         )
@@ -340,7 +340,7 @@ async def _cut(msg, bitmap):
             looks = mirror if i == 0 and model.get("flip") else None
             masks.append(await _mask(msg, part, prepare, photo, width, height, looks))
         if len(masks) == 2:
-            guide = graphs["refiner"]["guide"] if graphs["refiner"] else 1024
+            guide = graphs["refine"]["guide"] if graphs["refine"] else 1024
             grid = geometry.guide_size(height, width, guide)
             alpha = await _mix(fuser, masks[0], masks[1], grid)
             _go_on(msg)
@@ -352,9 +352,9 @@ async def _cut(msg, bitmap):
         masks = None
         t2 = _now()
         timings = {"pixels": t1 - t0, "run": t2 - t1}
-        if refiner:
+        if refine:
             _post(messages.progress(msg["id"], "refine"))
-            guide = geometry.guide_size(height, width, graphs["refiner"]["guide"])
+            guide = geometry.guide_size(height, width, graphs["refine"]["guide"])
             feeds = _feeds(
                 ort,
                 [
@@ -364,7 +364,7 @@ async def _cut(msg, bitmap):
                     ("guide", "int64", _int64s(str(list(guide))), (2,)),
                 ],
             )
-            out = await refiner.run(feeds)
+            out = await refine.run(feeds)
             _go_on(msg)
             alpha = js.Reflect.get(out, "alpha").data
             box = (0, 0, height, width)
