@@ -141,7 +141,7 @@ class Cutter:
     def sent_size(self, width, height):
         """Size of the copy that crosses to the worker (the original stays here for
         compositing): the photo's own, unless it is too large to refine in memory."""
-        return geometry.fit_size(width, height, self.catalog["graphs"]["refiner"]["max_pixels"])
+        return geometry.fit_size(width, height, self.catalog["graphs"]["refine"]["max_pixels"])
 
     def graph_files(self, model):
         """The files this model's cut-outs load, for the offline cache."""

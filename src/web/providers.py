@@ -92,6 +92,19 @@ async def _adapter():
     )
 
 
+async def _run(session, ort, rgba, size, limit, what):
+    """The session's output of a size×size RGBA square, within `limit` ms unless None."""
+    feeds = js.Object.new()
+    js.Reflect.set(
+        feeds,
+        session.inputNames[0],
+        ort.Tensor.new("uint8", rgba, _obj("[1,%d,%d,4]" % (size, size))),
+    )
+    run = session.run(feeds)
+    out = await (run if limit is None else _within(run, limit, what))
+    return js.Reflect.get(out, session.outputNames[0]).data
+
+
 class Engine:
     """One per worker. `provider` is decided by the first model session and kept."""
 
@@ -160,6 +173,27 @@ class Engine:
         return await self._wasm_session(model_bytes, model)
 
     async def _decide(self, model_bytes, model, options):
+        """The first session, on the provider it decides: WebGPU when an adapter is worth
+        trying, works, and (unless forced or remembered) runs faster than WASM."""
+        adapter, remembered = await self._candidate(options)
+        tried = None
+        if adapter is not None:  # (a JS object's truth differs between the interpreters)
+            tried = await self._try_gpu(adapter, model_bytes, model, remembered)
+        if tried is None:
+            return await self._wasm_session(model_bytes, model)
+        session, gpu_ms = tried
+        self.provider = "webgpu"
+        if self.forced:
+            self.reason = choice.reason("forced-webgpu")
+            return session
+        if remembered is not None:
+            self.reason = remembered["reason"]
+            return session
+        return await self._race(session, gpu_ms, model_bytes, model)
+
+    async def _candidate(self, options):
+        """(adapter, remembered choice or None) when WebGPU is worth trying, else (None,
+        None) with `reason` saying why not. Takes the page's options for the engine."""
         want = choice.wanted(options.get("want"))
         self.forced = want == "webgpu"
         fault = options.get("fault")
@@ -167,20 +201,25 @@ class Engine:
         self.provider = "wasm"
         if want == "wasm":
             self.reason = choice.reason("forced")
-            return await self._wasm_session(model_bytes, model)
+            return None, None
         adapter, info, why = await _adapter()
         if adapter is None:
             self.reason = why
-            return await self._wasm_session(model_bytes, model)
+            return None, None
         self.key = choice.device_key(info, str(self.wasm.env.versions.web))
         soft = choice.software(info)
         if soft and not self.forced:
             self.reason = choice.reason("software", soft)
-            return await self._wasm_session(model_bytes, model)
+            return None, None
         remembered = None if self.forced else choice.recall(options.get("remembered"), self.key)
         if remembered is not None and remembered["provider"] == "wasm":
             self.reason = remembered["reason"]
-            return await self._wasm_session(model_bytes, model)
+            return None, None
+        return adapter, remembered
+
+    async def _try_gpu(self, adapter, model_bytes, model, remembered):
+        """(WebGPU session, ms of a run) once it made its smoke run; None when a step failed
+        (the engine has fallen back to WASM)."""
         step = "import"
         try:
             await self._import_gpu(adapter)
@@ -188,7 +227,7 @@ class Engine:
             session = await self._gpu_session(model_bytes, model)
         except Exception as e:
             self._fall_back(step, e)
-            return await self._wasm_session(model_bytes, model)
+            return None
         try:
             gpu_ms = await self._smoke(session, model, "webgpu")
             if not self.forced and remembered is None:
@@ -198,14 +237,12 @@ class Engine:
         except Exception as e:
             await _release(session)
             self._fall_back("smoke run", e)
-            return await self._wasm_session(model_bytes, model)
-        self.provider = "webgpu"
-        if self.forced:
-            self.reason = choice.reason("forced-webgpu")
-            return session
-        if remembered is not None:
-            self.reason = remembered["reason"]
-            return session
+            return None
+        return session, gpu_ms
+
+    async def _race(self, session, gpu_ms, model_bytes, model):
+        """The faster of the WebGPU session (run in `gpu_ms`) and a WASM one, remembered for
+        the next visit; the other is released."""
         wasm_session = None
         try:
             wasm_session = await self._wasm_session(model_bytes, model)
@@ -280,9 +317,9 @@ class Engine:
         if provider == "webgpu":
             self._inject("smoke")
         t0 = _now()
-        alpha = await self._run(
+        alpha = await _run(
             session,
-            provider,
+            self.ort_of(provider),
             js.Uint8Array.new(size * size * 4),
             size,
             limit,
@@ -297,30 +334,18 @@ class Engine:
             self.smoke_ms = ms
         return ms
 
-    async def _run(self, session, provider, rgba, size, limit, what):
-        ort = self.ort_of(provider)
-        feeds = js.Object.new()
-        js.Reflect.set(
-            feeds,
-            session.inputNames[0],
-            ort.Tensor.new("uint8", rgba, _obj("[1,%d,%d,4]" % (size, size))),
-        )
-        run = session.run(feeds)
-        out = await (run if limit is None else _within(run, limit, what))
-        return js.Reflect.get(out, session.outputNames[0]).data
-
     async def run(self, session, rgba, size):
         """The model's alpha (size² bytes) of a prepared size×size square. A WebGPU failure
         (or a lost device) switches to WASM and raises WebGpuFailed: the caller re-runs on
         WASM."""
         if self.provider != "webgpu":
-            return await self._run(session, "wasm", rgba, size, None, "")
+            return await _run(session, self.wasm, rgba, size, None, "")
         try:
             if self.lost is not None:
                 raise RuntimeError("device lost (%s)" % self.lost)
             self._inject("run")
-            return await self._run(
-                session, "webgpu", rgba, size, choice.run_limit_ms(self.smoke_ms), "a WebGPU run"
+            return await _run(
+                session, self.gpu, rgba, size, choice.run_limit_ms(self.smoke_ms), "a WebGPU run"
             )
         except Exception as e:
             await _release(session)

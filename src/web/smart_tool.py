@@ -7,6 +7,8 @@ computes the same natively (the parity test compares them).
 An edit keeps the crop's alpha (a few hundred KB at most), never a full-size layer: the
 region is found again each time the edit is replayed for undo."""
 
+import json
+
 import js
 
 from shared import smart
@@ -130,3 +132,39 @@ def apply(edit, layer, photo, colours):
     ctx.restore()
     region.width = 0
     return (left, top, w, h)
+
+
+class Clicks:
+    """The editor's smart clicks on the cut-out of `layers` (layers.Layers), one at a time;
+    `second_look(cutout, box)` as Editor takes it."""
+
+    def __init__(self, layers, second_look):
+        self.layers = layers
+        self.second_look = second_look
+        self.looking = False  # a second look is running
+
+    async def click(self, x, y, r):
+        """A smart click at image point (x, y), brush radius r: the region there, as the
+        model sees it in a second look, removed if it was kept, added if it was not."""
+        cutout = self.layers.cutout
+        if self.looking or cutout is None:
+            return  # one at a time: the next click acts on this one's result
+        x = max(0, min(cutout.width - 1, int(x)))
+        y = max(0, min(cutout.height - 1, int(y)))
+        layer = self.layers.layer()
+        add = smart.adds(layer.getContext("2d").getImageData(x, y, 1, 1).data[3])
+        box = window(x, y, r, cutout.width, cutout.height)
+        body = js.document.body
+        self.looking = True
+        body.dataset.smart = "looking"
+        try:
+            seen = await self.second_look(cutout, box)
+        finally:
+            self.looking = False
+        if seen is None or cutout is not self.layers.cutout:
+            body.dataset.smart = "none"
+            return
+        step = edit(x, y, r, add, box, seen)
+        self.layers.draw(step)
+        body.dataset.smart = json.dumps({"x": x, "y": y, "r": r, "add": add, "box": list(box)})
+        self.layers.commit(step)

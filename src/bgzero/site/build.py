@@ -179,7 +179,7 @@ GRAPH_FILES = {
     "prepare": build_prepare_file,
     "fuser": build_fuser_file,
     "mirror": build_mirror_file,
-    "refiner": build_refiner_file,
+    "refine": build_refiner_file,
     "decontaminator": build_decontaminator_file,
     "normaliser": build_normaliser_file,
     "finisher": build_finisher_file,

@@ -6,12 +6,12 @@ from shared.i18n import Message
 _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
 # The build's helper graphs, run around the segmentation model (catalog.json's "graphs"):
 # name -> the run-time settings the worker needs of it, written beside its file by the build.
-# Adding a graph: one entry here, its builder in bgzero/site.py, its stage in cut_worker.py.
+# Adding a graph: one entry here, its builder in bgzero/site.py, its stage in stages.py.
 GRAPHS = {
     "prepare": (),
     "mirror": (),
     "fuser": (),
-    "refiner": ("guide",),
+    "refine": ("guide",),
     "decontaminator": ("coarse", "wide", "narrow", "soften"),
 }
 # Graphs around a model the user brings (shared/own_model.py), loaded with its session.
@@ -138,7 +138,7 @@ def graph_specs(catalog, model, url_of, full_size):
         "prepare": True,
         "mirror": bool(model.get("parts")) and bool(model.get("flip")),
         "fuser": bool(model.get("parts")),
-        "refiner": refine,
+        "refine": refine,
         "decontaminator": refine and bool(model.get("decontaminate")) and full_size,
     }
     return {

@@ -18,7 +18,7 @@ _FIELDS = {
     # provider_choice (the provider is chosen by the first load or cut)
     "load": ("model", "ort", "engine"),
     # page -> worker: payload = ImageBitmap of width×height; graphs: {name: spec or None} of
-    # catalog.GRAPHS (prepare always; decontaminator needs refiner)
+    # catalog.GRAPHS (prepare always; decontaminator needs refine)
     "cut": ("model", "ort", "engine", "width", "height", "graphs"),
     "progress": ("stage",),  # worker -> page: optional done/total
     # reason: why this provider (None or a provider_choice reason); remember: None or
@@ -187,7 +187,7 @@ def _check_graphs(graphs):
         raise MessageError("cut: graphs must name %s" % ", ".join(GRAPHS))
     if graphs["prepare"] is None:
         raise MessageError("cut: the prepare graph is needed")
-    if graphs["decontaminator"] is not None and graphs["refiner"] is None:
+    if graphs["decontaminator"] is not None and graphs["refine"] is None:
         raise MessageError("cut: decontamination needs the refined alpha")
     for name, spec in graphs.items():
         if spec is None:

@@ -33,20 +33,20 @@ CACHED_SHA_JS = """async (file) => {
 def model_files(app):
     catalog = app.page.evaluate(CATALOG_JS)
     models = {m["id"]: m for m in catalog["models"]}
-    return models, catalog["graphs"]["refiner"]
+    return models, catalog["graphs"]["refine"]
 
 
 def visit_and_cache(app):
     """One visit with the default model used; returns once its files are in Cache Storage."""
     app.open()
     app.cut(PETS[0])
-    models, refiner = model_files(app)
-    wanted = {models["u2netp"]["file"], refiner["file"]}
+    models, refine = model_files(app)
+    wanted = {models["u2netp"]["file"], refine["file"]}
     app.wait_until(
         f"({CACHED_MODELS_JS})().then(k => {json.dumps(sorted(wanted))}.every(f => k.includes(f)))"
     )
     app.page.wait_for_function("navigator.serviceWorker.controller !== null")
-    return models, refiner
+    return models, refine
 
 
 def test_no_installability_errors(playwright, origin, tmp_path):

@@ -126,7 +126,7 @@ CATALOG = {
         },
     ],
     "graphs": {
-        "refiner": {
+        "refine": {
             "file": "models/refine-123.onnx",
             "bytes": 9000,
             "sha256": "ef" * 32,
@@ -164,13 +164,13 @@ def test_catalog_parse_pick_and_spec():
     assert spec["fit"] == "letterbox"
     assert catalog.spec(cat["models"][1], "u")["fit"] == "stretch"
     graphs = catalog.graph_specs(cat, cat["models"][0], lambda f: "https://x/" + f, True)
-    assert graphs["refiner"]["guide"] == 1024 and graphs["refiner"]["sha256"] == "ef" * 32
-    assert graphs["refiner"]["url"] == "https://x/models/refine-123.onnx"
+    assert graphs["refine"]["guide"] == 1024 and graphs["refine"]["sha256"] == "ef" * 32
+    assert graphs["refine"]["url"] == "https://x/models/refine-123.onnx"
     assert graphs["decontaminator"]["coarse"] == 256 and graphs["prepare"]["bytes"] == 900
     # Not for a photo the worker gets scaled down, nor for a model whose card says no.
     assert catalog.graph_specs(cat, cat["models"][0], str, False)["decontaminator"] is None
     plain = catalog.graph_specs(cat, cat["models"][1], str, True)
-    assert plain["refiner"] is None and plain["decontaminator"] is None and plain["prepare"]
+    assert plain["refine"] is None and plain["decontaminator"] is None and plain["prepare"]
     assert plain["fuser"] is None  # one model: nothing to mix
     assert catalog.graph_files(cat, cat["models"][1]) == [
         "models/isnet-def.onnx",
@@ -217,7 +217,7 @@ def test_best_quality_is_two_catalog_models_mixed():
     assert first["url"] == "https://x/models/isnet-def.onnx" and first["min_size"] == 0
     assert second["fit"] == "stretch" and spec["flip"]  # the pair's fit, not u2netp's own
     graphs = catalog.graph_specs(cat, best, str, True)
-    assert graphs["fuser"]["sha256"] == "ee" * 32 and graphs["refiner"] and graphs["decontaminator"]
+    assert graphs["fuser"]["sha256"] == "ee" * 32 and graphs["refine"] and graphs["decontaminator"]
     assert graphs["mirror"]["sha256"] == "e1" * 32
     assert catalog.graph_specs(cat, {**best, "flip": False}, str, True)["mirror"] is None
     # Both models' files are kept for offline use, the pair has none of its own.
@@ -243,7 +243,7 @@ def test_catalog_rejects_broken_entries():
     assert catalog.parse({**CATALOG, "default": "gone"})["default"] == "u2netp"
     with pytest.raises(catalog.CatalogError):
         catalog.parse({"default": "u2netp", "models": CATALOG["models"]})  # no graphs
-    no_guide = {**CATALOG["graphs"], "refiner": {"file": "r", "bytes": 1, "sha256": "ab"}}
+    no_guide = {**CATALOG["graphs"], "refine": {"file": "r", "bytes": 1, "sha256": "ab"}}
     with pytest.raises(catalog.CatalogError, match="guide"):
         catalog.parse({**CATALOG, "graphs": no_guide})
 
@@ -269,7 +269,7 @@ def test_status_texts():
 
 
 PREPARE = {"url": "p", "bytes": 1, "sha256": "aa"}
-REFINER = {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}
+REFINE = {"url": "u", "bytes": 1, "sha256": "ab", "guide": 1024}
 COLOURS = {
     "url": "c",
     "bytes": 1,
@@ -284,12 +284,12 @@ COLOURS = {
 FUSER = {"url": "u", "bytes": 1, "sha256": "ee"}
 
 
-def graphs(prepare=PREPARE, refiner=None, decontaminator=None, fuser=None, mirror=None):
+def graphs(prepare=PREPARE, refine=None, decontaminator=None, fuser=None, mirror=None):
     return {
         "prepare": prepare,
         "mirror": mirror,
         "fuser": fuser,
-        "refiner": refiner,
+        "refine": refine,
         "decontaminator": decontaminator,
     }
 
@@ -305,8 +305,8 @@ def test_messages_round_trip_and_validation():
     for msg in (
         messages.load(1, model, ORT, ENGINE),
         messages.cut(2, model, ORT, ENGINE, 600, 400, graphs()),
-        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(refiner=REFINER)),
-        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, COLOURS)),
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(refine=REFINE)),
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINE, COLOURS)),
         messages.progress(2, "download", 10, 100),
         messages.progress(2, "inference"),
         messages.ready(1, "u2netp", "wasm", 2, WHY, remember, {"session": 300.0}),
@@ -330,7 +330,7 @@ def test_messages_round_trip_and_validation():
     with pytest.raises(messages.MessageError):
         messages.cut(1, model, ORT, ENGINE, 0, 10, graphs())
     with pytest.raises(messages.MessageError):
-        messages.cut(1, model, ORT, ENGINE, 10, 10, graphs(refiner={"url": "u"}))
+        messages.cut(1, model, ORT, ENGINE, 10, 10, graphs(refine={"url": "u"}))
     with pytest.raises(messages.MessageError):
         messages.cut(1, model, ORT, ENGINE, 10, 10, graphs(prepare={"url": "u"}))
     with pytest.raises(messages.MessageError):
@@ -344,20 +344,20 @@ def test_messages_round_trip_and_validation():
     with pytest.raises(messages.MessageError):  # colours need the refined alpha
         messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(decontaminator=COLOURS))
     with pytest.raises(messages.MessageError):
-        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, {"url": "u"}))
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINE, {"url": "u"}))
 
 
 def test_a_pair_crosses_with_both_models_and_the_fuser():
     cat = catalog.parse({**CATALOG, "models": CATALOG["models"] + [PAIR]})
     pair = catalog.pair_spec(cat, catalog.find(cat, "best"), str)
-    both = graphs(PREPARE, REFINER, COLOURS, FUSER, FUSER)
+    both = graphs(PREPARE, REFINE, COLOURS, FUSER, FUSER)
     msg = messages.cut(3, pair, ORT, ENGINE, 600, 400, both)
     assert messages.decode(messages.encode(msg))["model"]["parts"][1]["id"] == "u2netp"
     assert messages.load(4, pair, ORT, ENGINE)["model"]["id"] == "best"
     with pytest.raises(messages.MessageError):  # mixing needs its graph
-        messages.cut(3, pair, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, COLOURS, None, FUSER))
+        messages.cut(3, pair, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINE, COLOURS, None, FUSER))
     with pytest.raises(messages.MessageError):  # and the second look, the mirror
-        messages.cut(3, pair, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINER, COLOURS, FUSER))
+        messages.cut(3, pair, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINE, COLOURS, FUSER))
     for parts in ([pair["parts"][0]], [pair["parts"][0], {"id": "x"}], "ab"):
         with pytest.raises(messages.MessageError):
             messages.cut(3, {**pair, "parts": parts}, ORT, ENGINE, 600, 400, both)

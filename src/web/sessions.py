@@ -1,0 +1,145 @@
+"""Worker: the ORT sessions of the models (on the engine's provider) and of the helper graphs
+(WASM), downloaded, verified and kept between cuts."""
+
+import js
+
+from providers import WebGpuFailed
+from shared import messages
+from shared.i18n import Problem
+
+
+def _now():
+    return js.performance.now()
+
+
+def parts(model):
+    """The models a cut runs: both parts of "Best quality", else the model itself."""
+    return model.get("parts") or [model]
+
+
+def kept(model):
+    """The ids of the models that stay loaded while this one runs."""
+    return [part["id"] for part in parts(model)]
+
+
+async def _release(session):
+    try:
+        await session.release()
+    except Exception:
+        pass
+
+
+class Sessions:
+    """The worker's sessions, on `engine` (providers.Engine); `post(msg)` tells the page how
+    a download goes."""
+
+    def __init__(self, engine, post):
+        self.engine = engine
+        self.post = post
+        self.models = {}  # model id -> InferenceSession (only the current one is kept)
+        self.created_ms = {}  # model id -> session creation time, reported with "ready"
+        self.graphs = {}  # sha256 -> InferenceSession of the helper graphs
+        self.own = {}  # sha256 -> Uint8Array of a model the user brought (never fetched)
+
+    async def fetch(self, req_id, model):
+        """Download with a streaming reader so the page can show bytes/total; verify sha256."""
+        if model.get("own"):
+            held = self.own.get(model["sha256"])
+            if held is None:
+                raise Problem("own.not_loaded")
+            return held
+        try:
+            response = await js.fetch(model["url"])
+        except Exception:
+            # The service worker answers a network error only for a file it never cached.
+            raise Problem("download.offline") from None
+        if not response.ok:
+            raise Problem("download.http", status=str(response.status))
+        total = model["bytes"]
+        buf = js.Uint8Array.new(total)
+        done = 0
+        last = 0
+        reader = response.body.getReader()
+        self.post(messages.progress(req_id, "download", 0, total))
+        while True:
+            chunk = await reader.read()
+            if chunk.done:
+                break
+            value = chunk.value
+            n = value.length
+            if done + n > total:
+                raise Problem("download.too_long")
+            buf.set(value, done)
+            done += n
+            if _now() - last > 100:
+                last = _now()
+                self.post(messages.progress(req_id, "download", done, total))
+        self.post(messages.progress(req_id, "download", done, total))
+        if done != total:
+            raise Problem("download.incomplete", done=done, total=total)
+        digest = js.Uint8Array.new(await js.crypto.subtle.digest("SHA-256", buf))
+        hexdigest = "".join("%02x" % digest[i] for i in range(32))
+        if hexdigest != model["sha256"]:
+            raise Problem("download.corrupt")
+        return buf
+
+    async def model(self, req_id, model, msg, keep=()):
+        """The model's session; `keep`: the ids of other models to keep loaded beside it (the
+        two parts of "Best quality")."""
+        model_id = model["id"]
+        session = self.models.get(model_id)
+        if session is not None:
+            return session
+        await self.engine.start(msg["ort"])
+        # One model in memory at a time (but a pair): IS-Net sessions cost hundreds of MB
+        # each, so the old one goes before the new one loads (if that load fails, the old one
+        # reloads from cache).
+        for other in list(self.models):
+            if other not in keep:
+                await _release(self.models.pop(other))
+        t0 = _now()
+        model_bytes = await self.fetch(req_id, model)
+        own = model.get("own")
+        if own:  # the graphs around it, for the engine to wrap its session in
+            model["helpers"] = (
+                await self.graph(req_id, own["normaliser"]),
+                await self.graph(req_id, own["finisher"]),
+            )
+        t1 = _now()
+        self.post(messages.progress(req_id, "session"))
+        session = await self.engine.session(model_bytes, model, msg["engine"])
+        self.models[model_id] = session
+        self.created_ms[model_id] = {"download": t1 - t0, "session": _now() - t1}
+        return session
+
+    async def graph(self, req_id, spec):
+        """A helper graph's session (prepare, refine, ...), kept beside the segmentation
+        model. WASM for these: they are a few element-wise passes, not worth a GPU round
+        trip."""
+        session = self.graphs.get(spec["sha256"])
+        if session is None:
+            graph = await self.fetch(req_id, spec)
+            session = await self.engine.wasm.InferenceSession.create(
+                graph, js.JSON.parse('{"executionProviders":["wasm"]}')
+            )
+            self.graphs[spec["sha256"]] = session
+        return session
+
+    async def segment(self, msg, model, rgba, size):
+        """The model's alpha of the prepared size² square; if WebGPU fails on it, the same
+        square runs again on WASM (the engine has switched for good)."""
+        keep = kept(msg["model"])
+        session = await self.model(msg["id"], model, msg, keep)
+        try:
+            return await self.engine.run(session, rgba, size)
+        except WebGpuFailed:
+            self.models.clear()  # WebGPU's sessions go: the next one is made on WASM
+            session = await self.model(msg["id"], model, msg, keep)
+            return await self.engine.run(session, rgba, size)
+
+    async def forget_own(self, model):
+        """A brought model that proved unusable: its bytes (up to 1 GB) and session go now."""
+        self.own = {}
+        session = self.models.pop(model["id"], None)
+        if session is not None:
+            await _release(session)
