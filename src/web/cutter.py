@@ -1,5 +1,5 @@
-"""One cut-out, decode -> worker -> Cutout, and a Cutout -> composed file, for the page
-(app.py) and the embed frame (embed.py) alike. Stages are reported through
+"""One cut-out, decode -> worker -> Cutout, for the page (app.py) and the embed frame
+(embed.py) alike (export.to_file makes its file). Stages are reported through
 `on_stage(stage, done=None, total=None)`."""
 
 import asyncio
@@ -7,11 +7,9 @@ import json
 
 import js
 
-import compose
-import export
 import file_input
 from cutout import Cutout
-from shared import catalog, formats, geometry, messages, provider_choice
+from shared import catalog, geometry, messages, provider_choice
 from worker_bridge import Cancelled, Worker, unpack
 
 # After a photo above this many pixels the worker is replaced by a fresh one once the page
@@ -239,34 +237,6 @@ class Cutter:
         finally:
             self.busy = self.stop = False
         return cutout
-
-
-async def to_file(
-    cutout, canvas, format_id=formats.DEFAULT, on_stage=None, behind=None, framing=None
-):
-    """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) and encode it, framed
-    by `framing` (export.framed's crop and size): (Blob, file name, (width, height) of the
-    file). A format without alpha
-    gets white when there is no backdrop. Adds the time of each to the cut-out's timings."""
-    stage = on_stage or (lambda *args: None)
-    flatten = not formats.get(format_id)["alpha"]
-    t = js.performance.now()
-    compose.render(cutout, canvas, behind, mask=format_id == "mask")
-    if flatten:  # under everything, also a background image's own transparent parts
-        compose.flatten(canvas, formats.FLATTEN_ON)
-    cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
-    await _next_task()
-    t = js.performance.now()
-    stage("encode")
-    out = export.framed(canvas, cutout, framing or {})
-    size = (out.width, out.height)
-    try:
-        blob = await export.encode(out, format_id)
-    finally:
-        if out is not canvas:
-            out.width = 0
-    cutout.timings["encode"] = js.performance.now() - t
-    return blob, formats.file_name(cutout.name, format_id), size
 
 
 def _stored_choices():

@@ -11,7 +11,8 @@ from pyscript.ffi import create_proxy
 import compose
 import file_input
 import page_text
-from cutter import Cutter, to_file
+from cutter import Cutter
+from export import to_file
 from shared import catalog, i18n
 from shared import embed_protocol as protocol
 from view import StatusView

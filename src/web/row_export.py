@@ -9,7 +9,6 @@ import compose
 import export
 import file_input
 from cutout import Cutout
-from cutter import to_file
 
 
 def plain(format_id, behind, framing):
@@ -47,7 +46,7 @@ async def remake(row, format_id, background, picture, framing):
     behind = compose.backdrop(cutout, background, picture)
     canvas = js.document.createElement("canvas")
     try:
-        blob, name, _ = await to_file(cutout, canvas, format_id, None, behind, framing)
+        blob, name, _ = await export.to_file(cutout, canvas, format_id, None, behind, framing)
     finally:
         canvas.width = 0
         if behind is not None and not isinstance(behind, str):

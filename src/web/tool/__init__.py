@@ -1,0 +1,1 @@
+"""The tool page's parts (app.py wires them): state, result, controls, queue and models."""
