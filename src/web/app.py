@@ -7,16 +7,14 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import file_input
-import network_panel
-import offline
-import page_text
-from cutter import Cutter
-from result_view import ResultView
+from cut import file_input
+from cut.cutter import Cutter
 from shared import catalog
 from shared.i18n import Message
-from tool import brought_model, controls, editing, model_choice, queue
+from tool import brought_model, controls, editing, model_choice, network_panel, queue
+from tool.result_view import ResultView
 from tool.state import fail, mark, page, set_state, ui, view
+from ui import offline, page_text
 
 
 async def start():

@@ -8,15 +8,15 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import compose
-import file_input
-import page_text
-from cutter import Cutter
-from export import to_file
+from cut import file_input
+from cut.cutter import Cutter
+from cut.worker_bridge import Cancelled, WorkerError
+from output import compose
+from output.export import to_file
 from shared import catalog, i18n
 from shared import embed_protocol as protocol
-from view import StatusView
-from worker_bridge import Cancelled, WorkerError
+from ui import page_text
+from ui.view import StatusView
 
 # Reads a message event in JS so its contents never enter Python as they are: a JSON view
 # of the fields we use (see protocol.read_request) and the request id kept as a JS value,

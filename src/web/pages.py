@@ -7,7 +7,7 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import page_text
+from ui import page_text
 
 
 async def clear_all():

@@ -14,7 +14,7 @@ Corrections compared:
   the click (connected, within three times that distance) takes that value.
 - second look, sized: the same at the disk's scale, as if the user had set the brush to the
   wrong region's size: a fair match for the disk, which is given that size too. This is the
-  page's *Smart* tool (src/web/smart_tool.py, the same window from shared/smart.py; the
+  page's *Smart* tool (src/web/editor/smart_tool.py, the same window from shared/smart.py; the
   browser test compares the two).
 - edge band: a click on a wrong edge. The model looks again at a crop half the photo's
   long side around it (about twice the detail of the first look); within a band along the

@@ -32,7 +32,7 @@ RUNTIME = {
         "@micropython/micropython-webassembly-pyscript",
         ["micropython.mjs", "micropython.wasm"],
     ),
-    # Download all as ZIP (src/web/zip_export.py): a streaming ZIP writer, not ours by hand.
+    # Download all as ZIP (src/web/output/zip_export.py): a streaming ZIP writer, not ours by hand.
     "runtime/client-zip": ("client-zip", ["index.js", "LICENSE.txt"]),
     "runtime/pyodide": (
         "pyodide",
@@ -53,7 +53,7 @@ SERVICE_WORKER = "sw.js"
 # onnxruntime-web: the bundles the worker imports, each shipped with every file it loads
 # (read from the bundles themselves: a new ORT version that renames its WebAssembly files
 # still ships what it needs). The WASM bundle runs every visit; the WebGPU bundle only where
-# a WebGPU adapter is chosen (see src/web/providers.py).
+# a WebGPU adapter is chosen (see src/web/worker/providers.py).
 ORT_DIR, ORT_PACKAGE = "runtime/ort", "onnxruntime-web/dist"
 ORT_ENTRIES = {"wasm": "ort.wasm.min.mjs", "webgpu": "ort.webgpu.min.mjs"}
 _ORT_REFERENCE = re.compile(rb'"(ort-wasm[\w.-]*\.(?:mjs|wasm))"')

@@ -16,7 +16,7 @@ from pathlib import Path
 from bgzero.repo import ROOT
 
 PAGE_ENTRIES = ("app.py", "embed.py", "pages.py")  # loaded by the pages' <script src>
-WORKER_ENTRY = "cut_worker.py"  # started by worker_bridge.py
+WORKER_ENTRY = "worker/cut_worker.py"  # started by cut/worker_bridge.py
 INTERPRETERS = {
     "mpy": "./runtime/micropython/micropython.mjs",
     "py": "./runtime/pyodide/pyodide.mjs",

@@ -6,13 +6,13 @@ import asyncio
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import own_model_picker
-import page_text
+from cut.worker_bridge import WorkerError
 from shared import catalog, i18n, own_model
 from shared.i18n import Message
+from tool import own_model_picker
 from tool.model_choice import load_model
 from tool.state import body, page, show_engine, show_message, show_stage, ui, view
-from worker_bridge import WorkerError
+from ui import page_text
 
 
 def start():

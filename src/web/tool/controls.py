@@ -7,14 +7,14 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import file_input
-import page_text
-from export import to_file
+from cut import file_input
+from output.export import to_file
 from shared import backgrounds, formats, i18n
 from shared.i18n import Message
 from tool import look
 from tool.queue import follow
 from tool.state import body, fail, page, show_message, ui
+from ui import page_text
 
 
 def start():

@@ -4,8 +4,8 @@ tool ask of the page."""
 import js
 from pyscript.ffi import create_proxy
 
-import smart_tool
-from editor import Editor
+from editor import smart_tool
+from editor.editor import Editor
 from shared import i18n
 from shared.i18n import Message
 from tool import look

@@ -1,6 +1,6 @@
 """What the download looks like besides the cut-out: its backdrop, crop and size."""
 
-import compose
+from output import compose
 from shared import embed_protocol as protocol
 from shared import formats, geometry
 from tool.state import page, ui

@@ -7,12 +7,11 @@ import json
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import offline
-import own_model_picker
-import page_text
 from shared import catalog
 from shared.i18n import Message
+from tool import own_model_picker
 from tool.state import body, fail, mark, page, show_engine, show_stage, ui, view
+from ui import offline, page_text
 
 
 def fill():

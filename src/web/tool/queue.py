@@ -7,14 +7,12 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import queue_view
-import row_export
-import zip_export
+from cut.worker_bridge import Cancelled
+from output import row_export, zip_export
 from shared import formats, i18n
 from shared.i18n import Message
-from tool import look, result
+from tool import look, queue_view, result
 from tool.state import body, describe, fail, page, show_message, show_stage, ui
-from worker_bridge import Cancelled
 
 THUMB = 96  # px, the long side of a queue row's picture
 ZIP_NAME = "bgzero-nobg.zip"

@@ -5,14 +5,14 @@ import json
 
 import js
 
-import file_input
-import page_text
-import row_export
-from cutout import Cutout
-from export import to_file
+from cut import file_input
+from cut.cutout import Cutout
+from output import row_export
+from output.export import to_file
 from shared import status
 from tool import look
 from tool.state import body, fail, page, set_state, show_engine, show_message, show_stage, ui
+from ui import page_text
 
 
 async def cut(file, on_stage=None):

@@ -3,12 +3,12 @@
 import js
 from pyscript import document
 
-import file_input
-import page_text
+from cut import file_input
+from cut.worker_bridge import Cancelled, WorkerError
 from shared import backgrounds, formats, i18n, jobs
 from shared.i18n import Message
-from view import StatusView
-from worker_bridge import Cancelled, WorkerError
+from ui import page_text
+from ui.view import StatusView
 
 ui = {
     k: document.getElementById(k)

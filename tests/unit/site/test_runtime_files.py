@@ -35,7 +35,7 @@ def test_every_file_a_shipped_ort_script_loads_is_in_dist(dist):
 
 
 def test_the_worker_imports_the_bundles_the_build_ships():
-    source = (ROOT / "src" / "web" / "providers.py").read_text()
+    source = (ROOT / "src" / "web" / "worker" / "providers.py").read_text()
     for bundle in site.ORT_ENTRIES.values():
         assert f'"{bundle}"' in source
 

@@ -59,12 +59,12 @@ def test_the_worker_fetches_only_the_modules_it_imports(tmp_path):
     worker = web_python.listed((tmp_path / "worker-mpy.toml").read_text())
     assert {web_python.WORKER_ENTRY, "shared/messages.py"} <= worker
     assert {"shared/text_en.py", "shared/i18n.py"} <= worker  # a Problem's English text
-    assert not {"app.py", "editor.py", "page_text.py", "network_panel.py"} & worker
+    assert not {"app.py", "editor/editor.py", "ui/page_text.py", "tool/network_panel.py"} & worker
     worker_py = (tmp_path / "worker-py.toml").read_text()
     assert 'interpreter = "./runtime/pyodide/pyodide.mjs"' in worker_py
     main = web_python.listed((tmp_path / "pyscript.toml").read_text())
     # the worker's entry and its engine choice never reach the main thread's list
-    assert not {web_python.WORKER_ENTRY, "providers.py"} & main
+    assert not {web_python.WORKER_ENTRY, "worker/providers.py"} & main
 
 
 def test_the_pages_fetch_every_module_they_import_and_none_is_left_out(tmp_path):

@@ -5,7 +5,7 @@ import js
 from pyscript import PyWorker
 from pyscript.ffi import create_proxy
 
-import wire
+from channel import wire
 from shared import i18n, messages
 
 
@@ -51,7 +51,7 @@ class Worker:
         # config's `interpreter`: `version` must be the module URL, absolute (blob: worker),
         # or polyscript falls back to its CDN.
         self.worker = PyWorker(
-            "./py/cut_worker.py",
+            "./py/worker/cut_worker.py",
             type=interpreter,
             config=config,
             version=js.URL.new("./runtime/" + module, base).href,

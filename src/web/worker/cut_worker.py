@@ -11,13 +11,14 @@ import asyncio
 import js
 from polyscript import xworker  # the name `xworker` must be a module global: polyscript
 
-# dispatches messages by evaluating "xworker.onmessage"
-import stages
-import wire
-from providers import Engine
-from sessions import Sessions, kept, parts
+from channel import wire
 from shared import geometry, i18n, messages
 from shared.i18n import Problem
+
+# dispatches messages by evaluating "xworker.onmessage"
+from worker import stages
+from worker.providers import Engine
+from worker.sessions import Sessions, kept, parts
 
 
 class StopRequested(Exception):

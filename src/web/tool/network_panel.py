@@ -8,10 +8,9 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import offline
-import page_text
 from shared import i18n, requests_log
 from shared.i18n import Message
+from ui import offline, page_text
 
 KINDS = ("navigation", "script", "link", "css", "img", "fetch", "xmlhttprequest", "beacon")
 

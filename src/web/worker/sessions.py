@@ -3,9 +3,9 @@
 
 import js
 
-from providers import WebGpuFailed
 from shared import messages
 from shared.i18n import Problem
+from worker.providers import WebGpuFailed
 
 
 def _now():

@@ -5,10 +5,9 @@ photo again (main thread, one photo's pixels at a time)."""
 
 import js
 
-import compose
-import export
-import file_input
-from cutout import Cutout
+from cut import file_input
+from cut.cutout import Cutout
+from output import compose, export
 
 
 def plain(format_id, behind, framing):

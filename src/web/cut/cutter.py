@@ -7,10 +7,10 @@ import json
 
 import js
 
-import file_input
-from cutout import Cutout
+from cut import file_input
+from cut.cutout import Cutout
+from cut.worker_bridge import Cancelled, Worker, unpack
 from shared import catalog, geometry, messages, provider_choice
-from worker_bridge import Cancelled, Worker, unpack
 
 # After a photo above this many pixels the worker is replaced by a fresh one once the page
 # has nothing more to cut (settle()): WebAssembly memory only grows, and the full-size stages

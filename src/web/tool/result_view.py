@@ -3,8 +3,8 @@
 import js
 from pyscript.ffi import create_proxy
 
-import page_text
 from shared.i18n import Message
+from ui import page_text
 
 
 class ResultView:

@@ -2,9 +2,9 @@
 
 import js
 
-import page_text
 from shared import status
 from shared.i18n import Message
+from ui import page_text
 
 
 class StatusView:

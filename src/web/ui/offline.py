@@ -5,7 +5,7 @@ import asyncio
 import js
 from pyscript.ffi import create_proxy, is_none, to_js
 
-import page_text
+from ui import page_text
 
 _proxies = []  # JS keeps calling these; they must outlive this module's functions
 _state = {"persisted": False, "controlled": False, "answer": None, "reloading": False}

@@ -10,9 +10,9 @@ import json
 import js
 from pyscript.ffi import create_proxy, to_js
 
-import smart_tool
-from keys import Keys
-from layers import Layers
+from editor import smart_tool
+from editor.keys import Keys
+from editor.layers import Layers
 from shared import brush
 
 

@@ -5,7 +5,7 @@ import json
 import js
 from pyscript.ffi import create_proxy, is_none
 
-import compose
+from output import compose
 from shared import formats, geometry
 
 # The subject's bounds from a layer's alpha channel: a typed-array scan in JS (Python never

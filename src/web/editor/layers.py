@@ -11,8 +11,8 @@ import json
 
 import js
 
-import compose
-import smart_tool
+from editor import smart_tool
+from output import compose
 from shared import brush
 
 # Stamps a list of brush positions onto `layer`, in JS: hundreds of stamps a stroke would

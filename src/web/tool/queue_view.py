@@ -5,9 +5,9 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-import page_text
 from shared import jobs, status
 from shared.i18n import Message
+from ui import page_text
 
 
 class QueueView:

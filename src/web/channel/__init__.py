@@ -1,0 +1,1 @@
+"""What both threads share that touches js: the page <-> worker wire."""

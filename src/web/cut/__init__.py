@@ -1,0 +1,1 @@
+"""The main thread's side of a cut: file input, cutter, worker bridge, Cutout."""

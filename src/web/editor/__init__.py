@@ -1,0 +1,1 @@
+"""Manual Remove: gestures, layers and their history, keys, the smart tool."""

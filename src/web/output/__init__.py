@@ -1,0 +1,1 @@
+"""A Cutout to a file: compose, export, the queue's rows and ZIP."""

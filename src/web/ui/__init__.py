@@ -1,0 +1,1 @@
+"""What every page shares: texts in the chosen language, status view, offline/update."""

@@ -1,0 +1,1 @@
+"""The worker alone: its entry, the stages, sessions, the engine choice."""
