@@ -83,13 +83,14 @@ async function answer(event, path) {
 }
 
 self.addEventListener("message", (event) => {
+  // Every message is {type, ...}; the types are named in src/web/shared/sw_messages.py.
   const data = event.data || {};
-  if (data === "bgzero:take-share" && sharedFile) {
+  if (data.type === "bgzero:take-share" && sharedFile) {
     event.source.postMessage({type: "bgzero:share", file: sharedFile});
     sharedFile = null;
-  } else if (data === "bgzero:activate") {
+  } else if (data.type === "bgzero:activate") {
     self.skipWaiting();
-  } else if (data === "bgzero:requests") {
+  } else if (data.type === "bgzero:requests") {
     event.source.postMessage({type: "bgzero:requests", requests: seen});
   } else if (data.type === "bgzero:keep" && Array.isArray(data.files)) {
     // Models the page loaded before this worker controlled it (the very first visit).

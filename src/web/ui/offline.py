@@ -5,6 +5,7 @@ import asyncio
 import js
 from pyscript.ffi import create_proxy, is_none, to_js
 
+from shared import sw_messages
 from ui import page_text
 
 _proxies = []  # JS keeps calling these; they must outlive this module's functions
@@ -44,7 +45,7 @@ def keep(files):
 
     async def send():
         registration = await js.navigator.serviceWorker.ready
-        registration.active.postMessage(to_js({"type": "bgzero:keep", "files": list(files)}))
+        registration.active.postMessage(to_js(sw_messages.keep(files)))
 
     asyncio.create_task(send())
 
@@ -66,7 +67,7 @@ def _watch_updates(registration, update, reload_button):
             js.location.reload()
             return
         _state["reloading"] = True
-        waiting.postMessage("bgzero:activate")
+        waiting.postMessage(to_js(sw_messages.ask(sw_messages.ACTIVATE)))
 
     reload_button.addEventListener("click", _keep(activate))
     if not is_none(registration.waiting):
@@ -109,15 +110,16 @@ def start(network_element, on_files, update=None, reload_button=None, storage=No
 
     def on_message(event):
         data = event.data
-        kind = js.Reflect.get(data, "type") if js.Reflect.has(data, "type") else None
-        if kind == "bgzero:model-cached":
+        sent = js.Reflect.get(data, "type") if js.Reflect.has(data, "type") else None
+        kind = sw_messages.kind_of(sent)
+        if kind == sw_messages.MODEL_CACHED:
             _persist()
-        elif kind == "bgzero:share":
+        elif kind == sw_messages.SHARE:
             on_files([data.file])
-        elif kind == "bgzero:requests" and _state["answer"] is not None:
+        elif kind == sw_messages.REQUESTS and _state["answer"] is not None:
             answer, _state["answer"] = _state["answer"], None
             answer(data.requests)
-        elif kind == "bgzero:storage-refused" and storage is not None:
+        elif kind == sw_messages.STORAGE_REFUSED and storage is not None:
             page_text.put(storage, "storage.refused")
             storage.hidden = False
             js.document.body.dataset.storage = "refused"
@@ -142,7 +144,7 @@ def start(network_element, on_files, update=None, reload_button=None, storage=No
 
         async def take_share():
             registration = await container.ready
-            registration.active.postMessage("bgzero:take-share")
+            registration.active.postMessage(to_js(sw_messages.ask(sw_messages.TAKE_SHARE)))
 
         asyncio.create_task(take_share())
 
@@ -161,6 +163,6 @@ async def seen_requests():
         js.setTimeout(_keep(lambda: resolve(js.Array.new())), 2000)
 
     promise = js.Promise.new(_keep(ask))
-    controller.postMessage("bgzero:requests")
+    controller.postMessage(to_js(sw_messages.ask(sw_messages.REQUESTS)))
     seen = await promise
     return [{"url": str(seen[i].url), "method": str(seen[i].method)} for i in range(seen.length)]
