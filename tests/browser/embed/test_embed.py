@@ -363,7 +363,8 @@ def test_isolated_parent_gets_a_multi_threaded_frame(sites, page):
 
 
 # The frame runs the page's worker: the same choice of provider and the same fallbacks
-# (the browser has a software WebGPU adapter, see conftest).
+# (the browser has a software WebGPU adapter, see conftest). A cut on the forced adapter is
+# engines/test_webgpu.py's: on SwiftShader it takes minutes, and the engine is the same.
 @pytest.mark.parametrize(
     "query, provider, said",
     [
@@ -371,11 +372,9 @@ def test_isolated_parent_gets_a_multi_threaded_frame(sites, page):
         ("?provider=webgpu&fault=webgpu-import", "wasm", "WebGPU failed, using WASM: import"),
         ("?provider=webgpu&fault=webgpu-session", "wasm", "WebGPU failed, using WASM: session"),
         ("?provider=webgpu&fault=webgpu-smoke", "wasm", "WebGPU failed, using WASM: smoke run"),
-        ("?provider=webgpu", "webgpu", "WebGPU forced by ?provider=webgpu"),
     ],
 )
 def test_the_frame_chooses_and_falls_back_like_the_page(sites, page, query, provider, said):
-    page.set_default_timeout(900_000)  # a forced cut on SwiftShader takes minutes
     page.goto(f"{sites.allowed}/parent.html?app={sites.app}&query={urllib.parse.quote(query)}")
     _wait_for(page, "m.data.type === 'bgzero:ready'")
     [ready] = _messages(page, "bgzero:ready")
