@@ -25,7 +25,7 @@ def assert_matches_native(png, photo, model="u2netp"):
     # premultiplied pixels, so faint ones lose precision on the way to the PNG. Where the
     # alphas differ (int8 kernels round differently in WebAssembly: a few hundred edge
     # pixels of IS-Net int8), the colours estimated from them differ as far as the
-    # decontaminator's windows reach: the alpha check covers those.
+    # decontamination's windows reach: the alpha check covers those.
     spec, side = DECONTAMINATE, max(browser_alpha.shape)
     reach = (spec["wide"] + 2) / spec["coarse"] + (spec["narrow"] + spec["soften"] + 3) / 1024
     reach = 2 * int(reach * side + 1) + 1

@@ -1,1 +1,1 @@
-"""Builders of the helper graphs: prepare, refine, decontaminate, fuse, own-model wrappers."""
+"""Builders of the helper graphs: prepare, mix, refine, decontaminate, own-model wrappers."""

@@ -1,4 +1,4 @@
-"""What the helper graphs around the model (prepare, refine, decontaminate, fuse) share."""
+"""What the helper graphs around the model (prepare, mix, refine, decontaminate) share."""
 
 import numpy as np
 import onnx

@@ -74,7 +74,7 @@ class _Nodes:
         return self.op("Clip", fixed, "zero", "one")
 
 
-def build_decontaminator(wide: int, narrow: int, soften: int, coarse: int = 0) -> onnx.ModelProto:
+def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) -> onnx.ModelProto:
     """`coarse` only labels the graph: the grids' sizes are inputs (geometry.guide_size)."""
     g = _Nodes()
     rgb = g.op("Slice", "rgba", "c0", "c3", "axis3")

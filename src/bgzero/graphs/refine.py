@@ -25,7 +25,7 @@ DEFAULT = {"radius": 4, "eps": 1e-3, "guide": 1024, "sharpen": 3.0}
 LUMA = np.array([0.299, 0.587, 0.114], np.float32) / np.float32(255)
 
 
-def build_refiner(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelProto:
+def build_refine(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelProto:
     """`sharpen` > 1 steepens the refined edge around 0.5: the model's soft rim at low
     resolution is mostly blur from upscaling, not transparency."""
     k = 2 * radius + 1

@@ -30,7 +30,7 @@ class Card:
     refine: bool = False
     decontaminate: bool = False
     adaptive: bool = False  # the working size follows the photo (min_size..size) or is fixed
-    # "Best quality" ([best]): this model's mask mixed with a partner model's (fuse.py), at
+    # "Best quality" ([best]): this model's mask mixed with a partner model's (mix.py), at
     # a fixed or adaptive size; {} where the card has none. One card at most has it.
     best: dict | None = None
 

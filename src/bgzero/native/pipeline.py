@@ -9,13 +9,13 @@ import onnxruntime as ort
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
-from bgzero.graphs.decontaminate import build_decontaminator
-from bgzero.graphs.fuse import DEFAULT as FUSE_DEFAULT
-from bgzero.graphs.fuse import build_fuser, build_mirror
+from bgzero.graphs.decontaminate import build_decontaminate
+from bgzero.graphs.mix import DEFAULT as MIX_DEFAULT
+from bgzero.graphs.mix import build_mirror, build_mix
 from bgzero.graphs.own_graphs import build_finisher, build_normaliser
 from bgzero.graphs.prepare import PAD_VALUE, build_prepare
 from bgzero.graphs.refine import DEFAULT as REFINE_DEFAULT
-from bgzero.graphs.refine import build_refiner
+from bgzero.graphs.refine import build_refine
 from bgzero.models import assets, quantize
 from bgzero.models.browser_model import INPUT, build_model_bytes
 from bgzero.models.cards import Card, best_card, load_cards
@@ -41,12 +41,12 @@ class Setting:
     decontaminate: bool = False  # estimate edge pixels' foreground colour (decontaminate.py)
     adaptive: bool = False  # the model's square follows the photo (card.min_size..size) or not
     # "Best quality": a second model (run with its own card's fit and size) whose mask is
-    # mixed with this one's (fuse.py) before the refinement.
+    # mixed with this one's (mix.py) before the refinement.
     partner: str | None = None
     partner_fit: str = "letterbox"  # how the partner meets its square (its own card's aside)
-    mix: str = FUSE_DEFAULT["mode"]
-    weight: float = FUSE_DEFAULT["weight"]  # this model's share
-    flip: bool = FUSE_DEFAULT["flip"]  # this model also looks at the photo in a mirror
+    mix: str = MIX_DEFAULT["mode"]
+    weight: float = MIX_DEFAULT["weight"]  # this model's share
+    flip: bool = MIX_DEFAULT["flip"]  # this model also looks at the photo in a mirror
 
     @classmethod
     def baseline(cls, model: str) -> "Setting":
@@ -100,7 +100,7 @@ class Setting:
 
     def alone(self) -> "Setting":
         """This setting's first model on its own (no partner)."""
-        return Setting(**{**self.__dict__, "partner": None, "flip": FUSE_DEFAULT["flip"]})
+        return Setting(**{**self.__dict__, "partner": None, "flip": MIX_DEFAULT["flip"]})
 
     def partner_setting(self) -> "Setting":
         """How the partner model runs: its card's size rule, at the pair's fit."""
@@ -140,7 +140,7 @@ class OwnSession:
         self.image = self.model.get_inputs()[0].name
 
     def run(self, names, feeds):
-        pixels = normaliser().run(
+        pixels = normaliser_session().run(
             None,
             {
                 "rgba": feeds[INPUT],
@@ -155,7 +155,9 @@ class OwnSession:
                 f"needs {self.card.size**2}"
             )
         size = np.array([self.card.size], np.int64)
-        return finisher().run(None, {"map": out.astype(np.float32).reshape(-1), "size": size})
+        return finisher_session().run(
+            None, {"map": out.astype(np.float32).reshape(-1), "size": size}
+        )
 
 
 # Threads of every session this process makes (0: onnxruntime's choice, all cores); a batch
@@ -193,25 +195,29 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
 
 
 # The helper graphs without parameters: one session each, made on first use.
-normaliser, finisher, preparer, mirrorer = (
+normaliser_session, finisher_session, prepare_session, mirror_session = (
     lru_cache(maxsize=1)(partial(_built, build))
     for build in (build_normaliser, build_finisher, build_prepare, build_mirror)
 )
 
 
 @lru_cache(maxsize=4)
-def refiner(radius: int, eps: float, sharpen: float, threads: int = 0) -> ort.InferenceSession:
-    return _session(build_refiner(radius, eps, sharpen), threads)
+def refine_session(
+    radius: int, eps: float, sharpen: float, threads: int = 0
+) -> ort.InferenceSession:
+    return _session(build_refine(radius, eps, sharpen), threads)
 
 
 @lru_cache(maxsize=4)
-def fuser(mix: str, weight: float, flip: bool) -> ort.InferenceSession:
-    return _session(build_fuser(mix, weight, flip))
+def mix_session(mix: str, weight: float, flip: bool) -> ort.InferenceSession:
+    return _session(build_mix(mix, weight, flip))
 
 
 @lru_cache(maxsize=2)
-def decontaminator(wide: int, narrow: int, soften: int, threads: int = 0) -> ort.InferenceSession:
-    return _session(build_decontaminator(wide, narrow, soften), threads)
+def decontaminate_session(
+    wide: int, narrow: int, soften: int, threads: int = 0
+) -> ort.InferenceSession:
+    return _session(build_decontaminate(wide, narrow, soften), threads)
 
 
 def open_photo(path, name: str | None = None) -> Image.Image:
@@ -244,7 +250,7 @@ def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
             "box": np.array(box, np.int64),
             "size": np.array([size], np.int64),
         }
-        return preparer().run(None, feeds)[0], box
+        return prepare_session().run(None, feeds)[0], box
     canvas = Image.new("RGBA", (size, size), (PAD_VALUE,) * 4)
     canvas.paste(photo.resize((right - left, bottom - top), FILTERS[downscale]), (left, top))
     return np.asarray(canvas, dtype=np.uint8)[None], box
@@ -287,7 +293,7 @@ def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict, mir
     size = working_size(photo, card, setting)
     feed, box = model_input(photo, size, setting.fit, setting.downscale)
     if mirror:
-        feed = mirrorer().run(None, {"rgba": feed})[0]
+        feed = mirror_session().run(None, {"rgba": feed})[0]
     _add(timings, "resize", started)
     started = time.perf_counter()
     run = session(card.id)
@@ -312,7 +318,7 @@ def mix(photo: Image.Image, first, second, setting: Setting, mirrored=None):
     }
     if setting.flip:
         feeds["first_mirror"] = mirrored[0][None, None]
-    mixed = fuser(setting.mix, setting.weight, setting.flip).run(None, feeds)[0][0, 0]
+    mixed = mix_session(setting.mix, setting.weight, setting.flip).run(None, feeds)[0][0, 0]
     return mixed, (0, 0, grid[0], grid[1])
 
 
@@ -330,7 +336,7 @@ def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> 
         "box": np.array(box, np.int64),
         "guide": np.array(geometry.guide_size(height, width, setting.guide), np.int64),
     }
-    refined = refiner(setting.radius, setting.eps, setting.sharpen).run(None, feeds)[0][0, 0]
+    refined = refine_session(setting.radius, setting.eps, setting.sharpen).run(None, feeds)[0][0, 0]
     if working is photo:
         return refined
     return np.asarray(Image.fromarray(refined, "L").resize(photo.size, FILTERS["bicubic"]))
@@ -360,7 +366,7 @@ def decontaminate(
     in strips of rows, as the browser does it (geometry.strips)."""
     height, width = alpha.shape
     rgba = np.asarray(photo, dtype=np.uint8)
-    session = decontaminator(params["wide"], params["narrow"], params["soften"])
+    session = decontaminate_session(params["wide"], params["narrow"], params["soften"])
     guide_hw = geometry.guide_size(height, width, guide)
     out = np.empty((height, width, 4), np.uint8)
     for y0, y1, top, bottom, guide_of, coarse_of in geometry.strip_plan(

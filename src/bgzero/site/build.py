@@ -8,13 +8,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
-from bgzero.graphs.decontaminate import build_decontaminator
-from bgzero.graphs.fuse import DEFAULT as FUSE_DEFAULT
-from bgzero.graphs.fuse import build_fuser, build_mirror
+from bgzero.graphs.decontaminate import build_decontaminate
+from bgzero.graphs.mix import DEFAULT as MIX_DEFAULT
+from bgzero.graphs.mix import build_mirror, build_mix
 from bgzero.graphs.own_graphs import build_finisher, build_normaliser
 from bgzero.graphs.prepare import build_prepare
 from bgzero.graphs.refine import DEFAULT as REFINE_DEFAULT
-from bgzero.graphs.refine import build_refiner
+from bgzero.graphs.refine import build_refine
 from bgzero.models import assets
 from bgzero.models.browser_model import build_model_bytes
 from bgzero.models.cards import Card, best_card, load_cards
@@ -102,7 +102,7 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
     return catalog
 
 
-# The "Best quality" entry of catalog.json: two models of the catalog, mixed (fuse.py).
+# The "Best quality" entry of catalog.json: two models of the catalog, mixed (mix.py).
 PAIR_ID = "best"
 
 
@@ -134,11 +134,11 @@ def pair_entry(cards: dict[str, Card], catalog: list[dict]) -> dict | None:
     }
 
 
-def build_fuser_file(dist: Path) -> dict:
+def build_mix_file(dist: Path) -> dict:
     card = best_card(load_cards())
-    mix = card.best if card else {**FUSE_DEFAULT, "mix": FUSE_DEFAULT["mode"]}
-    graph = build_fuser(mix["mix"], mix["weight"], mix["flip"]).SerializeToString()
-    return write_hashed(dist, "fuse", graph)
+    mix = card.best if card else {**MIX_DEFAULT, "mix": MIX_DEFAULT["mode"]}
+    graph = build_mix(mix["mix"], mix["weight"], mix["flip"]).SerializeToString()
+    return write_hashed(dist, "mix", graph)
 
 
 def build_mirror_file(dist: Path) -> dict:
@@ -149,9 +149,9 @@ def build_prepare_file(dist: Path) -> dict:
     return write_hashed(dist, "prepare", build_prepare().SerializeToString())
 
 
-def build_refiner_file(dist: Path) -> dict:
+def build_refine_file(dist: Path) -> dict:
     params = {k: REFINE_DEFAULT[k] for k in ("radius", "eps", "sharpen")}
-    graph = build_refiner(**params).SerializeToString()
+    graph = build_refine(**params).SerializeToString()
     return {
         **write_hashed(dist, "refine", graph),
         "guide": REFINE_DEFAULT["guide"],
@@ -159,8 +159,8 @@ def build_refiner_file(dist: Path) -> dict:
     }
 
 
-def build_decontaminator_file(dist: Path) -> dict:
-    graph = build_decontaminator(**DECONTAMINATE_DEFAULT).SerializeToString()
+def build_decontaminate_file(dist: Path) -> dict:
+    graph = build_decontaminate(**DECONTAMINATE_DEFAULT).SerializeToString()
     settings = {k: DECONTAMINATE_DEFAULT[k] for k in ("coarse", "wide", "narrow", "soften")}
     return {**write_hashed(dist, "decontaminate", graph), **settings}
 
@@ -177,10 +177,10 @@ def build_finisher_file(dist: Path) -> dict:
 # name -> builder of its file and run-time settings.
 GRAPH_FILES = {
     "prepare": build_prepare_file,
-    "fuser": build_fuser_file,
+    "mix": build_mix_file,
     "mirror": build_mirror_file,
-    "refine": build_refiner_file,
-    "decontaminator": build_decontaminator_file,
+    "refine": build_refine_file,
+    "decontaminate": build_decontaminate_file,
     "normaliser": build_normaliser_file,
     "finisher": build_finisher_file,
 }

@@ -201,7 +201,7 @@ class Cutter:
             timings["resize"] = js.performance.now() - t
             graphs = catalog.graph_specs(self.catalog, model, self._url, full_size)
             if not colours:
-                graphs["decontaminator"] = None
+                graphs["decontaminate"] = None
             try:
                 request = self.worker.request(
                     messages.cut,

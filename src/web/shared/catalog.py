@@ -10,9 +10,9 @@ _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
 GRAPHS = {
     "prepare": (),
     "mirror": (),
-    "fuser": (),
+    "mix": (),
     "refine": ("guide",),
-    "decontaminator": ("coarse", "wide", "narrow", "soften"),
+    "decontaminate": ("coarse", "wide", "narrow", "soften"),
 }
 # Graphs around a model the user brings (shared/own_model.py), loaded with its session.
 OWN_GRAPHS = {"normaliser": (), "finisher": ()}
@@ -41,7 +41,7 @@ def parse(data):
             raise CatalogError("catalog: model %r has a bad size" % m["id"])
         seen.add(m["id"])
         models.append(m)
-    for m in models:  # "Best quality": two models of the catalog, mixed (bgzero/fuse.py)
+    for m in models:  # "Best quality": two models of the catalog, mixed (bgzero/graphs/mix.py)
         parts = m.get("parts")
         if parts is not None and (
             not isinstance(parts, list)
@@ -137,9 +137,9 @@ def graph_specs(catalog, model, url_of, full_size):
     used = {
         "prepare": True,
         "mirror": bool(model.get("parts")) and bool(model.get("flip")),
-        "fuser": bool(model.get("parts")),
+        "mix": bool(model.get("parts")),
         "refine": refine,
-        "decontaminator": refine and bool(model.get("decontaminate")) and full_size,
+        "decontaminate": refine and bool(model.get("decontaminate")) and full_size,
     }
     return {
         name: graph_spec(catalog, name, url_of(catalog["graphs"][name]["file"]))

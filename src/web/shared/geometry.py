@@ -90,7 +90,7 @@ def strip_grid(grid, height, rows):
 
 
 def strip_plan(height, width, guide, spec, max_pixels=STRIP_PIXELS):
-    """[(y0, y1, top, bottom, guide_hw, coarse_hw)]: the decontaminator's strips (strips())
+    """[(y0, y1, top, bottom, guide_hw, coarse_hw)]: the decontamination's strips (strips())
     with the two grid sizes each one is fed. `guide` is the whole photo's guide grid (h, w);
     `spec` the graph's coarse long side and box radii (wide, narrow, soften)."""
     coarse = guide_size(height, width, spec["coarse"])

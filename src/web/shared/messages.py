@@ -18,7 +18,7 @@ _FIELDS = {
     # provider_choice (the provider is chosen by the first load or cut)
     "load": ("model", "ort", "engine"),
     # page -> worker: payload = ImageBitmap of width×height; graphs: {name: spec or None} of
-    # catalog.GRAPHS (prepare always; decontaminator needs refine)
+    # catalog.GRAPHS (prepare always; decontaminate needs refine)
     "cut": ("model", "ort", "engine", "width", "height", "graphs"),
     "progress": ("stage",),  # worker -> page: optional done/total
     # reason: why this provider (None or a provider_choice reason); remember: None or
@@ -66,16 +66,8 @@ def load(req_id, model, ort, engine):
 
 
 def cut(req_id, model, ort, engine, width, height, graphs):
-    return _make(
-        "cut",
-        req_id,
-        model=model,
-        ort=ort,
-        engine=engine,
-        width=width,
-        height=height,
-        graphs=graphs,
-    )
+    size = {"width": width, "height": height}
+    return _make("cut", req_id, model=model, ort=ort, engine=engine, graphs=graphs, **size)
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -87,16 +79,8 @@ def progress(req_id, stage, done=None, total=None):
 
 
 def ready(req_id, model_id, provider, threads, reason, remember, timings):
-    return _make(
-        "ready",
-        req_id,
-        model=model_id,
-        provider=provider,
-        threads=threads,
-        reason=reason,
-        remember=remember,
-        timings=timings,
-    )
+    engine = {"provider": provider, "threads": threads, "reason": reason}
+    return _make("ready", req_id, model=model_id, remember=remember, timings=timings, **engine)
 
 
 def result(
@@ -167,8 +151,8 @@ def validate(msg):
         raise MessageError("cut: empty image")
     if kind == "cut":
         _check_graphs(msg["graphs"])
-        if msg["model"].get("parts") and msg["graphs"]["fuser"] is None:
-            raise MessageError("cut: a pair needs the fuser graph")
+        if msg["model"].get("parts") and msg["graphs"]["mix"] is None:
+            raise MessageError("cut: a pair needs the mix graph")
         if msg["model"].get("flip") and msg["graphs"]["mirror"] is None:
             raise MessageError("cut: a second look in the mirror needs the mirror graph")
     if kind == "error" and not (isinstance(msg["message"], dict) and "key" in msg["message"]):
@@ -187,7 +171,7 @@ def _check_graphs(graphs):
         raise MessageError("cut: graphs must name %s" % ", ".join(GRAPHS))
     if graphs["prepare"] is None:
         raise MessageError("cut: the prepare graph is needed")
-    if graphs["decontaminator"] is not None and graphs["refine"] is None:
+    if graphs["decontaminate"] is not None and graphs["refine"] is None:
         raise MessageError("cut: decontamination needs the refined alpha")
     for name, spec in graphs.items():
         if spec is None:

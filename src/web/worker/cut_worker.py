@@ -94,7 +94,7 @@ def _go_on(msg):
 
 
 # The helper graphs a cut may run, in the order they load (catalog.GRAPHS names them).
-_GRAPHS = ("prepare", "fuser", "mirror", "refine", "decontaminator")
+_GRAPHS = ("prepare", "mix", "mirror", "refine", "decontaminate")
 
 
 async def _graphs(msg):
@@ -129,7 +129,7 @@ async def _mask(msg, graphs, photo):
         return alpha, box, (size, size)
     refine = msg["graphs"]["refine"]
     grid = geometry.guide_size(height, width, refine["guide"] if refine else 1024)
-    alpha = await stages.mix(ort, graphs["fuser"], masks[0], masks[1], grid)
+    alpha = await stages.mix(ort, graphs["mix"], masks[0], masks[1], grid)
     _go_on(msg)
     return alpha, (0, 0, grid[0], grid[1]), grid
 
@@ -152,13 +152,13 @@ async def _edges(msg, graphs, photo, alpha, box, mask_hw, timings):
     box = (0, 0, height, width)
     t1 = _now()
     timings["refine"] = t1 - t0
-    if not graphs["decontaminator"]:
+    if not graphs["decontaminate"]:
         return alpha, box, (height, width), 1
     _post(messages.progress(msg["id"], "decontaminate"))
-    settings = msg["graphs"]["decontaminator"]
+    settings = msg["graphs"]["decontaminate"]
     alpha = await stages.decontaminate(
         ort,
-        graphs["decontaminator"],
+        graphs["decontaminate"],
         settings,
         photo,
         alpha,

@@ -96,8 +96,8 @@ async def mask(ort, prepare, look, part, photo, width, height, mirror=None):
     return alpha, size, box, mirrored
 
 
-async def mix(ort, fuser, first, second, grid):
-    """Two models' masks (mask()'s tuples) on one grid (bgzero/fuse.py): the "Best quality"
+async def mix(ort, graph, first, second, grid):
+    """Two models' masks (mask()'s tuples) on one grid (bgzero/graphs/mix.py): the "Best quality"
     mask."""
     feeds = []
     for name, (alpha, size, box, mirrored) in (("first", first), ("second", second)):
@@ -106,7 +106,7 @@ async def mix(ort, fuser, first, second, grid):
         if mirrored is not None:
             feeds.append((name + "_mirror", "uint8", mirrored, (1, 1, size, size)))
     feeds.append(("grid", "int64", _ints(grid), (2,)))
-    out = await fuser.run(_feeds(ort, feeds))
+    out = await graph.run(_feeds(ort, feeds))
     return js.Reflect.get(out, "mask").data
 
 

@@ -46,7 +46,7 @@ def test_isnet_quint8_cutout_matches_native(app, tmp_path):
 
 def test_best_quality_mixes_two_models_as_natively(app, tmp_path):
     """ "Best quality" in the page: IS-Net and u2netp in one worker, their masks mixed by the
-    fuse graph, refined and decontaminated; the same as `bgzero remove --quality best`."""
+    mix graph, refined and decontaminated; the same as `bgzero remove --quality best`."""
     app.open(model="best")
     app.cut(PEOPLE[1])
     assert "best" in app.status(), app.status()

@@ -27,6 +27,13 @@ def tab_to(page, selector, back=False, limit=80):
     raise AssertionError(f"{selector} is not reachable with the keyboard")
 
 
+def pressed_after_space(page, selector):
+    """The toggle button's aria-pressed once reached with Tab and pressed with Space."""
+    tab_to(page, selector)
+    page.keyboard.press("Space")
+    return page.get_attribute(selector, "aria-pressed")
+
+
 def test_pick_cut_toggle_export_edit_choose_model_and_switch_language_with_keys_only(app, tmp_path):
     app.open()
     page = app.page
@@ -40,9 +47,7 @@ def test_pick_cut_toggle_export_edit_choose_model_and_switch_language_with_keys_
     app._wait_handled(before)
     assert app.state() == "done", app.message()
     # Show the original and back, with Space.
-    tab_to(page, "#toggle")
-    page.keyboard.press("Space")
-    assert page.get_attribute("#toggle", "aria-pressed") == "true"
+    assert pressed_after_space(page, "#toggle") == "true"
     page.keyboard.press("Space")
     assert page.get_attribute("#toggle", "aria-pressed") == "false"
     # Export as WebP: the format menu with arrows, then Enter on the download link.
@@ -60,9 +65,7 @@ def test_pick_cut_toggle_export_edit_choose_model_and_switch_language_with_keys_
     tab_to(page, "#mode-manual", back=True)
     page.keyboard.press("Enter")
     assert page.evaluate("document.body.dataset.mode") == "manual"
-    tab_to(page, "#tool-restore")
-    page.keyboard.press("Space")
-    assert page.get_attribute("#tool-restore", "aria-pressed") == "true"
+    assert pressed_after_space(page, "#tool-restore") == "true"
     # Another model with the arrow keys: it loads, and the next photo is cut with it.
     tab_to(page, "#model")
     page.keyboard.press("ArrowUp")

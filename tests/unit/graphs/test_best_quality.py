@@ -1,4 +1,4 @@
-""" "Best quality": two models' masks mixed by the fuse graph, then refined; the [best] card
+""" "Best quality": two models' masks mixed by the mix graph, then refined; the [best] card
 section, `bgzero remove --quality`, and the embed API's `quality`."""
 
 import pathlib
@@ -11,7 +11,7 @@ from PIL import Image
 
 from bgzero.cli import main
 from bgzero.eval.groundtruth import GT, samples
-from bgzero.graphs.fuse import FLOOR, build_fuser, build_mirror
+from bgzero.graphs.mix import FLOOR, build_mirror, build_mix
 from bgzero.models.cards import CARDS_DIR, best_card, load_card, load_cards
 from bgzero.native import pipeline
 
@@ -22,8 +22,8 @@ from shared import embed_protocol as protocol
 PHOTO = sorted((GT / "pets" / "images").glob("*.jpg"))[0]
 
 
-def run_fuser(mix, weight, first, first_box, second, second_box, grid):
-    session = ort.InferenceSession(build_fuser(mix, weight).SerializeToString())
+def run_mix(mix, weight, first, first_box, second, second_box, grid):
+    session = ort.InferenceSession(build_mix(mix, weight).SerializeToString())
     feeds = {
         "first": first[None, None],
         "first_box": np.array(first_box, np.int64),
@@ -42,7 +42,7 @@ def test_each_mask_is_cut_to_its_box_then_mixed_on_the_grid():
     second = np.full((32, 32), 77, np.uint8)  # the padding's value must not leak in
     second[8:24, :16] = 255
     second[8:24, 16:] = 0
-    mixed = run_fuser("mean", 0.5, first, (0, 0, 64, 64), second, (8, 0, 24, 32), (30, 60))
+    mixed = run_mix("mean", 0.5, first, (0, 0, 64, 64), second, (8, 0, 24, 32), (30, 60))
     assert mixed.shape == (30, 60)
     assert (mixed[:, :28] == 255).all() and (mixed[:, 32:] == 0).all()
 
@@ -51,9 +51,9 @@ def test_mean_and_confident_mixing():
     sure = np.full((16, 16), 255, np.uint8)  # the first: certain
     unsure = np.full((16, 16), 115, np.uint8)  # the second: hesitating (0.45)
     box = (0, 0, 16, 16)
-    mean = run_fuser("mean", 0.7, sure, box, unsure, box, (16, 16))
+    mean = run_mix("mean", 0.7, sure, box, unsure, box, (16, 16))
     assert np.all(mean == round(255 * (0.7 + 0.3 * 115 / 255)))
-    confident = run_fuser("confident", 0.5, sure, box, unsure, box, (16, 16))
+    confident = run_mix("confident", 0.5, sure, box, unsure, box, (16, 16))
     k1, k2 = 0.5 + FLOOR, abs(115 / 255 - 0.5) + FLOOR
     expected = (k1 * 1 + k2 * 115 / 255) / (k1 + k2)
     assert np.all(np.abs(confident.astype(float) - 255 * expected) <= 1)
@@ -69,7 +69,7 @@ def test_the_second_look_is_the_mirrored_square_turned_back():
     # looks say "left"; their mean is the first model's mask.
     look = np.zeros((8, 8), np.uint8)
     look[:, :4] = 255
-    session = ort.InferenceSession(build_fuser("mean", 1.0, flip=True).SerializeToString())
+    session = ort.InferenceSession(build_mix("mean", 1.0, flip=True).SerializeToString())
     feeds = {
         "first": look[None, None],
         "first_box": np.array((0, 0, 8, 8), np.int64),
@@ -85,9 +85,9 @@ def test_the_second_look_is_the_mirrored_square_turned_back():
 
 def test_a_bad_mix_is_refused():
     with pytest.raises(ValueError):
-        build_fuser("max", 0.5)
+        build_mix("max", 0.5)
     with pytest.raises(ValueError):
-        build_fuser("mean", 1.5)
+        build_mix("mean", 1.5)
 
 
 def test_best_card_section_is_checked(tmp_path):

@@ -5,7 +5,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from bgzero.graphs.decontaminate import EPSILON, EPSILON_LINE, build_decontaminator
+from bgzero.graphs.decontaminate import EPSILON, EPSILON_LINE, build_decontaminate
 from numpy_ops import box, resize_linear
 from shared.geometry import guide_size
 
@@ -51,7 +51,7 @@ def reference(rgba, alpha, guide, coarse, wide, narrow, soften):
 
 def run(rgba, alpha, guide, coarse, wide, narrow, soften):
     session = ort.InferenceSession(
-        build_decontaminator(wide, narrow, soften).SerializeToString(),
+        build_decontaminate(wide, narrow, soften).SerializeToString(),
         providers=["CPUExecutionProvider"],
     )
     feeds = {
@@ -71,7 +71,7 @@ def run(rgba, alpha, guide, coarse, wide, narrow, soften):
         (90, 60, 90, 90, 4, 1, 2),  # grids at full size
     ],
 )
-def test_decontaminator_matches_numpy_reference(
+def test_decontaminate_graph_matches_numpy_reference(
     height, width, guide_long, coarse_long, wide, narrow, soften
 ):
     rng = np.random.default_rng(width)

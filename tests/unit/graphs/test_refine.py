@@ -4,7 +4,7 @@ import numpy as np
 import onnxruntime as ort
 import pytest
 
-from bgzero.graphs.refine import LUMA, build_refiner
+from bgzero.graphs.refine import LUMA, build_refine
 from numpy_ops import box, resize_linear
 from shared.geometry import guide_size
 
@@ -28,7 +28,7 @@ def reference(rgba, mask, box_, guide, radius, eps, sharpen=1.0):
 
 def run(radius, eps, rgba, mask, box_, guide, sharpen=1.0):
     session = ort.InferenceSession(
-        build_refiner(radius, eps, sharpen).SerializeToString(), providers=["CPUExecutionProvider"]
+        build_refine(radius, eps, sharpen).SerializeToString(), providers=["CPUExecutionProvider"]
     )
     feeds = {
         "rgba": rgba[None],
@@ -47,7 +47,7 @@ def run(radius, eps, rgba, mask, box_, guide, sharpen=1.0):
         (90, 120, (0, 10, 64, 54), 60, 6, 1e-4, 2.0),
     ],
 )
-def test_refiner_matches_numpy_reference(height, width, box_, guide_long, radius, eps, sharpen):
+def test_refine_matches_numpy_reference(height, width, box_, guide_long, radius, eps, sharpen):
     rng = np.random.default_rng(height)
     rgba = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
     mask = rng.integers(0, 256, (64 if box_[2] <= 64 else 320,) * 2, dtype=np.uint8)
@@ -58,7 +58,7 @@ def test_refiner_matches_numpy_reference(height, width, box_, guide_long, radius
     assert np.abs(got.astype(int) - expected.astype(int)).max() <= 1
 
 
-def test_refiner_snaps_a_blurry_mask_to_the_photos_edge():
+def test_refine_graph_snaps_a_blurry_mask_to_the_photos_edge():
     # A bright square on dark ground; the model's mask is a 16×16 version of it.
     photo = np.zeros((256, 256, 4), np.uint8)
     photo[..., 3] = 255

@@ -134,9 +134,9 @@ CATALOG = {
             "max_pixels": 16000000,
         },
         "prepare": {"file": "models/prepare-456.onnx", "bytes": 900, "sha256": "aa" * 32},
-        "fuser": {"file": "models/fuse-3.onnx", "bytes": 700, "sha256": "ee" * 32},
+        "mix": {"file": "models/mix-3.onnx", "bytes": 700, "sha256": "ee" * 32},
         "mirror": {"file": "models/mirror-4.onnx", "bytes": 300, "sha256": "e1" * 32},
-        "decontaminator": {
+        "decontaminate": {
             "file": "models/decontaminate-789.onnx",
             "bytes": 9000,
             "sha256": "bb" * 32,
@@ -166,17 +166,17 @@ def test_catalog_parse_pick_and_spec():
     graphs = catalog.graph_specs(cat, cat["models"][0], lambda f: "https://x/" + f, True)
     assert graphs["refine"]["guide"] == 1024 and graphs["refine"]["sha256"] == "ef" * 32
     assert graphs["refine"]["url"] == "https://x/models/refine-123.onnx"
-    assert graphs["decontaminator"]["coarse"] == 256 and graphs["prepare"]["bytes"] == 900
+    assert graphs["decontaminate"]["coarse"] == 256 and graphs["prepare"]["bytes"] == 900
     # Not for a photo the worker gets scaled down, nor for a model whose card says no.
-    assert catalog.graph_specs(cat, cat["models"][0], str, False)["decontaminator"] is None
+    assert catalog.graph_specs(cat, cat["models"][0], str, False)["decontaminate"] is None
     plain = catalog.graph_specs(cat, cat["models"][1], str, True)
-    assert plain["refine"] is None and plain["decontaminator"] is None and plain["prepare"]
-    assert plain["fuser"] is None  # one model: nothing to mix
+    assert plain["refine"] is None and plain["decontaminate"] is None and plain["prepare"]
+    assert plain["mix"] is None  # one model: nothing to mix
     assert catalog.graph_files(cat, cat["models"][1]) == [
         "models/isnet-def.onnx",
         "models/prepare-456.onnx",
         "models/mirror-4.onnx",
-        "models/fuse-3.onnx",
+        "models/mix-3.onnx",
         "models/refine-123.onnx",
         "models/decontaminate-789.onnx",
         "models/normaliser-1.onnx",
@@ -217,13 +217,13 @@ def test_best_quality_is_two_catalog_models_mixed():
     assert first["url"] == "https://x/models/isnet-def.onnx" and first["min_size"] == 0
     assert second["fit"] == "stretch" and spec["flip"]  # the pair's fit, not u2netp's own
     graphs = catalog.graph_specs(cat, best, str, True)
-    assert graphs["fuser"]["sha256"] == "ee" * 32 and graphs["refine"] and graphs["decontaminator"]
+    assert graphs["mix"]["sha256"] == "ee" * 32 and graphs["refine"] and graphs["decontaminate"]
     assert graphs["mirror"]["sha256"] == "e1" * 32
     assert catalog.graph_specs(cat, {**best, "flip": False}, str, True)["mirror"] is None
     # Both models' files are kept for offline use, the pair has none of its own.
     files = catalog.graph_files(cat, best)
     assert files[:2] == ["models/isnet-def.onnx", "models/u2netp-abc.onnx"]
-    assert "models/fuse-3.onnx" in files and None not in files
+    assert "models/mix-3.onnx" in files and None not in files
     assert "48.6 MB" in str(catalog.label(best))
     with pytest.raises(catalog.CatalogError):
         catalog.spec(best, "u")  # one spec for two models would run one of them only
@@ -284,13 +284,13 @@ COLOURS = {
 FUSER = {"url": "u", "bytes": 1, "sha256": "ee"}
 
 
-def graphs(prepare=PREPARE, refine=None, decontaminator=None, fuser=None, mirror=None):
+def graphs(prepare=PREPARE, refine=None, decontaminate=None, mix=None, mirror=None):
     return {
         "prepare": prepare,
         "mirror": mirror,
-        "fuser": fuser,
+        "mix": mix,
         "refine": refine,
-        "decontaminator": decontaminator,
+        "decontaminate": decontaminate,
     }
 
 
@@ -342,12 +342,12 @@ def test_messages_round_trip_and_validation():
     with pytest.raises(messages.MessageError):
         messages.cut(1, model, ORT, ENGINE, 10, 10, {"prepare": PREPARE})
     with pytest.raises(messages.MessageError):  # colours need the refined alpha
-        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(decontaminator=COLOURS))
+        messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(decontaminate=COLOURS))
     with pytest.raises(messages.MessageError):
         messages.cut(2, model, ORT, ENGINE, 600, 400, graphs(PREPARE, REFINE, {"url": "u"}))
 
 
-def test_a_pair_crosses_with_both_models_and_the_fuser():
+def test_a_pair_crosses_with_both_models_and_the_mix_graph():
     cat = catalog.parse({**CATALOG, "models": CATALOG["models"] + [PAIR]})
     pair = catalog.pair_spec(cat, catalog.find(cat, "best"), str)
     both = graphs(PREPARE, REFINE, COLOURS, FUSER, FUSER)

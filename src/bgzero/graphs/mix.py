@@ -77,7 +77,7 @@ def build_mirror() -> onnx.ModelProto:
     return graph_model(nodes, "bgzero-mirror", inputs, outputs, constants, OPSET)
 
 
-def build_fuser(
+def build_mix(
     mode: str = DEFAULT["mode"], weight: float = DEFAULT["weight"], flip: bool = DEFAULT["flip"]
 ) -> onnx.ModelProto:
     if mode not in MODES:
@@ -137,5 +137,5 @@ def build_fuser(
         constants += ints(m1=[-1], lowest=[np.iinfo(np.int64).min], i3=[3])
         constants += floats(c_half=0.5)
     outputs = tensors(("mask", U8, [1, 1, "h", "w"]))
-    props = {"bgzero.fuse": f"{mode} w={weight:g} flip={flip}"}
-    return graph_model(nodes, "bgzero-fuse", inputs, outputs, constants, OPSET, props)
+    props = {"bgzero.mix": f"{mode} w={weight:g} flip={flip}"}
+    return graph_model(nodes, "bgzero-mix", inputs, outputs, constants, OPSET, props)
