@@ -69,7 +69,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(receiveShare(request));
   } else if (request.method === "GET" && request.mode === "navigate") {
     event.respondWith(fromShell(event, path.endsWith(".html") ? path : "index.html"));
-    event.waitUntil(tidy());   // a page closed or moved on: its build may go
+    event.waitUntil(tidySoon());   // a page closed or moved on: its build may go
   } else if (request.method === "GET") {
     event.respondWith(answer(event, path));
   }
@@ -175,7 +175,14 @@ async function fromOlderBuild(event, version, path) {
   return cached ? isolate(cached, path) : fetch(event.request);
 }
 
-// Drop the pins of closed pages, the builds no open page runs, and the models none lists.
+// A tab closed a moment ago is still listed for a while (its worker ends after it), so while
+// an older build is kept, look again a few times before leaving it to the next navigation.
+async function tidySoon(tries = 10) {
+  while (await tidy() && --tries > 0) await new Promise((done) => setTimeout(done, 1000));
+}
+
+// Drop the pins of closed pages, the builds no open page runs, and the models none lists;
+// true while an older build is still open.
 async function tidy() {
   const state = await loadPins();
   const alive = new Set((await openClients()).map((client) => client.id));
@@ -198,11 +205,13 @@ async function tidy() {
     const {models, graphs} = await catalog.json();
     for (const entry of [...models, ...Object.values(graphs)]) keep.add(entry.file);
   }
-  if (keepAll) return;
-  const models = await caches.open(MODELS);
-  for (const request of await models.keys()) {
-    if (!keep.has(relative(request.url))) await models.delete(request);
+  if (!keepAll) {
+    const models = await caches.open(MODELS);
+    for (const request of await models.keys()) {
+      if (!keep.has(relative(request.url))) await models.delete(request);
+    }
   }
+  return running.size > 1;
 }
 
 async function sha256(buffer) {
