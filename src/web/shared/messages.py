@@ -61,13 +61,18 @@ def _make(kind, req_id, **fields):
     return validate(msg)
 
 
+def _in_order(kind, req_id, *values):
+    """A `kind` message whose fields are `values`, in _FIELDS' order (validate() says which
+    one is missing)."""
+    return _make(kind, req_id, **dict(zip(_FIELDS[kind], values)))
+
+
 def load(req_id, model, ort, engine):
-    return _make("load", req_id, model=model, ort=ort, engine=engine)
+    return _in_order("load", req_id, model, ort, engine)
 
 
 def cut(req_id, model, ort, engine, width, height, graphs):
-    size = {"width": width, "height": height}
-    return _make("cut", req_id, model=model, ort=ort, engine=engine, graphs=graphs, **size)
+    return _in_order("cut", req_id, model, ort, engine, width, height, graphs)
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -79,8 +84,7 @@ def progress(req_id, stage, done=None, total=None):
 
 
 def ready(req_id, model_id, provider, threads, reason, remember, timings):
-    engine = {"provider": provider, "threads": threads, "reason": reason}
-    return _make("ready", req_id, model=model_id, remember=remember, timings=timings, **engine)
+    return _in_order("ready", req_id, model_id, provider, threads, reason, remember, timings)
 
 
 def result(
