@@ -36,20 +36,23 @@ async def start():
         ui["network-activity"], ui["network-summary"], ui["network-rows"]
     )
     try:
-        await connect()
+        kept_first = await connect()
     except Exception as e:
         ui["file"].disabled = True  # nothing chosen now could be cut: say so, take no more
         ui["folder"].disabled = True
         fail(e)
         return
     set_state("ready")
-    asyncio.create_task(model_choice.load_model())
+    # ?model=own-kept: a link that starts with the model kept on this device.
+    first = brought_model.open_kept_model if kept_first else model_choice.load_model
+    asyncio.create_task(first())
     page.input.enable()
 
 
 async def connect():
     """The cutter and its worker, with the menus that wait for them: the models once the
-    catalog is in, the rest once the worker is ready."""
+    catalog is in, the rest once the worker is ready. True when the page starts with the
+    model kept on the device."""
     params = js.URLSearchParams.new(js.location.search)
     page.cutter = Cutter(document.baseURI)
     page.catalog = await page.cutter.fetch_catalog()
@@ -63,6 +66,7 @@ async def connect():
     mark("worker")
     model_choice.listen(brought_model.chosen)
     controls.offer_formats()
+    return wanted == brought_model.KEPT and page.own_option is not None
 
 
 asyncio.create_task(start())

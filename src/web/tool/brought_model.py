@@ -14,6 +14,8 @@ from tool.model_choice import load_model
 from tool.state import body, page, show_engine, show_message, show_stage, ui, view
 from ui import page_text
 
+KEPT = "own-kept"  # the menu's value (and ?model=) of the model kept on the device
+
 
 def start():
     """The preset menu and the brought model's controls."""
@@ -118,7 +120,7 @@ async def offer_kept_model():
         "buffer": None,
     }
     page.own_option = document.createElement("option")
-    page.own_option.value = "own-kept"
+    page.own_option.value = KEPT
     page_text.put(page.own_option, own_model_picker.label(meta["name"], int(blob.size)))
     ui["model"].append(page.own_option)
 

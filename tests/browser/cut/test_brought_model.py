@@ -6,23 +6,16 @@ from made_models import rmbg_like, two_inputs
 
 from bgzero.eval.groundtruth import photos
 from bgzero.native import own
+from brought import choose_model_file, keep_model_file, use_model_file
 from oracle import assert_matches_native
 
 PET = photos("pets")[3]
 
 
-def choose_model_file(app, path):
-    """Pick "Your own model…" in the menu and the file in the dialog that opens."""
-    with app.page.expect_file_chooser() as chooser:
-        app.page.select_option("#model", "own")
-    chooser.value.set_files(str(path))
-
-
 def test_a_brought_model_cuts_like_the_cli(app, tmp_path):
     model = rmbg_like(tmp_path / "toy-rmbg.onnx")
     app.open()
-    choose_model_file(app, model)
-    app.page.wait_for_function("(document.body.dataset.ownModel || '').startsWith('own-')")
+    use_model_file(app, model)
     assert "toy-rmbg.onnx" in app.page.inner_text("#own-info")
     assert "[1, 3, 1024, 1024]" in app.page.inner_text("#own-info")
     assert app.page.input_value("#own-preset") == "rmbg-1.4"
@@ -66,10 +59,7 @@ def test_unusable_model_files_get_a_message_and_the_built_in_model_still_cuts(ap
 def test_a_kept_model_is_offered_on_the_next_visit(app, tmp_path):
     model = rmbg_like(tmp_path / "kept-toy.onnx")
     app.open()
-    choose_model_file(app, model)
-    app.page.wait_for_function("(document.body.dataset.ownModel || '').startsWith('own-')")
-    app.page.check("#own-keep")
-    app.page.wait_for_function("document.body.dataset.ownKept === 'yes'")
+    keep_model_file(app, model)
     app.open()  # the next visit, same browser profile
     label = app.page.locator("#model option", has_text="kept-toy.onnx")
     value = label.get_attribute("value")

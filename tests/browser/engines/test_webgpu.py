@@ -2,12 +2,16 @@
 forced, it cuts on WebGPU; by default that adapter is skipped; every failure falls back."""
 
 import pytest
+from made_models import u2netp_like
 
 from bgzero.eval.groundtruth import photos
+from bgzero.native import own
+from brought import keep_model_file
 from oracle import assert_matches_native
 
 PETS = photos("pets")
-# SwiftShader runs u2netp about 100x slower than WASM: a forced WebGPU cut takes minutes.
+# SwiftShader runs u2netp about 100x slower than WASM (a forced WebGPU cut takes minutes); a
+# failing step may wait this long before it falls back.
 SLOW_MS = 900_000
 GPU_FILES = ("ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify")
 
@@ -17,13 +21,18 @@ def gpu_requests(app):
 
 
 def test_forced_webgpu_cuts_on_webgpu_like_native(app, tmp_path):
-    app.page.set_default_timeout(SLOW_MS)
-    app.open(provider="webgpu")
-    assert "u2netp · webgpu" in app.status(), app.status()
-    app.cut(PETS[0])
+    """The first session decides the engine: here a kept toy with u2netp's interface and
+    kinds of layer (opened by ?model=own-kept), which SwiftShader runs in seconds."""
+    model = u2netp_like(tmp_path / "toy-u2netp.onnx")
+    app.open(provider="wasm")
+    keep_model_file(app, model)
+    app.open(model="own-kept", provider="webgpu", wait=False)
+    app.page.wait_for_function("(document.body.dataset.ownModel || '').startsWith('own-')")
     assert "webgpu" in app.status() and "forced" in app.status(), app.status()
-    assert_matches_native(app.download(tmp_path), PETS[0])
     assert gpu_requests(app)
+    app.cut(PETS[0])
+    assert "webgpu" in app.status(), app.status()
+    assert_matches_native(app.download(tmp_path), PETS[0], model=own.load(model, "u2net").id)
     assert app.log.console_errors() == []
 
 
