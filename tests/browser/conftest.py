@@ -1,4 +1,5 @@
-"""One `bgzero serve` and one Chromium for the whole browser session; a fresh page per test."""
+"""One `bgzero serve` and one Chromium for the whole browser session (per pytest-xdist worker);
+a fresh page per test."""
 
 import os
 from pathlib import Path
