@@ -6,16 +6,14 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from bgzero.repo import WEB
-
-_SHARED = WEB / "shared"
+from bgzero.package_data import WEB_SHARED as _SHARED
 
 
 def _package():
     # The modules import each other as `shared.<name>`, so the package keeps that name.
     loaded = sys.modules.get("shared")
     if loaded is not None:
-        if Path(loaded.__file__).resolve().parent != _SHARED:
+        if Path(loaded.__file__).resolve().parent != _SHARED.resolve():
             raise ImportError(f"another package named 'shared' is loaded: {loaded.__file__}")
         return loaded
     spec = importlib.util.spec_from_file_location(

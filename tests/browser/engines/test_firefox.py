@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bgzero.eval.groundtruth import photos
 from bgzero.models import assets
+from bgzero.repo import ROOT
 from oracle import assert_matches_native
 
 FIREFOX = "/usr/bin/firefox-esr"
@@ -15,7 +16,7 @@ PETS = photos("pets")
 
 
 def test_firefox_picks_cuts_downloads_and_switches_language(origin, tmp_path):
-    modules = assets.npm_modules(assets.cache_dir())
+    modules = assets.npm_modules(assets.cache_dir(), ROOT)
     done = subprocess.run(
         ["node", str(FLOW), str(modules), origin, str(PETS[0]), str(tmp_path), FIREFOX],
         capture_output=True,

@@ -6,6 +6,7 @@ import pytest
 from bgzero.dev.driver import AppPage
 from bgzero.eval.groundtruth import photos
 from bgzero.models import assets
+from bgzero.repo import ROOT
 from conftest import PageLog
 
 PETS = photos("pets")
@@ -27,7 +28,7 @@ _SMALL_TARGETS = """() => [...document.querySelectorAll("button, a, select, inpu
 
 @pytest.fixture(scope="module")
 def axe_source():
-    return (assets.npm_modules(assets.cache_dir()) / "axe-core" / "axe.min.js").read_text()
+    return (assets.npm_modules(assets.cache_dir(), ROOT) / "axe-core" / "axe.min.js").read_text()
 
 
 def violations(page, axe_source):

@@ -30,16 +30,17 @@ def test_tampered_wheel_member_is_refused_by_name(tmp_path):
         assets.model_source(CARDS["u2netp"], tmp_path)
 
 
-def test_tampered_npm_chunk_is_refused_by_name(tmp_path, monkeypatch):
-    package = tmp_path / "npm" / "node_modules" / "@imgly" / "background-removal-data"
+def test_tampered_npm_chunk_is_refused_by_name(tmp_path):
+    source = CARDS["isnet-quint8"].source  # unpacked in the cache as npm_package leaves it
+    package = tmp_path / "npm-pack" / f"{source['package'].replace('/', '+')}@{source['version']}"
     (package / "dist").mkdir(parents=True)
+    (package / "package.json").write_text("{}")
     good, bad = b"first chunk", b"second chunk"
     names = [hashlib.sha256(good).hexdigest(), hashlib.sha256(b"other").hexdigest()]
     (package / "dist" / names[0]).write_bytes(good)
     (package / "dist" / names[1]).write_bytes(bad)
     index = {"/models/small": {"chunks": [{"hash": n} for n in names]}}
     (package / "dist" / "resources.json").write_text(json.dumps(index))
-    monkeypatch.setattr(assets, "npm_modules", lambda cache: tmp_path / "npm" / "node_modules")
     with pytest.raises(assets.AssetError, match=names[1]):
         assets.model_source(CARDS["isnet-quint8"], tmp_path)
 

@@ -46,7 +46,7 @@ def test_service_worker_precaches_wasm_and_lists_webgpu_files(dist):
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", text).group(1))
     shipped = {f"{site.ORT_DIR}/{p.name}" for p in ORT.iterdir() if p.suffix != ".gz"}
     assert shipped <= set(files)
-    modules = assets.npm_modules(assets.cache_dir()) / site.ORT_PACKAGE
+    modules = assets.npm_modules(assets.cache_dir(), ROOT) / site.ORT_PACKAGE
     wasm = {f"{site.ORT_DIR}/{n}" for n in site.ort_files(modules, site.ORT_ENTRIES["wasm"])}
     assert wasm <= set(precache)
     on_demand = set(site.ort_on_demand(modules))

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from bgzero.repo import STATIC
+from bgzero.repo import ROOT
 from shared import sw_messages
 
-SW = (STATIC / "sw.js").read_text()
+SW = (ROOT / "static" / "sw.js").read_text()
 
 
 def test_keep_names_only_model_files():
