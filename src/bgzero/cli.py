@@ -107,12 +107,16 @@ def _remove(args) -> int:
                 "bgzero remove: --engine ray needs Ray: pip install 'bgzero[ray]'", file=sys.stderr
             )
             return 2
-        lines = ray_engine.run(
+        run = ray_engine.run
+    else:
+        run = _run_here
+    try:
+        lines = run(
             args.photos, args.out, options, args.glob, args.jobs, args.skip_existing, args.report
         )
-    else:
-        jobs = batch.collect([Path(p) for p in args.photos], Path(args.out), args.format, args.glob)
-        lines = batch.run(jobs, options, args.jobs, args.skip_existing, args.report)
+    except AssetError as error:  # the model itself could not be had: no photo can be cut
+        print(f"bgzero remove: {error}", file=sys.stderr)
+        return 1
     if not lines:
         print("bgzero remove: no photos found", file=sys.stderr)
         return 1
@@ -124,6 +128,12 @@ def _remove(args) -> int:
     skipped = f", {counts['skipped']} already there" if counts["skipped"] else ""
     print(f"{counts['done']} of {len(lines)} photos written to {args.out}{skipped}")
     return 1 if counts["failed"] else 0
+
+
+def _run_here(photos, out, options, glob, jobs, skip_existing, report) -> list[dict]:
+    """batch.run on this machine, with ray_engine.run's arguments."""
+    found = batch.collect([Path(p) for p in photos], Path(out), options.format_id, glob)
+    return batch.run(found, options, jobs, skip_existing, report)
 
 
 def _bench(args) -> int:

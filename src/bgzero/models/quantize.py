@@ -24,7 +24,7 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from bgzero.models.assets import model_source
+from bgzero.models.assets import AssetError, model_source
 from bgzero.models.browser_model import prune_to, topological_sort
 from bgzero.models.cards import Card, load_cards
 from bgzero.repo import GT
@@ -38,12 +38,19 @@ PHOTO_TYPES = (".jpg", ".jpeg", ".png")
 
 def calibration_photos() -> list[Path]:
     """The first photos of each shared set in tests/data/gt, by name (the card's sha256
-    depends on them: the same 12 whatever other sets are installed)."""
+    depends on them: the same 12 whatever other sets are installed). They are a checkout's:
+    an installed package without one says so (the model is cached once made)."""
     found = []
     for subset, count in CALIBRATION:
         images = sorted(
             p for p in (GT / subset / "images").glob("*") if p.suffix.lower() in PHOTO_TYPES
         )
+        if len(images) < count:
+            raise AssetError(
+                f"the int8 models are made here, calibrated on the labelled photos of a BG Zero "
+                f"checkout, and {GT / subset} has {len(images)} of {count}: run the command once "
+                f"in a checkout (or with BGZERO_ROOT set to one); the model is cached then"
+            )
         found += images[:count]
     return found
 

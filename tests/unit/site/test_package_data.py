@@ -9,6 +9,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from bgzero.eval.groundtruth import photos
@@ -47,24 +48,43 @@ def wheel_of_the_checkout(folder: Path) -> Path:
     return wheel
 
 
-def test_the_wheel_alone_removes_a_background(tmp_path):
-    installed = tmp_path / "installed"
-    with zipfile.ZipFile(wheel_of_the_checkout(tmp_path)) as archive:
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """bgzero from its wheel alone: run(*arguments) in an empty folder, with an empty download
+    cache and BGZERO_ROOT at a folder that does not exist."""
+    folder = tmp_path_factory.mktemp("wheel")
+    with zipfile.ZipFile(wheel_of_the_checkout(folder)) as archive:
         names = archive.namelist()
-        archive.extractall(installed)
-    assert "bgzero/model_cards/u2netp.toml" in names
-    assert "bgzero/browser_shared/formats.py" in names
-    # Run from elsewhere, with BGZERO_ROOT at a folder that does not exist.
-    env = {**os.environ, "PYTHONPATH": str(installed), "BGZERO_ROOT": str(tmp_path / "none")}
-    photo, out = photos("pets")[0], tmp_path / "out"
-    done = subprocess.run(
-        [sys.executable, "-c", ALONE, "remove", str(photo), "-o", str(out)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+        archive.extractall(folder / "installed")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(folder / "installed"),
+        "BGZERO_ROOT": str(folder / "none"),
+        "BGZERO_CACHE": str(folder / "cache"),
+    }
+
+    def run(*arguments):
+        command = [sys.executable, "-c", ALONE, *map(str, arguments)]
+        return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
+
+    run.names = names
+    return run
+
+
+def test_the_wheel_alone_removes_a_background(installed, tmp_path):
+    assert "bgzero/model_cards/u2netp.toml" in installed.names
+    assert "bgzero/browser_shared/formats.py" in installed.names
+    photo = photos("pets")[0]
+    done = installed("remove", photo, "-o", tmp_path)
     assert done.returncode == 0, done.stderr
-    (result,) = out.glob("*.png")
+    (result,) = tmp_path.glob("*.png")
     assert Image.open(result).mode == "RGBA"
     assert Image.open(result).size == Image.open(photo).size
+
+
+def test_an_int8_model_without_its_calibration_photos_is_refused_clearly(installed, tmp_path):
+    done = installed("remove", photos("pets")[0], "-o", tmp_path, "--model", "isnet-int8")
+    assert done.returncode == 1
+    assert "calibrated on the labelled photos of a BG Zero checkout" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
