@@ -11,7 +11,7 @@ from cut import file_input
 from cut.cutter import Cutter
 from shared import catalog
 from shared.i18n import Message
-from tool import brought_model, controls, editing, model_choice, network_panel, queue
+from tool import brought_model, controls, editing, model_choice, network_panel, panel, queue
 from tool.result_view import ResultView
 from tool.state import fail, mark, page, set_state, ui, view
 from ui import offline, page_text
@@ -21,7 +21,10 @@ async def start():
     set_state("starting")
     page_text.start()
     mark("main")
-    page.result = ResultView(ui["result"], ui["before"], ui["toggle"], ui["download"])
+    page.result = ResultView(
+        ui["result"], ui["before"], ui["toggle"], ui["download"], ui["compare"]
+    )
+    panel.start()
     editing.start()
     controls.start()
     ui["cancel"].addEventListener("click", create_proxy(lambda e: page.cutter.cancel()))

@@ -164,6 +164,7 @@ def editor_timings(browser, origin: str, photo: Path, strokes: int = 30) -> dict
         page.wait_for_function(f"document.body.dataset.offered === '{i + 1}'")
         latencies += json.loads(page.evaluate("document.body.dataset.strokeMs"))
     after = renderer_rss()
+    app.show_options()
     started = time.perf_counter()
     page.select_option("#background", "blur")
     page.wait_for_function("document.body.dataset.looked === document.body.dataset.look")

@@ -151,8 +151,18 @@ class AppPage:
     def state(self) -> str:
         return self.page.evaluate("document.body.dataset.state")
 
+    def show_options(self) -> None:
+        """Open the panel's option groups (Background, Size and format) and Details with a
+        click on each closed heading, as a person does."""
+        closed = self.page.locator(
+            "#options details:not([open]) > summary, #details:not([open]) > summary"
+        )
+        while closed.count():
+            closed.first.click()
+
     def status(self) -> str:
-        return self.page.inner_text("#status")
+        """The engine line (in Details, which may be closed: its text, not what is drawn)."""
+        return self.page.text_content("#status")
 
     def message(self) -> str:
         return self.page.inner_text("#message")

@@ -30,6 +30,7 @@ class Editor:
         self.clicks = smart_tool.Clicks(self.layers, second_look)
         self.cutout = None
         self.view = brush.View()
+        self.fitted = None  # the view fit() made, until a zoom or pan changes it
         self.active = False  # Manual Remove: the brush is on
         self.tool = "erase"
         self.stroke = None  # {"tool", "r", "hardness", "points", "id"} while drawing
@@ -98,6 +99,7 @@ class Editor:
             return
         vp = self.els["viewport"]
         self.view.fit(self.cutout.width, self.cutout.height, vp.clientWidth, vp.clientHeight)
+        self.fitted = (self.view.zoom, self.view.x, self.view.y)
         self.place()
 
     def place(self):

@@ -9,6 +9,8 @@ SPACING = 0.25  # stamps every quarter radius: a smooth line without overdrawing
 HISTORY = 100  # undo steps kept (strokes are a few hundred bytes each, never pixels)
 MIN_ZOOM = 0.05
 MAX_ZOOM = 32.0
+# A small photo is shown enlarged to fill the stage, up to this: past it, its pixels show as blocks.
+FIT_MAX_ZOOM = 4.0
 
 
 def radius(size, pressure=None):
@@ -93,8 +95,8 @@ class View:
         self.y = 0.0
 
     def fit(self, width, height, view_width, view_height):
-        """The whole image in the viewport, centred, never enlarged past 1:1."""
-        self.zoom = min(1.0, view_width / width, view_height / height)
+        """The whole image in the viewport at the largest size that fits, centred."""
+        self.zoom = min(FIT_MAX_ZOOM, view_width / width, view_height / height)
         self.x = (view_width - width * self.zoom) / 2
         self.y = (view_height - height * self.zoom) / 2
 

@@ -28,6 +28,7 @@ TEXTS = {
     "pick.folder": "Choose a folder",
     "pick.hint": "or drop / paste images anywhere on this page: many at once make a queue",
     "pick.drop": "Drop a photo here",
+    "pick.next": "New photo",
     # the queue
     "queue.label": "Photos in the queue",
     "queue.cancel_all": "Cancel all",
@@ -88,6 +89,7 @@ TEXTS = {
     "stage.composite": "Compositing",
     "stage.encode": "Encoding",
     "stage.done": "Done",
+    "stage.done_in": "Done in {seconds} s",
     "stage.busy": "{stage}…",
     "stage.bytes": "{stage} · {done} / {total}",
     "stage.bytes_open": "{stage} · {done}",
@@ -128,6 +130,10 @@ TEXTS = {
     "smart.failed": "The smart tool could not look again: {detail}",
     # the result and its export
     "result.alt": "Photo with the background removed",
+    "result.label": "Result",
+    "compare.label": "Before and after: the cut-out left of the handle, the photo right of it",
+    "panel.label": "Download and options",
+    "panel.more": "Options",
     "result.before_alt": "Original photo",
     "toggle.original": "Show original",
     "toggle.result": "Show result",
@@ -145,6 +151,7 @@ TEXTS = {
     "export.as_is": "as is",
     "export.px": "px",
     "export.format": "Format",
+    "export.group": "Size and format",
     "format.png": "PNG",
     "format.webp": "WebP",
     "format.jpeg": "JPEG",
@@ -247,6 +254,7 @@ TEXTS = {
     # the network activity panel
     "unit.b": "{n} B",
     "network.title": "Network activity",
+    "details.title": "Details",
     "network.hint": "Every request this page made since it opened, from your browser's own records. Your photos are read on this device: no request carries them.",
     "network.summary": "({parts})",
     "network.count": "{n} requests · {size}",

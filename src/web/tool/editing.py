@@ -20,8 +20,18 @@ def start():
     page.editor = Editor(els, on_edit, look.shown, second_look)
     ui["mode-auto"].addEventListener("click", create_proxy(lambda e: set_mode("auto")))
     ui["mode-manual"].addEventListener("click", create_proxy(lambda e: set_mode("manual")))
+    js.ResizeObserver.new(create_proxy(refit)).observe(ui["viewport"])
     if js.URLSearchParams.new(js.location.search).get("mode") == "manual":
         set_mode("manual")
+
+
+def refit(entries, observer=None):
+    """The stage changed size (the window, a phone turned, the toolbar shown): a cut-out shown
+    whole is fitted again; one the user zoomed or panned stays where they put it."""
+    editor = page.editor
+    view = editor.view
+    if editor.cutout is not None and editor.fitted == (view.zoom, view.x, view.y):
+        editor.fit()
 
 
 def on_edit():

@@ -17,6 +17,7 @@ from ui import page_text
 
 async def cut(file, on_stage=None):
     on_stage = on_stage or show_stage
+    started = js.performance.now()
     result = page.result
     set_state("busy")
     show_message("")
@@ -42,6 +43,8 @@ async def cut(file, on_stage=None):
     page_text.put(ui["timings"], status.timings_text(cutout.timings))
     body.dataset.timings = json.dumps(cutout.timings)
     show_stage("done")
+    seconds = "%.1f" % ((js.performance.now() - started) / 1000)
+    page_text.put(ui["stage"], "stage.done_in", seconds=seconds)
     ui["progress"].value = 1
     set_state("done")
     page.network.update()

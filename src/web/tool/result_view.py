@@ -1,4 +1,5 @@
-"""The page's result: preview canvas, before/after toggle, download link (main thread)."""
+"""The page's result: preview canvas, before/after toggle and handle, download link (main
+thread)."""
 
 import js
 from pyscript.ffi import create_proxy
@@ -8,15 +9,21 @@ from ui import page_text
 
 
 class ResultView:
-    def __init__(self, canvas, before_img, toggle, download):
+    """`compare`: a range input 0-100, the before/after handle: the cut-out is shown left of
+    that share of the photo's width, the photo right of it."""
+
+    def __init__(self, canvas, before_img, toggle, download, compare):
         self.canvas = canvas
         self._before = before_img
         self._toggle = toggle
         self._download = download
+        self._compare = compare
         self._urls = {"file": None, "before": None}
         self._showing_before = False
         self._click = create_proxy(self._toggled)
         toggle.addEventListener("click", self._click)
+        self._input = create_proxy(lambda e: self._paint())
+        compare.addEventListener("input", self._input)
 
     def _swap_url(self, key, url):
         if self._urls[key]:
@@ -49,14 +56,23 @@ class ResultView:
         self._swap_url("file", None)
         self._download.removeAttribute("href")
         self._download.setAttribute("aria-disabled", "true")
+        self._compare.value = 100
         self._set_before(False)
 
     def _set_before(self, before):
         self._showing_before = before
-        self._before.hidden = not before
-        self.canvas.hidden = before
         page_text.put(self._toggle, "toggle.result" if before else "toggle.original")
         self._toggle.setAttribute("aria-pressed", "true" if before else "false")
+        self._paint()
+
+    def _paint(self):
+        """The photo, the cut-out, or both split at the handle (the photo clipped over it)."""
+        at = float(self._compare.value)
+        self._before.hidden = not (self._showing_before or at < 100)
+        self.canvas.hidden = self._showing_before
+        clip = "none" if self._showing_before else "inset(0 0 0 %s%%)" % at
+        self._before.style.clipPath = clip
+        js.document.body.dataset.compare = "%d" % at
 
     def _toggled(self, event):
         self._set_before(not self._showing_before)

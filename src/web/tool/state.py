@@ -70,6 +70,9 @@ ui = {
         "storage",
         "network-summary",
         "network-rows",
+        "next-photo",
+        "sheet",
+        "compare",
     )
 }
 body = document.body

@@ -50,7 +50,10 @@ def test_pick_cut_toggle_export_edit_choose_model_and_switch_language_with_keys_
     assert pressed_after_space(page, "#toggle") == "true"
     page.keyboard.press("Space")
     assert page.get_attribute("#toggle", "aria-pressed") == "false"
-    # Export as WebP: the format menu with arrows, then Enter on the download link.
+    # Export as WebP: its group opened with Enter, the format menu with arrows, then Enter on
+    # the download link.
+    tab_to(page, "#group-export > summary")
+    page.keyboard.press("Enter")
     tab_to(page, "#format")
     page.keyboard.press("ArrowDown")
     page.wait_for_function("document.body.dataset.format !== 'png'")

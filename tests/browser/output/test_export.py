@@ -15,6 +15,7 @@ PET = photos("pets")[6]
 
 
 def choose_format(app, format_id):
+    app.show_options()
     app.page.select_option("#format", format_id)
     app.page.wait_for_function(f"document.body.dataset.format === '{format_id}'")
 
@@ -91,6 +92,7 @@ def test_backgrounds_colour_picture_and_blur(app, tmp_path):
     alpha, kept = cut[..., 3], cut[..., :3]
     inside, outside = alpha == 255, alpha == 0
     page = app.page
+    app.show_options()
     change_background(app, lambda: page.select_option("#background", "colour"))
     change_background(app, lambda: page.fill("#bg-colour", "#ff0000"))
     red = np.asarray(Image.open(app.download(tmp_path))).astype(int)
@@ -126,6 +128,7 @@ def test_crop_to_the_subject_with_a_margin_and_a_longest_side(app, tmp_path):
     ys, xs = np.nonzero(full[..., 3] >= 8)
     h, w = full.shape[:2]
     page = app.page
+    app.show_options()
     change_background(app, lambda: page.fill("#margin", "10"))
     change_background(app, lambda: page.check("#crop"))
     cropped = Image.open(app.download(tmp_path))

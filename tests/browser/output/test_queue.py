@@ -115,6 +115,7 @@ def test_the_zip_follows_the_format_and_background_chosen_after_the_cut(app, tmp
     page = app.page
     # Cut as JPEG on red: no download is the transparent master, so each row makes its own
     # when its cut-out leaves the screen (the last one when the ZIP needs it).
+    app.show_options()
     page.select_option("#background", "colour")
     page.fill("#bg-colour", "#ff0000")
     page.select_option("#format", "jpeg")

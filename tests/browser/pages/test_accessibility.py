@@ -70,6 +70,7 @@ def test_the_tool_has_no_violation_in_any_state(visitor, axe_source, tmp_path):
     assert app.state() == "done", app.message()
     check("done")
     page.click("#mode-manual")
+    app.show_options()
     page.select_option("#background", "colour")
     check("editor")
     page.click("#network-activity summary")

@@ -64,6 +64,7 @@ def test_a_chinese_browser_gets_the_page_in_chinese_with_no_english_left(chinese
     assert "个线程" in app.status()
     assert app.page.inner_text("#download") == "下载 PNG"
     app.page.click("#mode-manual")  # the editor's tools
+    app.show_options()  # and every option group, with Details and its network activity
     app.page.select_option("#background", "colour")
     assert english_left(app, {PETS[0].stem}) == set()
     shot = tmp_path / "zh.png"
@@ -90,6 +91,7 @@ def test_the_switch_changes_the_language_at_once_and_is_remembered(app, tmp_path
     app.cut(PETS[1])
     assert "threads" in app.status() and app.page.inner_text("#download") == "Download PNG"
     assert {"Remove", "Download", "Background"} <= english_left(app)  # the check sees English
+    app.show_options()  # every text on screen: the option groups, Details, network activity
     shot = tmp_path / "page.png"
     app.page.screenshot(path=str(shot), full_page=True)
     seen = screen_words.english_words(screen_words.read(shot, tmp_path / "ocr.png"))

@@ -118,6 +118,7 @@ def test_the_network_panel_lists_every_request_and_none_carried_a_body(app):
     app.wait_model_ready()
     before = len(app.log.requests)
     app.cut(PETS[0])
+    app.show_options()
     app.page.click("#network-activity summary")
     app.page.wait_for_function("Number(document.body.dataset.network || 0) >= 1")
     rows = app.page.eval_on_selector_all(

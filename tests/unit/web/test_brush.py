@@ -52,8 +52,13 @@ def test_view_fits_and_zooms_around_the_pointer():
     view.zoom_at(3, 123, 456)
     assert view.zoom == pytest.approx(0.6)
     assert view.to_image(123, 456) == pytest.approx(before)
-    view.fit(100, 50, 800, 600)  # small images are not enlarged
-    assert view.zoom == 1 and view.to_image(350, 275) == (0, 0)
+    view.fit(300, 200, 800, 600)  # a small photo fills the stage
+    assert view.zoom == pytest.approx(800 / 300) and view.to_image(0, 300 - 100 * 800 / 300) == (
+        pytest.approx(0),
+        pytest.approx(0),
+    )
+    view.fit(100, 50, 800, 600)  # up to 4×
+    assert view.zoom == brush.FIT_MAX_ZOOM and view.to_image(200, 200) == (0, 0)
     view.zoom_at(1e9, 0, 0)
     assert view.zoom == brush.MAX_ZOOM
     assert brush.wheel_factor(-100) > 1 > brush.wheel_factor(100)
