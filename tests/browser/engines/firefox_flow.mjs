@@ -7,6 +7,7 @@ import path from "node:path";
 import {pathToFileURL} from "node:url";
 
 const [modules, origin, photo, outDir, firefox] = process.argv.slice(2);
+const firstScreen = fs.readFileSync(new URL("../first_screen.js", import.meta.url), "utf8");
 // Resolved from the npm cache's node_modules, by the package's own exports.
 const entry = createRequire(path.join(modules, "index.js")).resolve("puppeteer-core");
 const imported = await import(pathToFileURL(entry).href);
@@ -27,6 +28,7 @@ try {
   page.on("pageerror", (error) => report.errors.push(String(error)));
   page.setDefaultTimeout(300_000);
   const start = Date.now();
+  await page.setViewport({width: 1366, height: 768});
   await page.goto(origin + "/");
   await page.waitForFunction(() => document.body.dataset.tModel !== undefined);
   report.ready_s = (Date.now() - start) / 1000;
@@ -41,6 +43,12 @@ try {
   report.status = await page.evaluate(() => document.querySelector("#status").textContent);
   await page.waitForFunction(() => !document.querySelector("#download").hasAttribute("aria-disabled"));
   report.name = await page.evaluate(() => document.querySelector("#download").download);
+  // The first screen on a laptop, then on a phone's width (the stage refits itself).
+  report.desktop = await page.evaluate(`(${firstScreen})()`);
+  await page.setViewport({width: 390, height: 844});
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  report.phone = await page.evaluate(`(${firstScreen})()`);
+  await page.setViewport({width: 1366, height: 768});
   await page.click("#download");
   const saved = path.join(outDir, report.name);
   for (let i = 0; i < 600 && !(fs.existsSync(saved) && !fs.existsSync(saved + ".part")); i++) {

@@ -13,32 +13,12 @@ from bgzero.dev.driver import AppPage
 from bgzero.eval.groundtruth import photos
 from bgzero.native.pipeline import cutout, default_setting, open_photo
 from conftest import PageLog
+from first_screen import BOXES, inside
 
 # Photos as people take them: landscape on a laptop, portrait on a phone (a 4:3 landscape
 # photo at a 390 px width can cover at most 35 % of a 390×844 screen).
 LANDSCAPE = photos("pets")[0]
 PORTRAIT = photos("people")[0]
-
-_BOXES = """() => {
-  const box = (id) => { const r = document.getElementById(id).getBoundingClientRect();
-    return [r.left, r.top, r.right, r.bottom]; };
-  const at = (id) => { const [l, t, r, b] = box(id);
-    return document.elementFromPoint((l + r) / 2, (t + b) / 2)?.closest('#' + id) !== null; };
-  return {result: box('result'), download: box('download'), downloadOnTop: at('download'),
-    drop: box('drop'), choose: box('pick-text'), chooseOnTop: at('pick-text'),
-    width: innerWidth, height: innerHeight, scrollWidth: document.documentElement.scrollWidth,
-    scrollY: scrollY};
-}"""
-
-
-def inside(box, seen):
-    left, top, right, bottom = box
-    return (
-        left >= -0.5
-        and top >= -0.5
-        and right <= seen["width"] + 0.5
-        and bottom <= seen["height"] + 0.5
-    )
 
 
 @pytest.fixture()
@@ -62,13 +42,13 @@ def sized(browser, origin, request):
 def test_the_result_and_its_download_fill_the_first_screen(sized):
     app = sized
     app.open()
-    seen = app.page.evaluate(_BOXES)
+    seen = app.page.evaluate(BOXES)
     assert inside(seen["drop"], seen), seen
     assert inside(seen["choose"], seen) and seen["chooseOnTop"], seen
     assert seen["scrollWidth"] <= seen["width"], seen
     app.cut(PORTRAIT if app.phone else LANDSCAPE)
     app.page.wait_for_function("document.body.dataset.zoom !== undefined")
-    seen = app.page.evaluate(_BOXES)
+    seen = app.page.evaluate(BOXES)
     assert seen["scrollY"] == 0 and seen["scrollWidth"] <= seen["width"], seen
     assert inside(seen["result"], seen), seen
     assert inside(seen["download"], seen) and seen["downloadOnTop"], seen
