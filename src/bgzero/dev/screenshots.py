@@ -1,6 +1,7 @@
-"""docs/screenshots/: the tool after a cut-out, on a desktop and a phone, in both languages,
-light and dark (python -m bgzero.dev.screenshots; a Chinese font must be installed, e.g.
-Debian's fonts-wqy-microhei, or the Chinese text shows as boxes)."""
+"""docs/screenshots/: the tool's first screen after a cut-out, on a laptop (a landscape photo)
+and a phone (a portrait one), in both languages, light and dark, the before/after handle part
+way (python -m bgzero.dev.screenshots; a Chinese font must be installed, e.g. Debian's
+fonts-wqy-microhei, or the Chinese text shows as boxes)."""
 
 import argparse
 from pathlib import Path
@@ -10,7 +11,8 @@ from playwright.sync_api import sync_playwright
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
 from bgzero.eval.groundtruth import photos
 
-SIZES = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+SIZES = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+PHOTOS = {"desktop": photos("pets")[0], "phone": photos("people")[0]}
 
 
 def take(dist: Path, out: Path) -> list[Path]:
@@ -24,14 +26,21 @@ def take(dist: Path, out: Path) -> list[Path]:
             for lang, locale in (("en", "en-US"), ("zh", "zh-CN")):
                 for scheme in ("light", "dark"):
                     for device, viewport in SIZES.items():
+                        phone = device == "phone"
                         context = browser.new_context(
-                            locale=locale, color_scheme=scheme, viewport=viewport
+                            locale=locale,
+                            color_scheme=scheme,
+                            viewport=viewport,
+                            has_touch=phone,
+                            is_mobile=phone,
                         )
                         app = AppPage(context.new_page(), f"http://127.0.0.1:{port}")
                         app.open()
-                        app.cut(photos("pets")[0])
+                        app.cut(PHOTOS[device])
+                        app.page.fill("#compare", "60")  # the photo shows right of the handle
+                        app.page.evaluate("document.activeElement.blur()")
                         path = out / f"tool-{device}-{lang}-{scheme}.png"
-                        app.page.screenshot(path=str(path), full_page=device == "phone")
+                        app.page.screenshot(path=str(path))
                         written.append(path)
                         context.close()
             browser.close()
