@@ -11,7 +11,16 @@ from cut import file_input
 from cut.cutter import Cutter
 from shared import catalog
 from shared.i18n import Message
-from tool import brought_model, controls, editing, model_choice, network_panel, panel, queue
+from tool import (
+    brought_model,
+    controls,
+    editing,
+    model_choice,
+    network_panel,
+    panel,
+    queue,
+    samples,
+)
 from tool.result_view import ResultView
 from tool.state import fail, mark, page, set_state, ui, view
 from ui import offline, page_text
@@ -32,6 +41,7 @@ async def start():
     page.input = file_input.FileInput(ui["file"], ui["drop"], queue.on_files, ui["folder"])
     # Usable at once: a photo chosen while the worker starts is cut as soon as it is ready.
     page.input.accept()
+    samples.start()
     page_text.put(ui["pick-text"], "pick.photo")
     mark("input")
     offline.start(ui["network"], page.input.take, ui["update"], ui["update-reload"], ui["storage"])

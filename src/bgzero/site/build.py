@@ -22,6 +22,7 @@ from bgzero.native.pipeline import model_source
 from bgzero.repo import ROOT
 from bgzero.site import pages as site_pages
 from bgzero.site.icons import write_icons
+from bgzero.site.samples import write_samples
 from bgzero.site.web_python import copy_web_python
 from bgzero.web_shared import geometry, i18n
 
@@ -401,8 +402,9 @@ def build(
             ignore=shutil.ignore_patterns("licences.html", "_*.html"),
         )
         copy_web_python(staging)
+        samples = write_samples(staging)
         npm = site_pages.npm_closure(modules, sorted({p["name"] for p in packages}))
-        site_pages.write_licences(staging, npm, shipped_models(catalog, cards))
+        site_pages.write_licences(staging, npm, shipped_models(catalog, cards), samples)
         site_pages.frame_pages(staging)
         site_pages.write_source_archive(staging)
         write_app_manifests(staging)

@@ -77,12 +77,24 @@ def _model_rows(models: list[dict]) -> list[str]:
     ]
 
 
-def write_licences(dist: Path, packages: list[dict], models: list[dict]) -> None:
+def _sample_rows(samples: list[dict]) -> list[str]:
+    return [
+        f"<tr><td><code>{html.escape(s['file'])}</code></td><td>{html.escape(s['source'])}</td>"
+        f"<td>{html.escape(s['licence'])}</td></tr>"
+        for s in samples
+    ]
+
+
+def write_licences(
+    dist: Path, packages: list[dict], models: list[dict], samples: list[dict]
+) -> None:
     """licences.html from its template: every npm package in dist/ with its full licence
-    text, every model with its source package, licence and sha256."""
+    text, every model with its source package, licence and sha256, every sample photo with
+    its source and licence."""
     page = (ROOT / "static" / "licences.html").read_text()
     page = page.replace("<!-- packages -->", "\n".join(_package_rows(packages)))
     page = page.replace("<!-- models -->", "\n".join(_model_rows(models)))
+    page = page.replace("<!-- samples -->", "\n".join(_sample_rows(samples)))
     (dist / "licences.html").write_text(page)
 
 

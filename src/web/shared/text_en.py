@@ -29,6 +29,13 @@ TEXTS = {
     "pick.hint": "or drop / paste images anywhere on this page: many at once make a queue",
     "pick.drop": "Drop a photo here",
     "pick.next": "New photo",
+    "sample.try": "No photo at hand? Try one:",
+    "sample.cat": "Sample photo: a cat on a sofa",
+    "sample.person": "Sample photo: a woman in the street",
+    "sample.dog": "Sample photo: a white dog on grass",
+    "licences.samples": "Sample photos",
+    "licences.file": "File",
+    "licences.photo_source": "Source",
     # the queue
     "queue.label": "Photos in the queue",
     "queue.cancel_all": "Cancel all",

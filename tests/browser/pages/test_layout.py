@@ -12,8 +12,11 @@ from PIL import Image
 from bgzero.dev.driver import AppPage
 from bgzero.eval.groundtruth import photos
 from bgzero.native.pipeline import cutout, default_setting, open_photo
+from bgzero.repo import GT
+from bgzero.site.samples import SAMPLES
 from conftest import PageLog
 from first_screen import BOXES, inside
+from oracle import assert_matches_native
 
 # Photos as people take them: landscape on a laptop, portrait on a phone (a 4:3 landscape
 # photo at a 390 px width can cover at most 35 % of a 390×844 screen).
@@ -119,4 +122,20 @@ def test_the_before_after_handle_follows_a_finger(sized):
     app.page.touchscreen.tap(handle["x"] + handle["width"] / 3, y)
     app.page.wait_for_function("Number(document.body.dataset.compare) < 50")
     assert 20 <= compare_at(app) <= 45, compare_at(app)
+    assert app.log.console_errors() == []
+
+
+def test_a_sample_photo_click_gives_a_cut_out_with_no_file_chosen(app, tmp_path):
+    app.open()
+    samples = app.page.locator("button[data-sample]")
+    assert samples.count() == len(SAMPLES)
+    subset, name, *_ = SAMPLES[0]
+    before = app.handled()
+    samples.first.click()
+    app._wait_handled(before)
+    assert app.state() == "done", app.message()
+    png = app.download(tmp_path)
+    assert png.name == name.replace(".jpg", "-nobg.png")
+    assert_matches_native(png, GT / subset / "images" / name)
+    assert [r for r in app.log.requests if r[2] is not None] == []  # fetched, nothing sent
     assert app.log.console_errors() == []

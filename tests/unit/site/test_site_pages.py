@@ -5,10 +5,12 @@ import json
 import tarfile
 
 import pytest
+from PIL import Image
 
-from bgzero.repo import ROOT
+from bgzero.repo import GT, ROOT
 from bgzero.site import pages as site_pages
 from bgzero.site import web_python
+from bgzero.site.samples import PREVIEW, SAMPLES, write_samples
 
 
 def test_the_source_archive_is_the_tree_and_the_same_every_time(tmp_path):
@@ -94,3 +96,19 @@ def test_files_listed_by_hand_in_pyscript_toml_are_refused():
     with pytest.raises(ValueError, match="by hand"):
         web_python.page_interpreter('interpreter = "x"\n[files]\n"./py/a.py" = "./a.py"\n')
     assert web_python.page_interpreter((ROOT / "pyscript.toml").read_text()).endswith(".mjs")
+
+
+def test_the_sample_photos_are_copied_with_previews_and_their_buttons(tmp_path):
+    (tmp_path / "index.html").write_text("<div><!-- samples --></div>")
+    rows = write_samples(tmp_path)
+    assert [r["file"] for r in rows] == [f"samples/{name}" for _, name, *_ in SAMPLES]
+    html = (tmp_path / "index.html").read_text()
+    for (subset, name, key, _, licence), row in zip(SAMPLES, rows):
+        assert (tmp_path / row["file"]).read_bytes() == (GT / subset / "images" / name).read_bytes()
+        preview = Image.open(tmp_path / "samples" / name.replace(".jpg", "-preview.jpg"))
+        assert max(preview.size) == PREVIEW
+        assert f'data-sample="samples/{name}"' in html and f'data-i18n-alt="{key}"' in html
+        assert row["licence"] == licence
+    assert "<!-- samples -->" not in html
+    with pytest.raises(ValueError, match="samples"):
+        write_samples(tmp_path)  # the mark is gone: a page without it is refused
