@@ -80,11 +80,25 @@ def pick(catalog, wanted=None):
     return find(catalog, wanted) or find(catalog, catalog["default"])
 
 
+def menu(catalog):
+    """(first, more): the model menu's plain choices, the default (Fast) and the pair (Best
+    quality), then the other models, lightest first."""
+    models = catalog["models"]
+    first = [pick(catalog)] + [m for m in models if m.get("parts")]
+    more = sorted((m for m in models if m not in first), key=lambda m: m["bytes"])
+    return first, more
+
+
 def label(model):
-    """The Message of a model's <option>: name, download size and licence."""
+    """The Message of a model's <option>: name, download size, and why to choose it (the
+    plain choices) or its licence."""
     size = i18n.size(model["bytes"])
     key = "model.name." + model["id"]  # a name in the user's language, where there is one
-    name = Message(key) if key in i18n.table(i18n.DEFAULT) else model["name"]
+    english = i18n.table(i18n.DEFAULT)
+    name = Message(key) if key in english else model["name"]
+    why = "model.why." + model["id"]
+    if why in english:
+        return Message("model.option_why", name=name, size=size, why=Message(why))
     if model.get("licence"):
         return Message("model.option_licence", name=name, size=size, licence=model["licence"])
     return Message("model.option", name=name, size=size)

@@ -15,17 +15,29 @@ from ui import offline, page_text
 
 
 def fill():
-    """The catalog's models, page.model selected, and the option to bring a model file."""
-    for m in page.catalog["models"]:
-        option = document.createElement("option")
-        option.value = m["id"]
-        page_text.put(option, catalog.label(m))
-        option.selected = m["id"] == page.model["id"]
-        ui["model"].append(option)
+    """The catalog's models (the plain choices, then the others in a group), page.model
+    selected, and the option to bring a model file."""
+    first, more = catalog.menu(page.catalog)
+    for m in first:
+        ui["model"].append(_option(m))
+    if more:
+        group = document.createElement("optgroup")
+        page_text.put_attr(group, "label", "model.more")
+        for m in more:
+            group.append(_option(m))
+        ui["model"].append(group)
     option = document.createElement("option")
     option.value = own_model_picker.OPTION
     page_text.put(option, "own.menu")
     ui["model"].append(option)
+
+
+def _option(model):
+    option = document.createElement("option")
+    option.value = model["id"]
+    page_text.put(option, catalog.label(model))
+    option.selected = model["id"] == page.model["id"]
+    return option
 
 
 def listen(on_own):

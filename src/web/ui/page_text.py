@@ -11,7 +11,7 @@ from pyscript.ffi import create_proxy, is_none
 
 from shared import i18n
 
-ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
+ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "label")
 STORE = "bgzero:lang"  # localStorage: the language the switch chose
 
 

@@ -7,6 +7,10 @@ from bgzero.eval.groundtruth import photos
 from editing import pixels, wait_offered
 
 PETS = photos("pets")
+# Best quality loaded: its engine line ("best · wasm · 2 threads") and the stage says Ready.
+BEST_READY = """document.querySelector('#status').textContent.startsWith('best ·')
+  && document.querySelector('#status').textContent.includes('thread')
+  && document.querySelector('#stage').textContent.startsWith('Ready')"""
 
 # What shows focus: the element's own outline, or the label's span a hidden file input has.
 _FOCUS_SHOWN = """() => {
@@ -71,9 +75,8 @@ def test_pick_cut_toggle_export_edit_choose_model_and_switch_language_with_keys_
     assert pressed_after_space(page, "#tool-restore") == "true"
     # Another model with the arrow keys: it loads, and the next photo is cut with it.
     tab_to(page, "#model")
-    page.keyboard.press("ArrowUp")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('isnet')")
-    page.wait_for_function("document.querySelector('#stage').textContent.startsWith('Ready')")
+    page.keyboard.press("ArrowDown")  # from Fast to Best quality
+    page.wait_for_function(BEST_READY)
     # The language, with Enter on the switch.
     tab_to(page, "button[data-lang=zh]", back=True)
     page.keyboard.press("Enter")
@@ -88,10 +91,9 @@ def test_cancel_a_running_cut_with_keys_only(app):
     app.open()
     page = app.page
     page.locator("body").focus()
-    tab_to(page, "#model")  # IS-Net: a cut long enough to reach Cancel while it runs
-    page.keyboard.press("ArrowUp")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('isnet')")
-    page.wait_for_function("document.querySelector('#stage').textContent.startsWith('Ready')")
+    tab_to(page, "#model")  # Best quality: a cut long enough to reach Cancel while it runs
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(BEST_READY)
     app.pick(PETS[1], wait=False)
     page.wait_for_selector("#cancel:not([hidden])")
     tab_to(page, "#cancel")

@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "src" / "web"))
 
-from shared import catalog, geometry, limits, messages, naming, provider_choice, sniff, status
+from shared import catalog, geometry, i18n, limits, messages, naming, provider_choice, sniff, status
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24
@@ -225,6 +225,13 @@ def test_best_quality_is_two_catalog_models_mixed():
     assert files[:2] == ["models/isnet-def.onnx", "models/u2netp-abc.onnx"]
     assert "models/mix-3.onnx" in files and None not in files
     assert "48.6 MB" in str(catalog.label(best))
+    # The menu: the plain choices first (Fast, Best quality), with why; the rest after them.
+    first, more = catalog.menu(cat)
+    assert [m["id"] for m in first] == ["u2netp", "best"]
+    assert [m["id"] for m in more] == ["isnet-quint8"]
+    fast = i18n.render("en", catalog.label(first[0]))
+    assert fast.startswith("Fast · ") and "quickest" in fast
+    assert i18n.render("zh", catalog.label(first[1])).startswith("最佳质量 · ")
     with pytest.raises(catalog.CatalogError):
         catalog.spec(best, "u")  # one spec for two models would run one of them only
     for parts in (["u2netp"], ["u2netp", "gone"], ["best", "u2netp"], "u2netp"):
