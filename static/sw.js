@@ -21,7 +21,7 @@ const ISOLATION = {
 };
 const SCOPE = new URL(self.registration.scope);
 const listed = new Set(FILES);
-let sharedFile = null;                // a file shared to the installed app, until it is taken
+const SHARED = "bgzero-shared";       // photos shared to the installed app, until the page takes them
 // Every request this worker saw (any origin), for the page's "Network activity" panel: the
 // method tells whether a request could carry a body. Kept while this worker lives.
 const seen = [];
@@ -85,9 +85,8 @@ async function answer(event, path) {
 self.addEventListener("message", (event) => {
   // Every message is {type, ...}; the types are named in src/web/shared/sw_messages.py.
   const data = event.data || {};
-  if (data.type === "bgzero:take-share" && sharedFile) {
-    event.source.postMessage({type: "bgzero:share", file: sharedFile});
-    sharedFile = null;
+  if (data.type === "bgzero:take-share") {
+    event.waitUntil(handOver(event.source));
   } else if (data.type === "bgzero:activate") {
     self.skipWaiting();
   } else if (data.type === "bgzero:requests") {
@@ -270,13 +269,33 @@ async function tell(message) {
   }
 }
 
+// Photos shared to the installed app (Android's share sheet: a POST to ./share): kept in Cache
+// Storage, on this device, so a worker that stops before the page asks still has them.
 async function receiveShare(request) {
   try {
     const form = await request.formData();
-    const file = form.get("image");
-    if (file instanceof File) sharedFile = file;
+    const files = form.getAll("image").filter((file) => file instanceof File);
+    const cache = await caches.open(SHARED);
+    for (const [i, file] of files.entries()) {
+      const headers = {"content-type": file.type || "application/octet-stream",
+        "x-name": encodeURIComponent(file.name || "shared")};
+      await cache.put(scoped(`shared/${Date.now()}-${i}`), new Response(file, {headers}));
+    }
   } catch (error) {
-    sharedFile = null;
+    // Nothing readable was shared: the tool opens with no photo.
   }
   return Response.redirect(scoped("./?share=1"), 303);
+}
+
+async function handOver(client) {
+  const cache = await caches.open(SHARED);
+  const files = [];
+  for (const request of await cache.keys()) {
+    const response = await cache.match(request);
+    const blob = await response.blob();
+    const name = decodeURIComponent(response.headers.get("x-name") || "shared");
+    files.push(new File([blob], name, {type: blob.type}));
+    await cache.delete(request);
+  }
+  client.postMessage({type: "bgzero:share", files});
 }

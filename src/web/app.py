@@ -15,6 +15,7 @@ from tool import (
     brought_model,
     controls,
     editing,
+    launch,
     model_choice,
     network_panel,
     panel,
@@ -42,6 +43,7 @@ async def start():
     # Usable at once: a photo chosen while the worker starts is cut as soon as it is ready.
     page.input.accept()
     samples.start()
+    launch.start(page.input.take)
     page_text.put(ui["pick-text"], "pick.photo")
     mark("input")
     offline.start(ui["network"], page.input.take, ui["update"], ui["update-reload"], ui["storage"])

@@ -5,9 +5,9 @@ does not answer fails there, not in a user's browser."""
 
 KEEP = "bgzero:keep"  # page -> sw: cache these model files (loaded before it controlled)
 ACTIVATE = "bgzero:activate"  # page -> sw: the waiting build takes over
-TAKE_SHARE = "bgzero:take-share"  # page -> sw: hand over the photo shared to the app
+TAKE_SHARE = "bgzero:take-share"  # page -> sw: hand over the photos shared to the app
 REQUESTS = "bgzero:requests"  # page -> sw: which requests did you see? and the answer
-SHARE = "bgzero:share"  # sw -> page: {file}, the photo shared to the app
+SHARE = "bgzero:share"  # sw -> page: {files}, the photos shared to the app (maybe none)
 MODEL_CACHED = "bgzero:model-cached"  # sw -> page: {file} is now kept offline
 STORAGE_REFUSED = "bgzero:storage-refused"  # sw -> page: the browser refused to store it
 

@@ -115,7 +115,7 @@ def start(network_element, on_files, update=None, reload_button=None, storage=No
         if kind == sw_messages.MODEL_CACHED:
             _persist()
         elif kind == sw_messages.SHARE:
-            on_files([data.file])
+            on_files([data.files[i] for i in range(data.files.length)])
         elif kind == sw_messages.REQUESTS and _state["answer"] is not None:
             answer, _state["answer"] = _state["answer"], None
             answer(data.requests)

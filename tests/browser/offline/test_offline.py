@@ -1,5 +1,6 @@
 """Installable, offline and self-healing: the service worker in real Chromium."""
 
+import base64
 import json
 
 from PIL import Image
@@ -157,3 +158,66 @@ def test_plain_static_host_gets_isolation_from_the_service_worker(browser, tmp_p
         context.close()
         server.should_exit = True
         thread.join(10)
+
+
+# A share sheet's POST: a multipart form of photos sent to ./share as a navigation.
+SHARE_JS = """(photos) => {
+  const form = Object.assign(document.createElement('form'),
+    {method: 'post', enctype: 'multipart/form-data', action: './share'});
+  const input = Object.assign(document.createElement('input'),
+    {type: 'file', name: 'image', multiple: true});
+  const data = new DataTransfer();
+  for (const [name, b64] of photos) {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    data.items.add(new File([bytes], name, {type: 'image/jpeg'}));
+  }
+  input.files = data.files;
+  form.append(input);
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+SHARED_LEFT_JS = "caches.open('bgzero-shared').then((c) => c.keys()).then((k) => k.length)"
+
+
+def test_photos_shared_to_the_app_offline_open_the_tool_with_both_queued(app):
+    """Android's share sheet posts the photos to ./share; with the network off, the service
+    worker takes them on the device and the tool opens with both in the queue."""
+    visit_and_cache(app)
+    app.page.context.set_offline(True)
+    shared = PETS[1:3]
+    photos_b64 = [[p.name, base64.b64encode(p.read_bytes()).decode()] for p in shared]
+    with app.page.expect_navigation(url="**/?share=1"):
+        app.page.evaluate(SHARE_JS, photos_b64)
+    app.wait_model_ready()
+    app.page.wait_for_function("Number(document.body.dataset.handled || 0) >= 2")
+    names = app.page.eval_on_selector_all("#queue .name", "els => els.map(e => e.textContent)")
+    assert names == [p.name for p in shared]
+    assert app.state() == "done", app.message()
+    posts = [(method, url) for method, url, _ in app.log.requests if method != "GET"]
+    assert [url.rsplit("/", 1)[-1] for _, url in posts] == ["share"]  # answered offline
+    assert app.page.evaluate(SHARED_LEFT_JS) == 0  # handed over, none left behind
+    assert app.log.console_errors() == []
+
+
+# The browser's launch queue as the OS fills it for "Open with BG Zero" (the installed app's
+# file_handlers), recorded so the test can hand the page's consumer a file.
+LAUNCH_INIT = """Object.defineProperty(window, 'launchQueue', {value: {
+  setConsumer(consumer) { window.bgzeroLaunch = consumer; }}});"""
+LAUNCH_JS = """async (b64) => {
+  const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const file = new File([bytes], 'opened.jpg', {type: 'image/jpeg'});
+  window.bgzeroLaunch({files: [{kind: 'file', name: file.name, getFile: async () => file}]});
+}"""
+
+
+def test_a_photo_opened_with_the_app_is_cut(app):
+    app.page.add_init_script(LAUNCH_INIT)
+    app.open()
+    app.page.wait_for_function("typeof window.bgzeroLaunch === 'function'")
+    app.page.evaluate(LAUNCH_JS, base64.b64encode(PETS[3].read_bytes()).decode())
+    app.page.wait_for_function("Number(document.body.dataset.handled || 0) >= 1")
+    assert app.state() == "done", app.message()
+    assert app.page.evaluate("document.getElementById('download').download") == "opened-nobg.png"
+    assert app.log.console_errors() == []

@@ -112,3 +112,19 @@ def test_the_sample_photos_are_copied_with_previews_and_their_buttons(tmp_path):
     assert "<!-- samples -->" not in html
     with pytest.raises(ValueError, match="samples"):
         write_samples(tmp_path)  # the mark is gone: a page without it is refused
+
+
+def test_the_installed_app_takes_shared_photos_and_opens_image_files():
+    manifest = json.loads((ROOT / "static" / "manifest.webmanifest").read_text())
+    share = manifest["share_target"]
+    assert share["method"] == "POST" and share["enctype"] == "multipart/form-data"
+    (files,) = share["params"]["files"]
+    sw = (ROOT / "static" / "sw.js").read_text()
+    assert f'form.getAll("{files["name"]}")' in sw  # the field the service worker reads
+    assert f'path === "{share["action"].removeprefix("./")}"' in sw
+    assert "image/*" in files["accept"]
+    handler = manifest["file_handlers"][0]
+    assert handler["action"] == "./"
+    for kind in ("image/jpeg", "image/png", "image/webp"):
+        assert kind in handler["accept"]
+    assert manifest["launch_handler"]["client_mode"] == "focus-existing"
