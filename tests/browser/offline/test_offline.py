@@ -68,7 +68,8 @@ def test_no_installability_errors(playwright, origin, tmp_path):
     sizes = {icon["sizes"] for icon in manifest["icons"]}
     assert {"192x192", "512x512"} <= sizes
     assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
-    assert manifest["share_target"]["params"]["files"][0]["accept"] == ["image/*"]
+    assert "image/*" in manifest["share_target"]["params"]["files"][0]["accept"]
+    assert "image/jpeg" in manifest["file_handlers"][0]["accept"]
 
 
 def test_offline_after_one_visit(app, tmp_path):
