@@ -51,3 +51,16 @@ def two_objects(left: Path, right: Path, folder: Path):
     out = folder / "two-pets.png"
     photo.save(out)
     return out, masks[0], masks[1]
+
+
+def iphone_photo(source: Path, path: Path) -> Path:
+    """`source` saved as an iPhone does: HEIC, taken with the phone on its side (EXIF
+    orientation 6, which pillow-heif writes as the HEIF rotation), so the upright photo is
+    `source` turned a quarter and its width and height swap. Returns `path`."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.open(source).convert("RGB").save(path, exif=exif.tobytes(), quality=92)
+    return path

@@ -8,7 +8,7 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-from cut import file_input
+from cut import file_input, heic
 from cut.cutter import Cutter
 from cut.worker_bridge import Cancelled, WorkerError
 from output import compose
@@ -226,6 +226,7 @@ async def process(request):
             parts = js.Array.new()
             parts.push(image)
             image = js.Blob.new(parts)
+        image = await heic.readable(image)  # an iPhone photo: a PNG from here on
         model = catalog.pick(frame.catalog, request["model"])
         frame.current = request
         try:

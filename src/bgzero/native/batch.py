@@ -27,7 +27,19 @@ from bgzero.web_shared import backgrounds, formats, naming
 PHOTOS_PER_WORKER = 8  # below this many photos per process, one process is faster
 # What a folder is searched for when no --glob is given (the page's formats, and those
 # Pillow reads that cameras and scanners write).
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".avif"}
+PHOTO_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".webp",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".avif",
+    ".heic",
+    ".heif",
+}
 
 
 @dataclass(frozen=True)

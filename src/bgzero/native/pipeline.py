@@ -7,6 +7,7 @@ from functools import lru_cache, partial
 import numpy as np
 import onnxruntime as ort
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
 from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
 from bgzero.graphs.decontaminate import build_decontaminate
@@ -218,6 +219,9 @@ def decontaminate_session(
     wide: int, narrow: int, soften: int, threads: int = 0
 ) -> ort.InferenceSession:
     return _session(build_decontaminate(wide, narrow, soften), threads)
+
+
+register_heif_opener()  # iPhone photos (HEIC/HEIF) open as any other, upright
 
 
 def open_photo(path, name: str | None = None) -> Image.Image:

@@ -35,6 +35,8 @@ RUNTIME = {
     ),
     # Download all as ZIP (src/web/output/zip_export.py): a streaming ZIP writer, not ours by hand.
     "runtime/client-zip": ("client-zip", ["index.js", "LICENSE.txt"]),
+    # iPhone photos (src/web/cut/heic.py): libheif in WebAssembly, the build without eval.
+    "runtime/heic-to": ("heic-to/dist/csp", ["heic-to.js"]),
     "runtime/pyodide": (
         "pyodide",
         [
@@ -59,9 +61,10 @@ ORT_DIR, ORT_PACKAGE = "runtime/ort", "onnxruntime-web/dist"
 ORT_ENTRIES = {"wasm": "ort.wasm.min.mjs", "webgpu": "ort.webgpu.min.mjs"}
 _ORT_REFERENCE = re.compile(rb'"(ort-wasm[\w.-]*\.(?:mjs|wasm))"')
 # Left out of the service worker's install-time precache: models are cached on first use
-# (after their hash checks out), Pyodide only loads for ?worker=py, and the WebGPU runtime's
-# own files (added by ort_on_demand) only on devices that use it.
-ON_DEMAND = ("runtime/pyodide/",)
+# (after their hash checks out), Pyodide only loads for ?worker=py, the HEIC decoder (3 MB)
+# when the first iPhone photo arrives, and the WebGPU runtime's own files (added by
+# ort_on_demand) only on devices that use it.
+ON_DEMAND = ("runtime/pyodide/", "runtime/heic-to/")
 
 
 def model_file(name: str, built: bytes) -> str:

@@ -27,6 +27,9 @@ DECODABLE = (
     "image/x-icon",
 )
 
+# Turned into PNG on the device before anything else reads them (src/web/cut/heic.py).
+CONVERTED = ("image/heic",)
+
 _NAMES = {
     "image/heic": "HEIC/HEIF",
     "image/tiff": "TIFF",
@@ -44,7 +47,7 @@ def check_type(size, mime):
         return Message("file.too_large", size=i18n.size(size), limit=i18n.size(MAX_BYTES))
     if mime is None:
         return Message("file.not_image")
-    if mime not in DECODABLE:
+    if mime not in DECODABLE and mime not in CONVERTED:
         return Message("file.cant_open", format=_NAMES.get(mime, mime))
     return None
 

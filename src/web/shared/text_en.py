@@ -200,6 +200,7 @@ TEXTS = {
     "own.not_loaded": "Your own model is no longer loaded: choose its file again.",
     # files and images that can't be used
     "file.empty": "This file is empty.",
+    "file.heic_failed": "This {format} photo could not be decoded: {detail}",
     "file.too_large": "This file is too large ({size}); the limit is {limit}.",
     "file.not_image": "This file is not an image we can read. "
     "Try a JPEG, PNG, WebP, GIF, BMP or AVIF.",

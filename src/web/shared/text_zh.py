@@ -187,6 +187,7 @@ TEXTS = {
     "own.failed": "你的模型运行失败：{detail}",
     "own.not_loaded": "你自己的模型已不在内存中：请重新选择它的文件。",
     "file.empty": "这个文件是空的。",
+    "file.heic_failed": "无法解码这张 {format} 照片：{detail}",
     "file.too_large": "这个文件太大（{size}）；上限为 {limit}。",
     "file.not_image": "这个文件不是可读取的图片。请试试 JPEG、PNG、WebP、GIF、BMP 或 AVIF。",
     "file.cant_open": "此浏览器无法打开 {format} 图片。请先将其转换为 JPEG 或 PNG。",

@@ -7,7 +7,7 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
-from cut import file_input
+from cut import file_input, heic
 from output.export import to_file
 from shared import backgrounds, formats, i18n
 from shared.i18n import Message
@@ -93,7 +93,7 @@ def on_background(event):
 
 async def take_picture(file):
     try:
-        picture = await file_input.read_image(file)
+        picture = await file_input.read_image(await heic.readable(file))
     except Exception as e:
         fail(e)
         return

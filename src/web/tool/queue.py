@@ -7,6 +7,7 @@ import js
 from pyscript import document
 from pyscript.ffi import create_proxy
 
+from cut import heic
 from cut.worker_bridge import Cancelled
 from output import row_export, zip_export
 from shared import formats, i18n
@@ -81,6 +82,8 @@ async def cut_row(row):
 
     page.row = row
     try:
+        on_stage("decode")
+        row.file = await heic.readable(row.file)  # an iPhone photo: a PNG from here on
         await result.cut(row.file, on_stage)
         queue.finish(row, row.output or formats.file_name(row.name, page.format))
         await thumbnail(row)

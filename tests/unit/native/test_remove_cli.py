@@ -6,7 +6,7 @@ from PIL import Image, ImageFilter
 
 from bgzero.cli import main
 from bgzero.eval.groundtruth import GT
-from made_photos import transparent_photo
+from made_photos import iphone_photo, transparent_photo
 
 PHOTO = sorted((GT / "pets" / "images").glob("*.jpg"))[0]
 
@@ -29,6 +29,22 @@ def test_remove_writes_a_cutout_of_the_photos_size(tmp_path):
     assert not changed[solid].any()
     edge = (alpha > 0) & ~solid
     assert changed[edge].mean() > 0.1
+
+
+def test_an_iphone_photo_is_read_upright_in_a_folder(tmp_path):
+    """HEIC on its side (EXIF orientation 6): found in a folder, cut as the upright photo."""
+    folder = tmp_path / "camera roll"
+    folder.mkdir()
+    iphone_photo(PHOTO, folder / "IMG_0001.HEIC")
+    assert main(["remove", str(folder), "-o", str(tmp_path / "out")]) == 0
+    result = Image.open(tmp_path / "out" / "IMG_0001-nobg.png")
+    width, height = Image.open(PHOTO).size
+    assert result.mode == "RGBA" and result.size == (height, width)
+    upright = Image.open(PHOTO).transpose(Image.Transpose.ROTATE_270)  # what orientation 6 asks
+    upright.save(tmp_path / "upright.png")
+    assert main(["remove", str(tmp_path / "upright.png"), "-o", str(tmp_path)]) == 0
+    same = np.asarray(Image.open(tmp_path / "upright-nobg.png"))[..., 3].astype(int)
+    assert np.abs(np.asarray(result)[..., 3].astype(int) - same).mean() < 3  # HEVC's loss only
 
 
 def test_bad_files_are_reported_and_the_rest_still_written(tmp_path, capsys):
