@@ -47,13 +47,15 @@ eval: $(VENV)/.installed system
 	$(PY) -m bgzero eval --markdown docs/quality.md
 	$(PY) -m bgzero eval --clicks 3 --markdown docs/quality.md
 
-# Chromium for the browser tests and benchmarks, Firefox ESR for the main flow's test in a
-# second engine, a Chinese font and Tesseract (with Chinese) to read the pages' screenshots,
-# npm for the pinned runtime (Debian packages).
+# Chromium for the browser tests and benchmarks, Firefox ESR and WebKit (WebKitWebDriver and
+# its MiniBrowser, under Xvfb) for the main flow in the other two engines, a Chinese font and
+# Tesseract (with Chinese) to read the pages' screenshots, npm for the pinned runtime (Debian
+# packages).
 system:
 	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm)
 	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	@test -x $(FIREFOX) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr)
+	@test -x /usr/bin/WebKitWebDriver -a -x /usr/bin/xvfb-run || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq webkit2gtk-driver xvfb)
 	@test -f $(TESSDATA)/chi_sim.traineddata || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tesseract-ocr tesseract-ocr-chi-sim)
 	@test -d /usr/share/fonts/truetype/wqy || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei)
 
