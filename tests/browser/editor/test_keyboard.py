@@ -2,6 +2,7 @@
 done with Enter, Space or arrows, and the focus is always visible."""
 
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bgzero.eval.groundtruth import photos
 from editing import pixels, wait_offered
@@ -31,6 +32,21 @@ def tab_to(page, selector, back=False, limit=80):
     raise AssertionError(f"{selector} is not reachable with the keyboard")
 
 
+def chooser_by_space(page, tries=3):
+    """The file chooser that Space on the focused file input opens. Under load Chromium now
+    and then drops that Space's activation and no chooser comes; a person presses again,
+    and so does this (a few times at most: one that never opens still fails)."""
+    for _ in range(tries):
+        tab_to(page, "#file")
+        try:
+            with page.expect_file_chooser(timeout=20_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeout:
+            page.locator("body").focus()
+    raise AssertionError("Space on the file input never opened the file chooser")
+
+
 def pressed_after_space(page, selector):
     """The toggle button's aria-pressed once reached with Tab and pressed with Space."""
     tab_to(page, selector)
@@ -43,11 +59,8 @@ def test_pick_cut_toggle_export_edit_choose_model_and_switch_language_with_keys_
     page = app.page
     page.locator("body").focus()
     # Choose a photo: Space on the (visually hidden) file input opens the file chooser.
-    tab_to(page, "#file")
     before = app.handled()
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(PETS[0]))
+    chooser_by_space(page).set_files(str(PETS[0]))
     app._wait_handled(before)
     assert app.state() == "done", app.message()
     # Show the original and back, with Space.
