@@ -24,13 +24,14 @@ PREVIEW = 160  # px, the longest side of a button's picture (2× its size on scr
 MARK = "<!-- samples -->"
 
 
-def _preview(photo: Path) -> bytes:
+def _preview(photo: Path) -> tuple[bytes, tuple[int, int]]:
+    """The button's picture of `photo`: JPEG bytes and their size."""
     with Image.open(photo) as image:
         image = image.convert("RGB")
         image.thumbnail((PREVIEW, PREVIEW), Image.LANCZOS)
         out = io.BytesIO()
         image.save(out, "JPEG", quality=82)
-        return out.getvalue()
+        return out.getvalue(), image.size
 
 
 def write_samples(dist: Path) -> list[dict]:
@@ -43,9 +44,8 @@ def write_samples(dist: Path) -> list[dict]:
     for subset, name, key, source, licence in SAMPLES:
         shutil.copyfile(GT / subset / "images" / name, folder / name)
         preview = f"{Path(name).stem}-preview.jpg"
-        (folder / preview).write_bytes(_preview(GT / subset / "images" / name))
-        with Image.open(folder / preview) as image:
-            width, height = image.size
+        data, (width, height) = _preview(GT / subset / "images" / name)
+        (folder / preview).write_bytes(data)
         buttons.append(
             f'<button type="button" class="sample" data-sample="samples/{name}">'
             f'<img src="samples/{preview}" width="{width // 2}" height="{height // 2}" '

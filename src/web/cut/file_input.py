@@ -19,6 +19,11 @@ async def _bytes(blob):
     return bytes(js.Uint8Array.new(await blob.arrayBuffer()))
 
 
+async def head_of(file):
+    """The first bytes of `file`: enough for its type (sniff) and its header's size."""
+    return await _bytes(file.slice(0, header.HEAD_BYTES))
+
+
 async def _jpeg_header(file, size, head):
     """(width, height) or None, and where the main scan starts or None: the segments are
     walked one small read at a time (bytes cost ~1.5 µs each to bring into MicroPython)."""
@@ -64,7 +69,7 @@ async def read_photo(file):
     Type, byte size and the size the header claims are checked before decoding, so a
     decompression bomb never allocates its pixels."""
     size = int(file.size)
-    head = await _bytes(file.slice(0, header.HEAD_BYTES))
+    head = await head_of(file)
     mime = sniff.sniff(head)  # once: everything below goes by this type
     problem = limits.check_type(size, mime)
     if problem:

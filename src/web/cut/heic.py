@@ -6,8 +6,8 @@ photo's rotation, so it is upright."""
 import js
 from pyscript.ffi import to_js
 
-from cut.file_input import BadInput
-from shared import header, i18n, sniff
+from cut.file_input import BadInput, head_of
+from shared import i18n, sniff
 from shared.i18n import Message
 
 _import = js.Function.new("u", "return import(u)")
@@ -17,8 +17,7 @@ _DECODER = "./runtime/heic-to/heic-to.js"
 async def readable(file):
     """`file` (a File or Blob), or a PNG of it when it is HEIC/HEIF (a File of the same name,
     where it had one)."""
-    head = js.Uint8Array.new(await file.slice(0, header.HEAD_BYTES).arrayBuffer())
-    if sniff.sniff(bytes(head)) != "image/heic":
+    if sniff.sniff(await head_of(file)) != "image/heic":
         return file
     try:
         module = await _import(js.URL.new(_DECODER, js.document.baseURI).href)
