@@ -11,6 +11,7 @@ KEPT = {
     "Chromium", "CPU", "GPU", "WebAssembly",
     # the embed API's own words (field names and values a developer sends)
     "id", "crop", "true", "false", "Blob", "ArrayBuffer", "none", "blur", "rrggbb", "ffffff",
+    "offset", "opacity",
 }  # fmt: skip
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")

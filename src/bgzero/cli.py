@@ -14,7 +14,7 @@ from bgzero.models.cards import load_cards
 from bgzero.native import batch, own, pipeline
 from bgzero.server import create_app
 from bgzero.site import build as site
-from bgzero.web_shared import backgrounds, formats, onnx_info, own_model
+from bgzero.web_shared import backgrounds, formats, onnx_info, own_model, shadows
 
 DIST = Path("dist")
 
@@ -94,11 +94,21 @@ def _remove(args) -> int:
     if background["kind"] == "image" and not Path(background["path"]).is_file():
         print(f"bgzero remove: --background: no such image {background['path']}", file=sys.stderr)
         return 2
+    fields = {
+        name: value
+        for name in shadows.RANGES
+        if (value := getattr(args, "shadow_" + name)) is not None
+    }
+    try:
+        shadow = shadows.check(fields) if args.shadow or fields else None
+    except shadows.ShadowError as error:
+        print(f"bgzero remove: --shadow: {error}", file=sys.stderr)
+        return 2
     if args.jobs is not None and args.jobs < 1:
         print("bgzero remove: --jobs must be at least 1", file=sys.stderr)
         return 2
     framing = {"crop": args.crop, "margin": args.margin, "max_side": args.max_side}
-    options = batch.Options(args.model, args.format, background, framing)
+    options = batch.Options(args.model, args.format, background, framing, shadow)
     if args.engine == "ray":
         try:  # Ray is the optional extra: bgzero[ray]
             from bgzero.native import ray_engine
@@ -230,6 +240,20 @@ def parser() -> argparse.ArgumentParser:
         default="none",
         help="none, a colour (#ffffff), blur or blur:STRENGTH (1-50), or an image file",
     )
+    remove.add_argument("--shadow", action="store_true", help="a soft shadow under the subject")
+    for name, meaning in (
+        ("blur", "its softness, thousandths of the long side"),
+        ("offset", "its drop, thousandths of the long side"),
+        ("opacity", "in percent"),
+    ):
+        low, high = shadows.RANGES[name]
+        default = shadows.DEFAULT[name]
+        remove.add_argument(
+            "--shadow-" + name,
+            type=float,
+            metavar="N",
+            help=f"the shadow's {name} ({low}-{high}, {meaning}; default {default})",
+        )
     remove.add_argument("--crop", action="store_true", help="crop to the subject")
     remove.add_argument("--margin", type=int, default=20, help="pixels around a --crop")
     remove.add_argument("--max-side", type=int, help="scale down to this longest side")

@@ -238,7 +238,13 @@ async def process(request):
             behind = compose.backdrop(cutout, request["background"])
             try:
                 blob, name, size = await to_file(
-                    cutout, canvas, request["format"], on_stage, behind, request["framing"]
+                    cutout,
+                    canvas,
+                    request["format"],
+                    on_stage,
+                    behind,
+                    request["framing"],
+                    request["shadow"],
                 )
             finally:
                 if behind is not None and not isinstance(behind, str):

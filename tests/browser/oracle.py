@@ -5,6 +5,7 @@ from PIL import Image
 from scipy import ndimage
 
 from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE
+from bgzero.native import batch
 from bgzero.native.pipeline import cutout, default_setting, open_photo
 
 
@@ -40,3 +41,20 @@ def assert_matches_native(png, photo, model="u2netp"):
         f"colours differ: mean {colour.mean():.3f}, max {colour.max():.0f}, "
         f"{outliers} pixels over 3"
     )
+
+
+def native_file(photo, target, model="u2netp", **options):
+    """`bgzero remove`'s file of `photo` (batch.Options' fields: format_id, background,
+    framing, shadow), written to `target`: what the page's and the frame's must equal."""
+    batch.make(open_photo(photo), batch.Options(model, **options), target)
+    return target
+
+
+def assert_same_picture(browser_file, native, levels=2):
+    """Two files of one cut-out alike: mean difference of the RGBA pixels ≤ `levels`."""
+    a = np.asarray(Image.open(browser_file).convert("RGBA")).astype(float)
+    b = np.asarray(Image.open(native).convert("RGBA")).astype(float)
+    assert a.shape == b.shape, (a.shape, b.shape)
+    difference = np.abs(a - b).mean()
+    assert difference <= levels, f"mean difference {difference:.2f} levels"
+    return difference

@@ -152,7 +152,7 @@ class AppPage:
         return self.page.evaluate("document.body.dataset.state")
 
     def show_options(self) -> None:
-        """Open the panel's option groups (Background, Size and format) and Details with a
+        """Open the panel's option groups (Background, Shadow, Size and format) and Details with a
         click on each closed heading, as a person does."""
         closed = self.page.locator(
             "#options details:not([open]) > summary, #details:not([open]) > summary"

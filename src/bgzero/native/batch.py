@@ -56,6 +56,7 @@ class Options:
     format_id: str = formats.DEFAULT
     background: dict | None = None
     framing: dict | None = None
+    shadow: dict | None = None
 
 
 def wanted(name: str, glob: str | None) -> bool:
@@ -94,7 +95,7 @@ def make(photo, options: Options, target) -> None:
     """The cut-out of an opened photo, written to `target` (a path or a binary file)."""
     result = pipeline.cutout(photo, pipeline.default_setting(options.model))
     behind = output.backdrop(options.background or backgrounds.NONE, photo)
-    output.save(result, target, options.format_id, behind, options.framing)
+    output.save(result, target, options.format_id, behind, options.framing, options.shadow)
 
 
 def cut_one(job: Job, options: Options) -> dict:

@@ -5,7 +5,7 @@ import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from bgzero.native.pipeline import PhotoError
-from bgzero.web_shared import backgrounds, formats, geometry
+from bgzero.web_shared import backgrounds, formats, geometry, shadows
 
 
 def backdrop(background: dict, photo: Image.Image) -> Image.Image | None:
@@ -27,10 +27,29 @@ def backdrop(background: dict, photo: Image.Image) -> Image.Image | None:
     return None
 
 
-def framed(image: Image.Image, cut: Image.Image, framing: dict | None) -> Image.Image:
+def cast_shadow(cut: Image.Image, shadow: dict) -> Image.Image:
+    """The RGBA shadow of a cut-out as the page's compose.cast_shadow draws it: black, its
+    alpha moved down and blurred, times the opacity. The canvas blurs as if transparent
+    lay beyond the edges (Pillow repeats the edge pixels): hence the padding."""
+    width, height = cut.size
+    sigma, dy, opacity = shadows.pixels(shadow, width, height)
+    pad = int(3 * sigma) + 2
+    moved = Image.new("L", (width + 2 * pad, height + 2 * pad), 0)
+    moved.paste(cut.getchannel("A"), (pad, pad + dy))
+    blurred = moved.filter(ImageFilter.GaussianBlur(sigma))
+    blurred = blurred.crop((pad, pad, pad + width, pad + height))
+    alpha = np.asarray(blurred, dtype=np.float32) * opacity
+    out = Image.new("RGBA", cut.size, (0, 0, 0, 0))
+    out.putalpha(Image.fromarray((alpha + 0.5).astype(np.uint8)))
+    return out
+
+
+def framed(
+    image: Image.Image, cut: Image.Image, framing: dict | None, shadow: dict | None = None
+) -> Image.Image:
     """`image` cropped to the subject of `cut` (the cut-out, whose alpha finds it) with a
-    margin and/or scaled to a longest side, as the page's export.framed does
-    ({"crop", "margin", "max_side"})."""
+    margin (and its shadow whole) and/or scaled to a longest side, as the page's
+    export.framed does ({"crop", "margin", "max_side"})."""
     framing = framing or {}
     width, height = image.size
     box = (0, 0, width, height)
@@ -39,6 +58,7 @@ def framed(image: Image.Image, cut: Image.Image, framing: dict | None) -> Image.
         bounds = None
         if xs.size:
             bounds = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+        bounds = shadows.grow(bounds, shadow, width, height)
         box = geometry.crop_box(bounds, framing.get("margin", 0), width, height)
     size = geometry.scaled_size(box[2], box[3], framing.get("max_side"))
     if box != (0, 0, width, height):
@@ -54,18 +74,24 @@ def save(
     format_id: str = formats.DEFAULT,
     behind: Image.Image | None = None,
     framing: dict | None = None,
+    shadow: dict | None = None,
 ) -> None:
-    """Write an RGBA cut-out in one of shared/formats (the page's table), over `behind`
-    (backdrop()'s) if given, framed by `framing`: a format without alpha is flattened on
-    white when there is nothing behind, the mask is the alpha as greyscale."""
+    """Write an RGBA cut-out in one of shared/formats (the page's table), with `shadow` (a
+    shared/shadows description) and over `behind` (backdrop()'s) if given, framed by
+    `framing`: a format without alpha is flattened on white when there is nothing behind,
+    the mask is the alpha as greyscale (no shadow)."""
     entry = formats.get(format_id)
     quality = formats.quality(format_id)
     options = {} if quality is None else {"quality": round(quality * 100)}
     cut = result
+    if format_id == "mask":
+        shadow = None
+    if shadow is not None:
+        result = Image.alpha_composite(cast_shadow(cut, shadow), result)
     if format_id != "mask" and behind is not None:
         result = Image.alpha_composite(behind, result)
     # The crop follows the cut-out's alpha, also when a background made the image opaque.
-    result = framed(result, cut, framing)
+    result = framed(result, cut, framing, shadow)
     if format_id == "mask":
         image = result.getchannel("A")
     elif not entry["alpha"]:

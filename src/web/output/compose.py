@@ -3,7 +3,7 @@ operations only)."""
 
 import js
 
-from shared import backgrounds
+from shared import backgrounds, shadows
 
 
 def backdrop(cutout, background, picture=None):
@@ -32,15 +32,18 @@ def backdrop(cutout, background, picture=None):
     return canvas
 
 
-def render(cutout, canvas, behind=None, mask=False, rect=None):
+def render(cutout, canvas, behind=None, mask=False, rect=None, shadow=None):
     """The cut-out on `canvas`: its decontaminated colours, or the photo kept where the alpha
     is (`destination-in` multiplies what is drawn by the alpha canvas's alpha), times the
     photo's own alpha: a pixel transparent in the photo stays so. `behind`: what backdrop()
     made, painted behind it (`destination-over`), or None for transparency; `mask`: the
     alpha alone, white on black; `rect` (x, y, w, h): redraw only that part (the editor's
-    strokes) of a canvas already rendered at this size."""
+    strokes) of a canvas already rendered at this size; `shadow`: a shared/shadows
+    description, drawn between the cut-out and what is behind it (not on a mask)."""
     width, height = cutout.width, cutout.height
-    if rect is None or (canvas.width, canvas.height) != (width, height):
+    shadow = None if mask else shadow
+    # A shadow reaches far beyond a stroke, and comes from the whole alpha: all is redrawn.
+    if rect is None or shadow is not None or (canvas.width, canvas.height) != (width, height):
         canvas.width = width
         canvas.height = height
         rect = (0, 0, width, height)
@@ -68,6 +71,11 @@ def render(cutout, canvas, behind=None, mask=False, rect=None):
     if (cutout.colours is not None or mask) and not cutout.opaque:
         # What the photo already had stays transparent (drawn above, the photo carries it).
         ctx.drawImage(cutout.photo, 0, 0, width, height)
+    if shadow is not None:
+        cast = cast_shadow(canvas, shadow)
+        ctx.globalCompositeOperation = "destination-over"
+        ctx.drawImage(cast, 0, 0)
+        cast.width = 0  # a full-size canvas
     if behind is not None:
         ctx.globalCompositeOperation = "destination-over"
         if isinstance(behind, str):
@@ -76,6 +84,23 @@ def render(cutout, canvas, behind=None, mask=False, rect=None):
         else:
             ctx.drawImage(behind, 0, 0)
     ctx.restore()
+
+
+def cast_shadow(canvas, shadow):
+    """A canvas of `canvas`'s size holding the shadow of what it shows: black, the alpha
+    blurred (a Gaussian of standard deviation shadowBlur / 2, in every engine) and moved
+    down. The image is drawn one width to the left, off the canvas, and its shadow one width
+    back: only the shadow lands."""
+    width, height = canvas.width, canvas.height
+    sigma, dy, opacity = shadows.pixels(shadow, width, height)
+    out = js.OffscreenCanvas.new(width, height)
+    ctx = out.getContext("2d")
+    ctx.shadowColor = "rgba(0, 0, 0, %.4f)" % opacity
+    ctx.shadowBlur = 2 * sigma
+    ctx.shadowOffsetX = width
+    ctx.shadowOffsetY = dy
+    ctx.drawImage(canvas, -width, 0)
+    return out
 
 
 def flatten(canvas, colour):

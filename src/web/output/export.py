@@ -6,7 +6,7 @@ import js
 from pyscript.ffi import create_proxy, is_none
 
 from output import compose
-from shared import formats, geometry
+from shared import formats, geometry, shadows
 
 # The subject's bounds from a layer's alpha channel: a typed-array scan in JS (Python never
 # loops over pixels); [x0, y0, x1, y1] with the ends excluded, or null when nothing is kept.
@@ -36,16 +36,17 @@ return x1 < 0 ? null : JSON.stringify([x0, y0, x1 + 1, y1 + 1]);
 _next_task = js.Function.new("return new Promise((resolve) => setTimeout(resolve, 0))")
 
 
-def framed(canvas, cutout, framing):
-    """The composed canvas cropped to the subject (with a margin) and/or scaled to a longest
-    side, per `framing` {"crop", "margin", "max_side"}; the canvas itself when neither
-    changes anything."""
+def framed(canvas, cutout, framing, shadow=None):
+    """The composed canvas cropped to the subject (with a margin, and its shadow whole)
+    and/or scaled to a longest side, per `framing` {"crop", "margin", "max_side"}; the
+    canvas itself when neither changes anything."""
     width, height = canvas.width, canvas.height
     box = (0, 0, width, height)
     if framing.get("crop"):
         layer = cutout.colours if cutout.colours is not None else cutout.alpha
         found = _bounds(layer, geometry.CROP_ALPHA)
         bounds = None if is_none(found) else tuple(int(v) for v in json.loads(str(found)))
+        bounds = shadows.grow(bounds, shadow, width, height)
         box = geometry.crop_box(bounds, framing.get("margin", 0), width, height)
     size = geometry.scaled_size(box[2], box[3], framing.get("max_side"))
     if box == (0, 0, width, height) and size == (width, height):
@@ -80,23 +81,31 @@ def encode(canvas, format_id=formats.DEFAULT, quality=None):
 
 
 async def to_file(
-    cutout, canvas, format_id=formats.DEFAULT, on_stage=None, behind=None, framing=None
+    cutout,
+    canvas,
+    format_id=formats.DEFAULT,
+    on_stage=None,
+    behind=None,
+    framing=None,
+    shadow=None,
 ):
-    """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) and encode it, framed
-    by `framing` (framed()'s crop and size): (Blob, file name, (width, height) of the file).
+    """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) with `shadow` (a
+    shared/shadows description) and encode it, framed by `framing` (framed()'s crop and
+    size): (Blob, file name, (width, height) of the file).
     A format without alpha gets white when there is no backdrop. Adds the time of each to
     the cut-out's timings."""
     stage = on_stage or (lambda *args: None)
     flatten = not formats.get(format_id)["alpha"]
     t = js.performance.now()
-    compose.render(cutout, canvas, behind, mask=format_id == "mask")
+    mask = format_id == "mask"
+    compose.render(cutout, canvas, behind, mask=mask, shadow=shadow)
     if flatten:  # under everything, also a background image's own transparent parts
         compose.flatten(canvas, formats.FLATTEN_ON)
     cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
     await _next_task()
     t = js.performance.now()
     stage("encode")
-    out = framed(canvas, cutout, framing or {})
+    out = framed(canvas, cutout, framing or {}, None if mask else shadow)
     size = (out.width, out.height)
     try:
         blob = await encode(out, format_id)

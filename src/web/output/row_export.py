@@ -10,11 +10,12 @@ from cut.cutout import Cutout
 from output import compose, export
 
 
-def plain(format_id, behind, framing):
+def plain(format_id, behind, framing, shadow=None):
     """Whether a file made this way is the master itself: a full-size transparent PNG."""
     return (
         format_id == "png"
         and behind is None
+        and shadow is None
         and not framing.get("crop")
         and not framing.get("max_side")
     )
@@ -30,9 +31,9 @@ async def master(cutout):
         canvas.width = 0
 
 
-async def remake(row, format_id, background, picture, framing):
+async def remake(row, format_id, background, picture, framing, shadow=None):
     """(Blob, file name) of the row in this export, from its master and its photo (the
-    photo for a blurred background and its own transparency)."""
+    photo for a blurred background and its own transparency), with `shadow`."""
     if row.master is None:  # its cut-out left the screen before a master was made
         raise RuntimeError("no full-size copy of this cut-out was kept: open it again")
     photo = await file_input.read_image(row.file)
@@ -45,7 +46,9 @@ async def remake(row, format_id, background, picture, framing):
     behind = compose.backdrop(cutout, background, picture)
     canvas = js.document.createElement("canvas")
     try:
-        blob, name, _ = await export.to_file(cutout, canvas, format_id, None, behind, framing)
+        blob, name, _ = await export.to_file(
+            cutout, canvas, format_id, None, behind, framing, shadow
+        )
     finally:
         canvas.width = 0
         if behind is not None and not isinstance(behind, str):

@@ -4,6 +4,7 @@ parent -> frame  {type: "bgzero:remove", id, image: Blob | ArrayBuffer,
                   options?: {quality?: "fast" | "best", model?: <catalog id>,
                              format?: <shared/formats id>,
                              background?: "none" | "#rrggbb" | "blur" | "blur:<1-50>",
+                             shadow?: boolean | {blur?, offset?, opacity?},
                              crop?: boolean, margin?: px, maxSide?: px}}
                  {type: "bgzero:cancel", id}: stop that request, waiting or running (it is
                   answered with an error of code "cancelled"; an id neither waiting nor
@@ -23,6 +24,7 @@ from shared import backgrounds as _backgrounds
 from shared import formats as _formats
 from shared import geometry as _geometry
 from shared import i18n
+from shared import shadows as _shadows
 
 REMOVE = "bgzero:remove"
 READY = "bgzero:ready"
@@ -44,6 +46,10 @@ VIEW_KEYS = (
     "model",
     "format",
     "background",
+    "shadow",
+    "blur",
+    "offset",
+    "opacity",
     "crop",
     "margin",
     "maxSide",
@@ -105,8 +111,8 @@ def valid_id(value):
 
 def read_request(view, model_ids):
     """Validate the view of a parent's message; return {"type": REMOVE, "id", "model",
-    "format", "background" (a shared/backgrounds description), "framing" (export's crop and
-    size)}, or {"type": CANCEL, "id"}.
+    "format", "background" (a shared/backgrounds description), "shadow" (a shared/shadows
+    description or None), "framing" (export's crop and size)}, or {"type": CANCEL, "id"}.
 
     view: {"kind": type name of the message, "image": type name of its `image`,
     "fields": the message's VIEW_KEYS as JSON values, or None when it had none or they
@@ -184,6 +190,19 @@ def read_request(view, model_ids):
         except _backgrounds.BackgroundError as e:
             what = _name(options["background"])
             refuse("bad-message", _say("api.bad_background", what=what, detail=e.message))
+    shadow = options.get("shadow", False)
+    try:
+        if shadow is True:
+            shadow = dict(_shadows.DEFAULT)
+        elif shadow is False or shadow is None:
+            shadow = None
+        elif isinstance(shadow, dict):
+            shadow = _shadows.check(shadow)
+        else:
+            raise _shadows.ShadowError("shadow.use")
+    except _shadows.ShadowError as e:
+        what = _name(options["shadow"])
+        refuse("bad-message", _say("api.bad_shadow", what=what, detail=e.message))
     crop = options.get("crop", False)
     if not isinstance(crop, bool):
         refuse("bad-message", _say("api.bad_crop", what=_name(crop)))
@@ -197,6 +216,7 @@ def read_request(view, model_ids):
         "model": model,
         "format": fmt,
         "background": background,
+        "shadow": shadow,
         "framing": {"crop": crop, "margin": margin, "max_side": max_side},
     }
 

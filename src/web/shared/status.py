@@ -52,6 +52,23 @@ def status_line(model_id, provider, threads, reason=None):
     return Message("status.why", line=line, why=why) if why else line
 
 
+def lacks(threads, reason):
+    """What this browser lacks that makes a cut-out slower, in the user's words (None when
+    nothing is): one thread only, and no WebGPU at all. A missing or slower graphics card
+    is the device, not the browser: the Details line says it."""
+    code = (reason or {}).get("code")
+    if code == "remembered":
+        code = (reason.get("was") or {}).get("code")
+    no_webgpu = code == "no-webgpu"
+    if threads == 1 and no_webgpu:
+        return Message("lacks.both")
+    if threads == 1:
+        return Message("lacks.threads")
+    if no_webgpu:
+        return Message("lacks.webgpu")
+    return None
+
+
 def timings_text(timings):
     """{'decode': 12.3, 'run': 830} -> 'decode 12 ms · run 830 ms' in a fixed order."""
     parts = [Message("timing." + k, ms=i18n.ms(timings[k])) for k in TIMINGS if k in timings]

@@ -9,7 +9,7 @@ from pyscript.ffi import create_proxy
 
 from cut import file_input, heic
 from output.export import to_file
-from shared import backgrounds, formats, i18n
+from shared import backgrounds, formats, i18n, shadows
 from shared.i18n import Message
 from tool import look
 from tool.queue import follow
@@ -32,6 +32,10 @@ def start():
         (ui["bg-colour"], "input", on_background),
         (ui["bg-blur"], "change", on_background),
         (ui["bg-image"], "change", on_picture),
+        (ui["shadow"], "change", on_shadow),
+        (ui["shadow-blur"], "change", on_shadow),
+        (ui["shadow-offset"], "change", on_shadow),
+        (ui["shadow-opacity"], "change", on_shadow),
         (ui["crop"], "change", on_framing),
         (ui["margin"], "input", on_framing),
         (ui["max-side"], "input", on_framing),
@@ -65,6 +69,17 @@ def restyle():
 
 
 def on_framing(event):
+    restyle()
+
+
+def on_shadow(event):
+    on = bool(ui["shadow"].checked)
+    fields = {}
+    for name in shadows.RANGES:
+        el = ui["shadow-" + name]
+        el.disabled = not on
+        fields[name] = int(el.value)
+    page.shadow = shadows.check(fields) if on else None
     restyle()
 
 
@@ -125,7 +140,13 @@ async def copy_png():
         canvas = document.createElement("canvas")
         try:
             blob, _, _ = await to_file(
-                page.cutout, canvas, "png", None, look.behind(page.cutout), look.framing()
+                page.cutout,
+                canvas,
+                "png",
+                None,
+                look.behind(page.cutout),
+                look.framing(),
+                page.shadow,
             )
         finally:
             canvas.width = 0

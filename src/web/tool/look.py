@@ -43,4 +43,4 @@ def shown():
     backdrop = behind(page.cutout)
     if backdrop is None and not formats.get(page.format)["alpha"]:
         backdrop = formats.FLATTEN_ON
-    return {"behind": backdrop, "mask": page.format == "mask"}
+    return {"behind": backdrop, "mask": page.format == "mask", "shadow": page.shadow}

@@ -179,7 +179,7 @@ async def row_file(row):
         if row is page.row:
             await settle_row()
         blob, name = await row_export.remake(
-            row, page.format, page.background, page.picture, look.framing()
+            row, page.format, page.background, page.picture, look.framing(), page.shadow
         )
         row.blob, row.output, row.made = blob, name, made
     return row.blob

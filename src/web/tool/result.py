@@ -58,12 +58,12 @@ async def offer(cutout):
     row, backdrop, frame = page.row, look.behind(cutout), look.framing()
     try:
         blob, name, _ = await to_file(
-            cutout, page.result.canvas, format_id, show_stage, backdrop, frame
+            cutout, page.result.canvas, format_id, show_stage, backdrop, frame, page.shadow
         )
         if row is not None:  # the queue's copies: the ZIP and the row's download use them
             # Not plain: the master is made once, when the cut-out leaves the screen
             # (settle_row), not after every edit.
-            plain = row_export.plain(format_id, backdrop, frame)
+            plain = row_export.plain(format_id, backdrop, frame, page.shadow)
             row.master = blob if plain else None
             row.blob, row.output, row.made = blob, name, (format_id, made_of[2])
     except Exception:

@@ -48,6 +48,10 @@ ui = {
         "bg-image",
         "bg-blur-control",
         "bg-blur",
+        "shadow",
+        "shadow-blur",
+        "shadow-offset",
+        "shadow-opacity",
         "crop",
         "margin",
         "max-side",
@@ -73,6 +77,7 @@ ui = {
         "next-photo",
         "sheet",
         "compare",
+        "lacks",
     )
 }
 body = document.body
@@ -83,6 +88,7 @@ view = StatusView(
     ui["stage"],
     ui["message"],
     "status.not_isolated",
+    ui["lacks"],
 )
 set_state, show_stage, show_message, show_engine = view.state, view.stage, view.message, view.engine
 
@@ -117,6 +123,7 @@ class Page:
         self.editor = None
         self.background = dict(backgrounds.NONE)  # shared/backgrounds description
         self.picture = None  # ImageBitmap of an "image" background (never leaves the page)
+        self.shadow = None  # shared/shadows description, None for no shadow
         self.look = 0  # counts background and framing changes: the download follows them
         self.backgrounds = 0  # counts background changes alone (the backdrop follows them)
         self.copies = 0

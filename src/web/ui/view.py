@@ -11,8 +11,11 @@ class StatusView:
     """`single_threaded_why` (a text key) is what the status line adds when the page is not
     isolated. Texts are Messages (shared/i18n.py), shown in the page's language."""
 
-    def __init__(self, status_el, progress_el, stage_el, message_el, single_threaded_why):
+    def __init__(
+        self, status_el, progress_el, stage_el, message_el, single_threaded_why, lacks_el=None
+    ):
         self._status = status_el
+        self._lacks = lacks_el  # where the page says what the browser lacks, if it does
         self._progress = progress_el
         self._stage = stage_el
         self._message = message_el
@@ -43,6 +46,10 @@ class StatusView:
         if not js.crossOriginIsolated:
             line = Message("status.single", line=line, why=Message(self._why))
         page_text.put(self._status, line)
+        if self._lacks is not None:
+            lacking = status.lacks(reply["threads"], reply.get("reason"))
+            page_text.put(self._lacks, lacking)
+            self._lacks.hidden = lacking is None
 
     def line(self, message):
         """The status line before the engine reports (None: empty)."""

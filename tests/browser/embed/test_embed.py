@@ -23,8 +23,9 @@ from PIL import Image
 from bgzero.dev.driver import TIMEOUT_MS, free_port, serve
 from bgzero.eval.groundtruth import photos
 from bgzero.site import build as site
-from oracle import assert_matches_native
-from shared import formats
+from made_photos import iphone_photo
+from oracle import assert_matches_native, assert_same_picture, native_file
+from shared import formats, shadows
 
 PETS = photos("pets")
 ERROR_CODES = {"bad-message", "bad-image", "unknown-model", "busy"}
@@ -192,6 +193,7 @@ def sites(tmp_path_factory):
     (root / "parent.html").write_text(PARENT)
     for i in range(2):
         (root / f"pet{i}.jpg").write_bytes(PETS[i].read_bytes())
+    iphone_photo(PETS[0], root / "pet0.heic")
     with Image.open(PETS[1]) as image:  # 8 MP: a cut long enough to cancel
         image.convert("RGB").resize((3500, 2300), Image.Resampling.BICUBIC).save(root / "big.png")
     servers = [
@@ -205,7 +207,11 @@ def sites(tmp_path_factory):
     port = free_port()
     process = serve(dist, port)
     yield SimpleNamespace(
-        app=f"http://127.0.0.1:{port}", allowed=allowed, other=other, isolated=isolated
+        app=f"http://127.0.0.1:{port}",
+        allowed=allowed,
+        other=other,
+        isolated=isolated,
+        heic=root / "pet0.heic",
     )
     process.terminate()
     process.wait(10)
@@ -405,7 +411,7 @@ def test_the_frame_answers_in_the_format_asked_for(sites, page, format_id, mode)
     assert page.console_errors == []
 
 
-def test_the_frame_takes_background_crop_and_size_like_the_page(sites, page):
+def test_the_frame_takes_background_shadow_crop_size_and_heic_like_the_page(sites, page, tmp_path):
     page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
     _wait_for(page, "m.data.type === 'bgzero:ready'")
     page.evaluate(
@@ -423,6 +429,25 @@ def test_the_frame_takes_background_crop_and_size_like_the_page(sites, page):
     _wait_for(page, "m.data.type === 'bgzero:error' && m.data.id === 7")
     [error] = _messages(page, "bgzero:error")
     assert error["code"] == "bad-message" and "background" in error["message"]
+    # A shadow: the pixels of `bgzero remove --shadow`; a bad one is refused by name.
+    page.evaluate("send(8, '/pet1.jpg', {background: '#ffffff', shadow: {opacity: 70}})")
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 8")
+    white = {"kind": "colour", "colour": "#ffffff"}
+    shadow = shadows.check({"opacity": 70})
+    native = native_file(PETS[1], tmp_path / "native.png", background=white, shadow=shadow)
+    assert_same_picture(_png(page, 8), native)
+    page.evaluate("send(9, '/pet1.jpg', {shadow: {blur: 500}})")
+    _wait_for(page, "m.data.type === 'bgzero:error' && m.data.id === 9")
+    error = _messages(page, "bgzero:error")[-1]
+    assert error["code"] == "bad-message", error
+    assert "shadow's blur must be between 1 and 100" in error["message"], error
+    # An iPhone photo (HEIC, taken on its side) is cut upright, as the CLI cuts it.
+    page.evaluate("send(10, '/pet0.heic')")
+    _wait_for(page, "m.data.type === 'bgzero:result' && m.data.id === 10")
+    result = _messages(page, "bgzero:result")[-1]
+    upright = Image.open(PETS[0]).size[::-1]
+    assert (result["width"], result["height"]) == upright
+    assert_matches_native(_png(page, 10), sites.heic)
     assert page.console_errors == []
 
 

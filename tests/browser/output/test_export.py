@@ -9,7 +9,8 @@ from PIL import Image
 
 from bgzero.eval.groundtruth import photos
 from made_photos import transparent_photo
-from shared import formats
+from oracle import assert_same_picture, native_file
+from shared import formats, shadows
 
 PET = photos("pets")[6]
 
@@ -118,6 +119,26 @@ def test_backgrounds_colour_picture_and_blur(app, tmp_path):
     photo = np.asarray(Image.open(PET).convert("RGB")).astype(int)
     assert np.abs(blurred[..., :3][inside] - kept[inside]).max() <= 1
     assert sharpness(blurred[..., :3], outside) < 0.6 * sharpness(photo, outside)
+    # A shadow: the same pixels as `bgzero remove --shadow`, transparent (PNG), and on white
+    # cropped to the subject and its shadow (JPEG).
+    change_background(app, lambda: page.check("#shadow"))
+    change_background(app, lambda: page.select_option("#background", "none"))
+    shadowed = app.download(tmp_path)
+    native = native_file(PET, tmp_path / "native.png", shadow=shadows.DEFAULT)
+    assert_same_picture(shadowed, native)
+    assert np.asarray(Image.open(shadowed))[..., 3][outside].mean() > 2  # the shadow is there
+    change_background(app, lambda: page.select_option("#background", "colour"))
+    change_background(app, lambda: page.click("#bg-colours button[data-colour='#ffffff']"))
+    change_background(app, lambda: page.fill("#margin", "0"))
+    change_background(app, lambda: page.check("#crop"))
+    choose_format(app, "jpeg")
+    framing = {"crop": True, "margin": 0, "max_side": None}
+    native = tmp_path / "native.jpg"
+    white = {"kind": "colour", "colour": "#ffffff"}
+    native_file(
+        PET, native, format_id="jpeg", background=white, framing=framing, shadow=shadows.DEFAULT
+    )
+    assert_same_picture(app.download(tmp_path), native)
     assert app.log.console_errors() == []
 
 

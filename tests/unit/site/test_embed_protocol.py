@@ -11,6 +11,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "src" / "we
 from bgzero import cli
 from bgzero.site import build as site
 from shared import embed_protocol as protocol
+from shared import shadows
 
 MODELS = ["u2netp", "isnet-quint8"]
 
@@ -48,6 +49,7 @@ def remove(**extra):
 def test_valid_requests(fields, image, expected):
     plain = {
         "background": {"kind": "none"},
+        "shadow": None,
         "framing": {"crop": False, "margin": 20, "max_side": None},
     }
     expected = {"type": protocol.REMOVE, **expected, **plain}
@@ -70,6 +72,21 @@ def test_background_and_framing_options():
     assert request["framing"] == {"crop": True, "margin": 0, "max_side": 1024}
     colour = protocol.read_request(view(remove(options={"background": "#FFF"}), "Blob"), MODELS)
     assert colour["background"] == {"kind": "colour", "colour": "#ffffff"}
+
+
+def test_shadow_option():
+    def shadow_of(value):
+        request = protocol.read_request(view(remove(options={"shadow": value}), "Blob"), MODELS)
+        return request["shadow"]
+
+    assert protocol.read_request(view(remove(), "Blob"), MODELS)["shadow"] is None
+    assert shadow_of(False) is None
+    assert shadow_of(True) == shadows.DEFAULT
+    assert shadow_of({"opacity": 70}) == {**shadows.DEFAULT, "opacity": 70}
+    for bad, said in (("yes", "use true, false"), ({"blur": 0}, "between 1 and 100")):
+        with pytest.raises(protocol.ProtocolError) as refused:
+            shadow_of(bad)
+        assert refused.value.code == "bad-message" and said in str(refused.value.message)
 
 
 @pytest.mark.parametrize(

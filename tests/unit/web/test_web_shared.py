@@ -415,3 +415,17 @@ def test_cancel_messages_name_their_request():
     assert messages.decode(messages.encode(messages.cancelled(3)))["type"] == "cancelled"
     with pytest.raises(messages.MessageError):
         messages.validate({"type": "cancel", "id": 5, "target": "3"})
+
+
+def test_what_the_browser_lacks_in_plain_words():
+    no_webgpu = provider_choice.reason("no-webgpu")
+    assert (
+        status.lacks(2, provider_choice.reason("no-adapter")) is None
+    )  # the device's, not the browser's
+    assert status.lacks(2, None) is None
+    assert status.lacks(1, None).key == "lacks.threads"
+    assert status.lacks(2, no_webgpu).key == "lacks.webgpu"
+    assert status.lacks(1, no_webgpu).key == "lacks.both"
+    remembered = provider_choice.reason_from_memory(no_webgpu)
+    assert status.lacks(4, remembered).key == "lacks.webgpu"
+    assert "one processor core" in str(status.lacks(1, None))
