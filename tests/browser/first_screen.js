@@ -6,9 +6,14 @@
     const r = document.getElementById(id).getBoundingClientRect();
     return [r.left, r.top, r.right, r.bottom];
   };
+  // On top: the element itself, or the control whose label holds it (WebKit hit-tests the
+  // file input inside "Choose a photo"'s label): a click there does the same.
   const onTop = (id) => {
     const [l, t, r, b] = box(id);
-    return document.elementFromPoint((l + r) / 2, (t + b) / 2)?.closest("#" + id) != null;
+    const found = document.elementFromPoint((l + r) / 2, (t + b) / 2);
+    const target = document.getElementById(id);
+    return found != null && (found.closest("#" + id) != null
+      || [...(found.labels || [])].some((label) => label.contains(target)));
   };
   return {
     result: box("result"), download: box("download"), downloadOnTop: onTop("download"),

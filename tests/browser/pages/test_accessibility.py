@@ -72,6 +72,7 @@ def test_the_tool_has_no_violation_in_any_state(visitor, axe_source, tmp_path):
     page.click("#mode-manual")
     app.show_options()
     page.select_option("#background", "colour")
+    page.check("#shadow")
     check("editor")
     page.click("#network-activity summary")
     page.wait_for_function("Number(document.body.dataset.network || 0) >= 1")
@@ -121,4 +122,14 @@ def test_a_phone_width_and_200_percent_zoom_need_no_sideways_scrolling_in_the_da
         small = page.evaluate(_SMALL_TARGETS)
         assert small == [], f"{width} px: targets under 44 px: {small}"
         page.screenshot(path=str(tmp_path / f"phone-{width}.png"), full_page=True)
+        # The sheet of options over the stage, every group open, a shadow on.
+        page.click("#sheet")
+        closed = page.locator("#options details:not([open]) > summary")
+        while closed.count():
+            closed.first.click()
+        page.check("#shadow")
+        assert violations(page, axe_source) == [], f"{width} px, the sheet open"
+        small = page.evaluate(_SMALL_TARGETS)
+        assert small == [], f"{width} px, the sheet open: targets under 44 px: {small}"
+        page.screenshot(path=str(tmp_path / f"sheet-{width}.png"))
         context.close()

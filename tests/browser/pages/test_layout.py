@@ -15,11 +15,9 @@ from bgzero.native.pipeline import cutout, default_setting, open_photo
 from bgzero.repo import GT
 from bgzero.site.samples import SAMPLES
 from conftest import PageLog
-from first_screen import BOXES, inside
+from first_screen import BOXES, SIZES, check_after, check_before
 from oracle import assert_matches_native
 
-# Photos as people take them: landscape on a laptop, portrait on a phone (a 4:3 landscape
-# photo at a 390 px width can cover at most 35 % of a 390×844 screen).
 LANDSCAPE = photos("pets")[0]
 PORTRAIT = photos("people")[0]
 
@@ -39,25 +37,14 @@ def sized(browser, origin, request):
     context.close()
 
 
-@pytest.mark.parametrize(
-    "sized", [(1366, 768), (1280, 720), (390, 844), (360, 640)], indirect=True, ids=str
-)
+@pytest.mark.parametrize("sized", SIZES, indirect=True, ids=str)
 def test_the_result_and_its_download_fill_the_first_screen(sized):
     app = sized
     app.open()
-    seen = app.page.evaluate(BOXES)
-    assert inside(seen["drop"], seen), seen
-    assert inside(seen["choose"], seen) and seen["chooseOnTop"], seen
-    assert seen["scrollWidth"] <= seen["width"], seen
+    check_before(app.page.evaluate(BOXES))
     app.cut(PORTRAIT if app.phone else LANDSCAPE)
     app.page.wait_for_function("document.body.dataset.zoom !== undefined")
-    seen = app.page.evaluate(BOXES)
-    assert seen["scrollY"] == 0 and seen["scrollWidth"] <= seen["width"], seen
-    assert inside(seen["result"], seen), seen
-    assert inside(seen["download"], seen) and seen["downloadOnTop"], seen
-    left, top, right, bottom = seen["result"]
-    share = (right - left) * (bottom - top) / (seen["width"] * seen["height"])
-    assert share >= (0.35 if app.phone else 0.40), f"the result covers {share:.0%} of the screen"
+    check_after(app.page.evaluate(BOXES))
     assert app.log.console_errors() == []
 
 
