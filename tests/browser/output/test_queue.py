@@ -9,7 +9,9 @@ import numpy as np
 from PIL import Image
 
 from bgzero.eval.groundtruth import photos
+from bgzero.native.output import cast_shadow
 from oracle import assert_matches_native
+from shared import shadows
 
 PETS = photos("pets")
 
@@ -149,4 +151,15 @@ def test_the_zip_follows_the_format_and_background_chosen_after_the_cut(app, tmp
         for pet in pets:
             again = _rgb(zipped.read(f"{pet.stem}-nobg.jpg"))
             assert np.abs(again - on_red[pet.stem]).mean() < 1, pet.name
+    # A shadow chosen afterwards: every photo gets it, as `bgzero remove --shadow` draws it.
+    page.check("#shadow")
+    page.wait_for_function("document.body.dataset.looked === document.body.dataset.look")
+    with _zip(app, tmp_path, "shadow.zip") as zipped:
+        for pet in pets:
+            shaded = _rgb(zipped.read(f"{pet.stem}-nobg.jpg"))
+            red = Image.new("RGBA", cut[pet.stem].size, (255, 0, 0, 255))
+            under = Image.alpha_composite(red, cast_shadow(cut[pet.stem], shadows.DEFAULT))
+            want = np.asarray(Image.alpha_composite(under, cut[pet.stem]).convert("RGB"))
+            assert np.abs(shaded - want.astype(int)).mean() < 3, pet.name
+            assert np.abs(shaded - on_red[pet.stem]).mean() > 1, pet.name  # it is there
     assert app.log.console_errors() == []
