@@ -45,6 +45,17 @@ def working_size(width, height, size, min_size=0, step=64):
     return max(min_size, min(size, edge))
 
 
+def aspect_size(width, height, size, min_size=0, step=32):
+    """(h, w) of a model input that keeps a width×height photo's aspect (issue 23: not yet
+    used by any model; `make eval` decides where it may be). The long side is
+    working_size()'s (`size` for a fixed model), the short side the photo's proportion of
+    it, both multiples of `step` (the model's stride), the short side at least one step."""
+    long_side = working_size(width, height, size, min_size, step)
+    short = min(width, height) * long_side / max(width, height)
+    short = max(step, min(long_side, _round(short / step) * step))
+    return (long_side, short) if height >= width else (short, long_side)
+
+
 def guide_size(height, width, long_side):
     """(h, w) of the refinement's low-resolution grid: the photo's aspect, at most long_side."""
     scale = long_side / max(height, width)

@@ -39,3 +39,22 @@ def test_the_strip_plan_feeds_each_strip_grids_of_the_whole_photos_cell_size():
     assert geometry.strip_plan(500, 400, (500, 400), spec) == [
         (0, 500, 0, 500, (500, 400), (256, 205))
     ]
+
+
+def test_aspect_size_keeps_the_photos_proportions_in_whole_strides():
+    # A 16:9 photo at half the work of IS-Net's square; 4:3 at three quarters.
+    assert geometry.aspect_size(1920, 1080, 1024, 512, 32) == (576, 1024)
+    assert geometry.aspect_size(4000, 3000, 1024, 512, 32) == (768, 1024)
+    assert geometry.aspect_size(1080, 1920, 1024, 512, 32) == (1024, 576)
+    assert geometry.aspect_size(800, 800, 320) == (320, 320)
+    # A fixed model keeps its long side; the short one is rounded to the stride, never 0.
+    assert geometry.aspect_size(1000, 333, 320) == (96, 320)
+    assert geometry.aspect_size(10000, 100, 320) == (32, 320)
+    # An adaptive model's long side follows a small photo, not below its min_size.
+    assert geometry.aspect_size(300, 200, 1024, 512, 64) == (320, 512)
+    for width, height in ((1920, 1080), (333, 1000), (5000, 4999), (64, 4096)):
+        h, w = geometry.aspect_size(width, height, 1024, 512, 64)
+        assert h % 64 == 0 and w % 64 == 0 and max(h, w) == 1024
+        exact = min(width, height) * 1024 / max(width, height)
+        assert abs(min(h, w) - max(64, exact)) <= 32  # the nearest stride, at least one
+        assert h == w or (h > w) == (height > width)
