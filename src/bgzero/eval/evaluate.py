@@ -22,6 +22,7 @@ from bgzero.eval.choice import (
     choose,
     decontamination,
     labelled,
+    peers_run,
 )
 from bgzero.eval.groundtruth import COMPOSITES, SETS, eval_sets, samples
 from bgzero.eval.quality import halo, scores
@@ -39,6 +40,10 @@ MIXES = (
     ("mean", 0.7, True),
     ("confident", 0.5, True),
 )
+
+
+def _peer_bar(row: dict) -> bool:
+    return row["kind"] == "baseline" and peers_run(row)
 
 
 def candidates(model: str, subset: str) -> list[tuple[str, Setting]]:
@@ -64,6 +69,8 @@ def candidates(model: str, subset: str) -> list[tuple[str, Setting]]:
         return rows + ([("best", Setting.best(card))] if card.best else [])
     if card.min_size:
         rows.append(("ours", replace(default, adaptive=not default.adaptive)))
+        # Issue 23: an input in the photo's proportions (the graph runs at any h×w).
+        rows.append(("ours", replace(default, fit="aspect")))
     else:
         other = next(f for f in geometry.FITS if f != default.fit)
         rows.append(("ours", replace(default, fit=other)))
@@ -308,6 +315,14 @@ def run_eval(args) -> int:
                 print(f"  ... {subset} {setting.label()}", file=sys.stderr, flush=True)
         report[subset] = rows
         print(table(subset, rows), flush=True)
+    if args.json:  # written first: the tables are what took the time
+        Path(args.json).write_text(json.dumps(report, indent=1))
+    peerless = [s for s, rows in labelled(report).items() if not any(map(_peer_bar, rows))]
+    if peerless:
+        # The worst-set rule measures against the peers' best row: with only derived models
+        # (e.g. --model isnet-int8) there is none, so the tables stand alone.
+        print(f"no peer model's baseline in {', '.join(peerless)}: add --model u2netp to choose")
+        return 0
     for model, c in choose(report).items():
         print(
             f"chosen for {model} by its worst set: {c['label']} ({c['worst']:+.2f} points)"
@@ -318,8 +333,6 @@ def run_eval(args) -> int:
     if labelled(report):
         print(f"app default model by the same data: {app_model(report)}")
     print("\n".join(against_best_baseline(report)))
-    if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=1))
     if args.markdown:
         # The clicks section (`bgzero eval --clicks`) is another run's: it stays.
         path = Path(args.markdown)

@@ -6,9 +6,10 @@ filters (Chromium's and Pillow's) can flip whole regions of a hard photo. Runnin
 resize in onnxruntime on both sides removes that source of disagreement.
 
 Inputs: rgba uint8 [1,H,W,4] (the photo at its working size); box int64 [4] = top, left,
-bottom, right of the photo inside the model's square; size int64 [1] = the square's edge.
-Output: model_rgba uint8 [1,S,S,4]: the photo resized into `box` (antialiased linear),
-the rest mid grey.
+bottom, right of the photo inside the model's square; size int64 [1] = the square's edge,
+or [2] = height, width of an input that keeps the photo's aspect (geometry.aspect_size).
+Output: model_rgba uint8 [1,S,S,4] (or [1,h,w,4]): the photo resized into `box`
+(antialiased linear), the rest mid grey.
 """
 
 import numpy as np
@@ -40,15 +41,16 @@ def build_prepare() -> onnx.ModelProto:
         helper.make_node("Round", ["resized"], ["rounded"]),
         helper.make_node("Clip", ["rounded", "zero", "c255"], ["clipped"]),
         helper.make_node("Cast", ["clipped"], ["resized_u8"], to=TensorProto.UINT8),
-        # pads = [0, 0, top, left, 0, 0, size - bottom, size - right]
-        helper.make_node("Concat", ["size", "size"], ["size2"], axis=0),
+        # pads = [0, 0, top, left, 0, 0, height - bottom, width - right]
+        helper.make_node("Expand", ["size", "c2"], ["size2"]),
         helper.make_node("Sub", ["size2", "bottom_right"], ["after"]),
         helper.make_node("Concat", ["zeros2", "top_left", "zeros2", "after"], ["pads"], axis=0),
         helper.make_node("Pad", ["resized_u8", "pads", "pad_value"], ["padded"], mode="constant"),
         helper.make_node("Transpose", ["padded"], ["model_rgba"], perm=[0, 2, 3, 1]),
     ]
-    constants = ints(i0=[0], i2=[2], i4=[4], n_c=[1, 4], zeros2=[0, 0]) + floats(zero=0, c255=255)
+    constants = ints(i0=[0], i2=[2], i4=[4], n_c=[1, 4], zeros2=[0, 0], c2=[2])
+    constants += floats(zero=0, c255=255)
     constants.append(const("pad_value", PAD_VALUE, np.uint8))
-    inputs = tensors(("rgba", U8, [1, "H", "W", 4]), ("box", I64, [4]), ("size", I64, [1]))
-    outputs = tensors(("model_rgba", U8, [1, "S", "S", 4]))
+    inputs = tensors(("rgba", U8, [1, "H", "W", 4]), ("box", I64, [4]), ("size", I64, ["N"]))
+    outputs = tensors(("model_rgba", U8, [1, "h", "w", 4]))
     return graph_model(nodes, "bgzero-prepare", inputs, outputs, constants, OPSET)

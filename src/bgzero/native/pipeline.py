@@ -32,7 +32,9 @@ class Setting:
     """How one photo becomes a mask. The peer baseline is `Setting.baseline(model)`."""
 
     model: str
-    fit: str = "stretch"  # stretch | letterbox: how the photo meets the S×S input
+    # stretch | letterbox: how the photo meets the S×S input; aspect (eval only, issue 23):
+    # an h×w input in the photo's proportions (geometry.aspect_size)
+    fit: str = "stretch"
     downscale: str = "graph"  # graph (prepare.py, as the browser) | bilinear (Pillow)
     upscale: str = "bicubic"  # bilinear | bicubic | guided (the refinement graph)
     radius: int = 4  # guided filter, at the guide grid's resolution
@@ -245,17 +247,23 @@ def working_photo(photo: Image.Image) -> Image.Image:
     return photo if size == photo.size else photo.resize(size, Image.Resampling.LANCZOS)
 
 
-def model_input(photo: Image.Image, size: int, fit: str, downscale: str):
-    """(S×S RGBA array [1,S,S,4], box): box = top, left, bottom, right of the photo in it."""
-    box = top, left, bottom, right = geometry.model_box(fit, *photo.size, size)
+def model_input(photo: Image.Image, size, fit: str, downscale: str):
+    """(S×S RGBA array [1,S,S,4], box): box = top, left, bottom, right of the photo in it.
+    `size`: the square's edge, or (h, w) of an "aspect" input (the photo fills it)."""
+    if fit == "aspect":
+        height, width = size
+        box = top, left, bottom, right = (0, 0, height, width)
+    else:
+        height = width = size
+        box = top, left, bottom, right = geometry.model_box(fit, *photo.size, size)
     if downscale == "graph":
         feeds = {
             "rgba": np.asarray(working_photo(photo), dtype=np.uint8)[None],
             "box": np.array(box, np.int64),
-            "size": np.array([size], np.int64),
+            "size": np.array([height, width] if fit == "aspect" else [size], np.int64),
         }
         return prepare_session().run(None, feeds)[0], box
-    canvas = Image.new("RGBA", (size, size), (PAD_VALUE,) * 4)
+    canvas = Image.new("RGBA", (width, height), (PAD_VALUE,) * 4)
     canvas.paste(photo.resize((right - left, bottom - top), FILTERS[downscale]), (left, top))
     return np.asarray(canvas, dtype=np.uint8)[None], box
 
@@ -272,8 +280,12 @@ def model_source(card: Card, cache=None) -> bytes:
     return assets.model_source(card, cache, derive=derive)
 
 
-def working_size(photo: Image.Image, card: Card, setting: Setting) -> int:
-    """The model square's edge for this photo (the worker's rule, geometry.working_size)."""
+def working_size(photo: Image.Image, card: Card, setting: Setting):
+    """The model square's edge for this photo (the worker's rule, geometry.working_size);
+    (h, w) for the "aspect" fit."""
+    if setting.fit == "aspect":
+        low = card.min_size if setting.adaptive else 0
+        return geometry.aspect_size(*photo.size, card.size, low, card.size_step)
     if not setting.adaptive:
         return card.size
     return geometry.working_size(*photo.size, card.size, card.min_size, card.size_step)

@@ -7,7 +7,7 @@ from PIL import Image
 
 from bgzero.eval.groundtruth import photos
 from bgzero.graphs.prepare import PAD_VALUE, build_prepare
-from shared.geometry import model_box
+from shared.geometry import aspect_size, model_box
 
 SESSION = ort.InferenceSession(
     build_prepare().SerializeToString(), providers=["CPUExecutionProvider"]
@@ -46,3 +46,16 @@ def test_prepare_resizes_into_the_box_and_pads_grey(width, height, fit):
     diff = np.abs(out[top:bottom, left:right].astype(int) - expected)
     # Antialiased linear is Pillow's bilinear up to rounding and the kernel at the borders.
     assert diff.mean() < 0.5 and np.percentile(diff, 99) <= 3
+
+
+def test_prepare_fills_an_input_in_the_photos_proportions():
+    photo = np.asarray(Image.open(photos("pets")[0]).convert("RGBA"))
+    height, width = aspect_size(photo.shape[1], photo.shape[0], 1024, 512, 64)
+    feeds = {
+        "rgba": photo[None],
+        "box": np.array([0, 0, height, width], np.int64),
+        "size": np.array([height, width], np.int64),
+    }
+    out = SESSION.run(None, feeds)[0][0]
+    assert out.shape == (height, width, 4) and height != width
+    assert (out != PAD_VALUE).any(-1).mean() > 0.99  # the photo fills it: no padding
