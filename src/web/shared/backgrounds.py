@@ -13,12 +13,8 @@ DEFAULT_BLUR = 12
 MAX_BLUR = 50
 
 
-class BackgroundError(ValueError):
+class BackgroundError(i18n.Problem):
     """`message`: an i18n.Message (str() is its English text, for the command line)."""
-
-    def __init__(self, key, **params):
-        self.message = i18n.Message(key, **params)
-        super().__init__(str(self.message))
 
 
 def _hex(text):

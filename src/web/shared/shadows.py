@@ -13,12 +13,8 @@ RANGES = {"blur": (1, 100), "offset": (0, 100), "opacity": (1, 100)}
 REACH = 2
 
 
-class ShadowError(ValueError):
+class ShadowError(i18n.Problem):
     """`message`: an i18n.Message (str() is its English text, for the command line)."""
-
-    def __init__(self, key, **params):
-        self.message = i18n.Message(key, **params)
-        super().__init__(str(self.message))
 
 
 def check(fields):
