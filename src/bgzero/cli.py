@@ -11,7 +11,7 @@ from bgzero.dev.bench import run_bench
 from bgzero.eval.evaluate import run_eval
 from bgzero.models.assets import AssetError
 from bgzero.models.cards import load_cards
-from bgzero.native import batch, own, pipeline
+from bgzero.native import batch, own, settings
 from bgzero.server import create_app
 from bgzero.site import build as site
 from bgzero.web_shared import backgrounds, formats, onnx_info, own_model, shadows
@@ -73,13 +73,13 @@ def _remove(args) -> int:
             print(f"bgzero remove: --model-file {args.model_file}: {error}", file=sys.stderr)
             return 2
         args.model = card.id
-    elif args.quality == "best" or args.model == pipeline.BEST:
-        if args.model not in (None, pipeline.BEST):
+    elif args.quality == "best" or args.model == settings.BEST:
+        if args.model not in (None, settings.BEST):
             print(
                 "bgzero remove: --quality best picks its own models; drop --model", file=sys.stderr
             )
             return 2
-        args.model = pipeline.BEST
+        args.model = settings.BEST
     elif args.model and args.model not in load_cards():
         print(
             f"bgzero remove: unknown model {args.model!r}; choose from {', '.join(load_cards())}",

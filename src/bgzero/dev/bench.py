@@ -17,7 +17,8 @@ from bgzero.dev import bench_cli, bench_queue
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
 from bgzero.eval.groundtruth import GT, photos
 from bgzero.models.cards import best_card, load_cards
-from bgzero.native.pipeline import BEST, cutout, default_setting, open_photo
+from bgzero.native.pipeline import cutout, default_setting, open_photo
+from bgzero.native.settings import BEST
 
 STAGES = [
     "decode",

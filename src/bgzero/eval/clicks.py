@@ -29,7 +29,8 @@ import numpy as np
 from scipy import ndimage
 
 from bgzero.eval.groundtruth import photos, truth
-from bgzero.native.pipeline import Setting, cutout_alpha, open_photo
+from bgzero.native.pipeline import cutout_alpha, open_photo
+from bgzero.native.settings import Setting
 from bgzero.web_shared import smart
 
 MAX_CLICKS = 20

@@ -27,7 +27,8 @@ from bgzero.eval.choice import (
 from bgzero.eval.groundtruth import COMPOSITES, SETS, eval_sets, samples
 from bgzero.eval.quality import halo, scores
 from bgzero.models.cards import load_cards
-from bgzero.native.pipeline import Setting, cutout_alpha, cutout_rgba, mix, predict
+from bgzero.native.pipeline import cutout_alpha, cutout_rgba, mix, predict
+from bgzero.native.settings import Setting
 from bgzero.web_shared import geometry
 
 SCORES = ("iou", "mae", "edge_mae", "boundary_f")  # of alpha, every set; halo on composites

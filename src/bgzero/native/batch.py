@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bgzero.native import output, pipeline
+from bgzero.native import output, pipeline, settings
 from bgzero.web_shared import backgrounds, formats, naming
 
 PHOTOS_PER_WORKER = 8  # below this many photos per process, one process is faster
@@ -145,7 +145,7 @@ def start_worker(threads: int, own: tuple | None) -> None:
     """Set up a process that cuts: its share of threads, and a brought model if any."""
     pipeline.set_threads(threads)
     if own is not None:  # a brought model lives in the parent's registry: register it here
-        pipeline.register(*own)
+        settings.register(*own)
 
 
 def default_workers(photos: int) -> int:
@@ -186,7 +186,7 @@ def run(
                 bar.update()
         else:
             threads = max(1, (os.cpu_count() or 1) // workers)
-            own = pipeline.registered(options.model)
+            own = settings.registered(options.model)
             with ProcessPoolExecutor(
                 workers, get_context("spawn"), start_worker, (threads, own)
             ) as pool:

@@ -9,6 +9,7 @@ import numpy as np
 from bgzero.models.browser_model import INPUT
 from bgzero.models.cards import Card
 from bgzero.native import pipeline
+from bgzero.native.settings import register
 from bgzero.web_shared import onnx_info, own_model
 
 
@@ -47,7 +48,7 @@ def load(
         refine=True,
         decontaminate=True,
     )
-    pipeline.register(card, source)
+    register(card, source)
     # Its output is only known once it ran (as in the page): once, on a grey square.
     grey = np.full((1, card.size, card.size, 4), 128, np.uint8)
     try:

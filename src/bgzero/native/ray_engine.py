@@ -17,7 +17,7 @@ from pathlib import Path
 import ray
 from pyarrow import fs
 
-from bgzero.native import batch, pipeline
+from bgzero.native import batch, pipeline, settings
 
 ROWS_PER_BATCH = 4  # photos an actor takes at once: enough to keep it busy, few to rebalance
 
@@ -127,7 +127,7 @@ def run(
             threads = max(1, cpus // actors)
             dataset = ray.data.from_items(rows).map_batches(
                 _Cutter,
-                fn_constructor_args=(options, threads, pipeline.registered(options.model)),
+                fn_constructor_args=(options, threads, settings.registered(options.model)),
                 batch_size=ROWS_PER_BATCH,
                 concurrency=actors,
                 num_cpus=threads,

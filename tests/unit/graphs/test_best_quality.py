@@ -13,7 +13,7 @@ from bgzero.cli import main
 from bgzero.eval.groundtruth import GT, samples
 from bgzero.graphs.mix import FLOOR, build_mirror, build_mix
 from bgzero.models.cards import CARDS_DIR, best_card, load_card, load_cards
-from bgzero.native import pipeline
+from bgzero.native import pipeline, settings
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "src" / "web"))
 
@@ -105,7 +105,7 @@ def test_best_card_section_is_checked(tmp_path):
 
 def test_best_mixes_two_models_and_differs_from_each():
     photo = pipeline.open_photo(PHOTO)
-    best = pipeline.default_setting(pipeline.BEST)
+    best = pipeline.default_setting(settings.BEST)
     assert best.partner and best.partner != best.model and "+" in best.label()
     mixed = pipeline.cutout_alpha(photo, best)
     first = pipeline.cutout_alpha(photo, best.alone())

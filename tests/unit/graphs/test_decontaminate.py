@@ -120,10 +120,10 @@ def test_a_large_photo_in_strips_comes_out_as_in_one_piece():
 
     from bgzero.eval.groundtruth import photos
     from bgzero.models.cards import load_cards
-    from bgzero.native import pipeline
+    from bgzero.native import pipeline, settings
 
     photo = Image.open(photos("pets")[0]).convert("RGBA").resize((1200, 900))
-    alpha = pipeline.cutout_alpha(photo, pipeline.Setting.default(load_cards()["u2netp"]))
+    alpha = pipeline.cutout_alpha(photo, settings.Setting.default(load_cards()["u2netp"]))
     whole = pipeline.decontaminate(photo, alpha, 1024, strip_pixels=10**9)
     parts = pipeline.decontaminate(photo, alpha, 1024, strip_pixels=300_000)
     assert not np.array_equal(whole, parts)  # more than one strip really ran
