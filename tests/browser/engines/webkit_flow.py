@@ -49,12 +49,28 @@ def main(origin, photo, portrait, out, first_screen):
     driver = webdriver.WebKitGTK(options=options, service=Service(DRIVER))
     report = {"before": [], "after": {}}
 
+    def settled():
+        """The viewport once the window manager has applied the last resize (it is async)."""
+        seen, deadline = None, time.monotonic() + 10
+        while time.monotonic() < deadline:
+            time.sleep(0.3)
+            now = driver.execute_script("return [innerWidth, innerHeight]")
+            if now == seen:
+                break
+            seen = now
+        return seen
+
     def resize(width, height):
-        """The page's viewport at this size (the window around it larger by its frame)."""
-        driver.set_window_size(width, height)
-        outer = driver.execute_script("return [outerWidth - innerWidth, outerHeight - innerHeight]")
-        driver.set_window_size(width + outer[0], height + outer[1])
-        time.sleep(0.5)
+        """The page's viewport at exactly this size: the window grows by its frame, which is
+        only known once a resize has settled, so correct until the viewport agrees."""
+        frame = [0, 0]
+        for _ in range(6):
+            driver.set_window_size(width + frame[0], height + frame[1])
+            inner = settled()
+            if inner == [width, height]:
+                return
+            frame = [frame[0] + width - inner[0], frame[1] + height - inner[1]]
+        raise RuntimeError(f"the viewport stays {inner}, not {width}x{height}")
 
     def boxes(width, height):
         """The first screen at this size of the page's viewport."""
