@@ -75,11 +75,16 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+// A model file (ONNX, or the LiteRT.js graph of one): cached on first use, by its hash.
+function isModel(path) {
+  return path.endsWith(".onnx") || path.endsWith(".tflite");
+}
+
 async function answer(event, path) {
   const version = await pinned(event);
   if (version !== VERSION) return fromOlderBuild(event, version, path);
   if (!listed.has(path)) return fetch(event.request);
-  return path.endsWith(".onnx") ? model(event, path) : fromShell(event, path);
+  return isModel(path) ? model(event, path) : fromShell(event, path);
 }
 
 self.addEventListener("message", (event) => {
@@ -93,7 +98,7 @@ self.addEventListener("message", (event) => {
     event.source.postMessage({type: "bgzero:requests", requests: seen});
   } else if (data.type === "bgzero:keep" && Array.isArray(data.files)) {
     // Models the page loaded before this worker controlled it (the very first visit).
-    for (const path of data.files.filter((f) => listed.has(f) && f.endsWith(".onnx"))) {
+    for (const path of data.files.filter((f) => listed.has(f) && isModel(f))) {
       event.waitUntil(model(event, path).then((response) => response.arrayBuffer()));
     }
   }
@@ -169,7 +174,7 @@ async function pinned(event) {
 async function fromOlderBuild(event, version, path) {
   const url = scoped(path);
   const cached = (await (await caches.open("bgzero-shell-" + version)).match(url)) ||
-    (path.endsWith(".onnx") && (await (await caches.open(MODELS)).match(url)));
+    (isModel(path) && (await (await caches.open(MODELS)).match(url)));
   // A file that build never stored can only come from the server (and the server's copy).
   return cached ? isolate(cached, path) : fetch(event.request);
 }
@@ -221,7 +226,8 @@ async function sha256(buffer) {
 async function expectedHash(event, path) {
   const response = await fromShell(event, "models/catalog.json");
   const catalog = await response.json();
-  const entries = [...catalog.models, ...Object.values(catalog.graphs)];
+  const models = catalog.models.flatMap((m) => (m.litert ? [m, m.litert] : [m]));
+  const entries = [...models, ...Object.values(catalog.graphs)];
   const entry = entries.find((m) => m.file === path);
   return entry ? entry.sha256 : null;
 }

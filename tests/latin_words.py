@@ -8,7 +8,7 @@ KEPT = {
     "MB", "GB", "MP", "HTTP", "float32", "provider", "wasm", "webgpu", "Ctrl", "Shift", "Tab", "Z",
     "Y", "embed", "origin", "EN", "U", "Net", "IS", "int8", "fp16", "DIS", "RMBG", "BiRefNet",
     "AGPL", "GNU", "npm", "SHA", "Cookie", "XHR", "Web", "Worker", "onnxruntime", "web",
-    "Chromium", "CPU", "GPU", "WebAssembly",
+    "Chromium", "CPU", "GPU", "WebAssembly", "LiteRT", "js", "litert",
     # the embed API's own words (field names and values a developer sends)
     "id", "crop", "true", "false", "Blob", "ArrayBuffer", "none", "blur", "rrggbb", "ffffff",
     "offset", "opacity",

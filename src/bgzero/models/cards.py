@@ -32,6 +32,9 @@ class Card:
     # "Best quality" ([best]): this model's mask mixed with a partner model's (mix.py), at
     # a fixed or adaptive size; {} where the card has none. One card at most has it.
     best: dict | None = None
+    # [litert]: the built graph converted for LiteRT.js (models/litert.py), {sha256, bytes};
+    # None where the browser runs this model on onnxruntime-web only.
+    litert: dict | None = None
 
     @property
     def source_sha256(self) -> str:
@@ -67,7 +70,16 @@ def load_card(path: Path) -> Card:
         decontaminate=bool(settings.get("decontaminate", False)),
         adaptive=_adaptive(path, settings, min_size),
         best=_best(path, data.get("best", {}), bool(settings.get("refine"))),
+        litert=_litert(path, data.get("litert")),
     )
+
+
+def _litert(path: Path, litert: dict | None) -> dict | None:
+    if litert is None:
+        return None
+    if set(litert) != {"sha256", "bytes"}:
+        raise ValueError(f"{path.name}: [litert] has sha256 and bytes")
+    return {"sha256": str(litert["sha256"]), "bytes": int(litert["bytes"])}
 
 
 def _adaptive(path: Path, settings: dict, min_size: int) -> bool:

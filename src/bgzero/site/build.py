@@ -2,7 +2,6 @@
 
 import gzip
 import json
-import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -15,64 +14,31 @@ from bgzero.graphs.own_graphs import build_finisher, build_normaliser
 from bgzero.graphs.prepare import build_prepare
 from bgzero.graphs.refine import DEFAULT as REFINE_DEFAULT
 from bgzero.graphs.refine import build_refine
-from bgzero.models import assets
+from bgzero.models import assets, litert
 from bgzero.models.browser_model import build_model_bytes
 from bgzero.models.cards import Card, best_card, load_cards
 from bgzero.native.pipeline import model_source
 from bgzero.repo import ROOT
 from bgzero.site import pages as site_pages
 from bgzero.site.icons import write_icons
+from bgzero.site.runtime import ON_DEMAND, ORT_PACKAGE, copy_runtime, ort_on_demand
 from bgzero.site.samples import write_samples
 from bgzero.site.web_python import copy_web_python
 from bgzero.web_shared import geometry, i18n
 
-# dist folder -> (npm package folder, files). Only what the page can load is shipped.
-RUNTIME = {
-    "runtime/pyscript": ("@pyscript/core/dist", ["*.js", "*.css"]),
-    "runtime/micropython": (
-        "@micropython/micropython-webassembly-pyscript",
-        ["micropython.mjs", "micropython.wasm"],
-    ),
-    # Download all as ZIP (src/web/output/zip_export.py): a streaming ZIP writer, not ours by hand.
-    "runtime/client-zip": ("client-zip", ["index.js", "LICENSE.txt"]),
-    # iPhone photos (src/web/cut/heic.py): libheif in WebAssembly, the build without eval.
-    "runtime/heic-to": ("heic-to/dist/csp", ["heic-to.js"]),
-    "runtime/pyodide": (
-        "pyodide",
-        [
-            "pyodide.mjs",
-            "pyodide.asm.mjs",
-            "pyodide.asm.wasm",
-            "python_stdlib.zip",
-            "pyodide-lock.json",
-        ],
-    ),
-}
 # Served precompressed so the transfer is small and still has a Content-Length.
 COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
 MANIFEST = "manifest.json"
 EMBED_CONFIG = "embed.json"  # parent origins the embed page answers (src/web/embed.py)
 SERVICE_WORKER = "sw.js"
-# onnxruntime-web: the bundles the worker imports, each shipped with every file it loads
-# (read from the bundles themselves: a new ORT version that renames its WebAssembly files
-# still ships what it needs). The WASM bundle runs every visit; the WebGPU bundle only where
-# a WebGPU adapter is chosen (see src/web/worker/providers.py).
-ORT_DIR, ORT_PACKAGE = "runtime/ort", "onnxruntime-web/dist"
-ORT_ENTRIES = {"wasm": "ort.wasm.min.mjs", "webgpu": "ort.webgpu.min.mjs"}
-_ORT_REFERENCE = re.compile(rb'"(ort-wasm[\w.-]*\.(?:mjs|wasm))"')
-# Left out of the service worker's install-time precache: models are cached on first use
-# (after their hash checks out), Pyodide only loads for ?worker=py, the HEIC decoder (3 MB)
-# when the first iPhone photo arrives, and the WebGPU runtime's own files (added by
-# ort_on_demand) only on devices that use it.
-ON_DEMAND = ("runtime/pyodide/", "runtime/heic-to/")
 
 
-def model_file(name: str, built: bytes) -> str:
-    return f"models/{name}-{assets.sha256(built)[:12]}.onnx"
+def model_file(name: str, built: bytes, suffix: str = ".onnx") -> str:
+    return f"models/{name}-{assets.sha256(built)[:12]}{suffix}"
 
 
-def write_hashed(dist: Path, name: str, data: bytes) -> dict:
-    path = model_file(name, data)
+def write_hashed(dist: Path, name: str, data: bytes, suffix: str = ".onnx") -> dict:
+    path = model_file(name, data, suffix)
     (dist / path).parent.mkdir(parents=True, exist_ok=True)
     (dist / path).write_bytes(data)
     return {"file": path, "bytes": len(data), "sha256": assets.sha256(data)}
@@ -103,6 +69,10 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
                 **write_hashed(dist, card.id, built),
             }
         )
+        if card.litert:  # the same graph for LiteRT.js, the worker's second CPU runtime
+            catalog[-1]["litert"] = write_hashed(
+                dist, card.id, litert.convert(card, built, cache), ".tflite"
+            )
     return catalog
 
 
@@ -190,69 +160,6 @@ GRAPH_FILES = {
 }
 
 
-def ort_references(script: bytes) -> list[str]:
-    """The ORT files a bundle or Emscripten loader names (by string literal, as it loads
-    them relative to `env.wasm.wasmPaths`)."""
-    return sorted({m.decode() for m in _ORT_REFERENCE.findall(script)})
-
-
-def ort_files(source: Path, entry: str) -> list[str]:
-    """`entry` and every file it loads, transitively (bundle -> .mjs loader -> .wasm)."""
-    found, todo = [], [entry]
-    while todo:
-        name = todo.pop()
-        if name in found:
-            continue
-        if not (source / name).is_file():
-            raise assets.AssetError(
-                f"{ORT_PACKAGE}/{name} is missing from npm modules (loaded by {entry})"
-            )
-        found.append(name)
-        if name.endswith(".mjs"):
-            todo += ort_references((source / name).read_bytes())
-    return sorted(found)
-
-
-def ort_on_demand(source: Path) -> list[str]:
-    """Files only the WebGPU runtime loads, as dist paths."""
-    always = set(ort_files(source, ORT_ENTRIES["wasm"]))
-    return [
-        f"{ORT_DIR}/{name}"
-        for name in ort_files(source, ORT_ENTRIES["webgpu"])
-        if name not in always
-    ]
-
-
-def runtime_files(modules: Path) -> dict[str, tuple[str, list[str]]]:
-    """dist folder -> (npm package folder, file patterns) of everything the page can load."""
-    ort = sorted(
-        {name for entry in ORT_ENTRIES.values() for name in ort_files(modules / ORT_PACKAGE, entry)}
-    )
-    return {**RUNTIME, ORT_DIR: (ORT_PACKAGE, ort)}
-
-
-def copy_runtime(modules: Path, dist: Path) -> list[dict]:
-    used = []
-    for folder, (package_dir, patterns) in runtime_files(modules).items():
-        source = modules / package_dir
-        for pattern in patterns:
-            matches = sorted(source.glob(pattern))
-            if not matches:
-                raise assets.AssetError(f"{package_dir}/{pattern} is missing from npm modules")
-            for path in matches:
-                (dist / folder).mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, dist / folder / path.name)
-        package = json.loads((modules / package_dir.split("/dist")[0] / "package.json").read_text())
-        used.append(
-            {
-                "name": package["name"],
-                "version": package["version"],
-                "licence": package.get("license", "see package"),
-            }
-        )
-    return used
-
-
 def _origin(card: Card, cards: dict[str, Card]) -> str:
     """Where a model's weights come from: a registry package, or the card it is made from."""
     src = card.source
@@ -317,7 +224,7 @@ def write_manifest(dist: Path) -> dict:
 def write_service_worker(dist: Path, manifest: dict, on_demand: list[str]) -> None:
     files = sorted(manifest["files"])
     later = ON_DEMAND + tuple(on_demand)
-    precache = [f for f in files if not (f.endswith(".onnx") or f.startswith(later))]
+    precache = [f for f in files if not (f.endswith((".onnx", ".tflite")) or f.startswith(later))]
     template = (dist / SERVICE_WORKER).read_text()
     worker = (
         template.replace("__VERSION__", manifest["version"])

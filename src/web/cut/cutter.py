@@ -10,7 +10,7 @@ import js
 from cut import file_input
 from cut.cutout import Cutout
 from cut.worker_bridge import Cancelled, Worker, unpack
-from shared import catalog, geometry, messages, provider_choice
+from shared import catalog, geometry, messages, provider_choice, runtime_choice
 
 # After a photo above this many pixels the worker is replaced by a fresh one once the page
 # has nothing more to cut (settle()): WebAssembly memory only grows, and the full-size stages
@@ -63,6 +63,9 @@ class Cutter:
         # ?provider=webgpu|wasm forces one; ?fault=webgpu-<step> makes that step fail.
         self.want = provider_choice.wanted(params.get("provider"))
         self.fault = provider_choice.fault(params.get("fault"))
+        # ?runtime=ort|litert forces the CPU runtime; ?fault=litert-<step> fails that step.
+        self.runtime = runtime_choice.wanted(params.get("runtime"))
+        self.runtime_fault = runtime_choice.fault(params.get("fault"))
 
     def cancel(self):
         """Stop the cut under way: it raises worker_bridge.Cancelled soon (at the worker's
@@ -87,7 +90,13 @@ class Cutter:
         return self._url("./runtime/ort/")
 
     def _engine(self):
-        return {"want": self.want, "fault": self.fault, "remembered": _stored_choices()}
+        return {
+            "want": self.want,
+            "fault": self.fault,
+            "remembered": _stored_choices(),
+            "runtime": self.runtime,
+            "runtime_fault": self.runtime_fault,
+        }
 
     def _remember(self, reply):
         remember = reply.get("remember")
@@ -134,7 +143,7 @@ class Cutter:
             return spec
         if model.get("parts"):  # "Best quality": two models
             return catalog.pair_spec(self.catalog, model, self._url)
-        return catalog.spec(model, self._url(model["file"]))
+        return catalog.spec(model, self._url(model["file"]), self._url)
 
     def sent_size(self, width, height):
         """Size of the copy that crosses to the worker (the original stays here for

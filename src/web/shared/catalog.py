@@ -104,11 +104,22 @@ def label(model):
     return Message("model.option", name=name, size=size)
 
 
-def spec(model, url):
-    """What the worker needs to load a model; `url` is model["file"] made absolute."""
+def spec(model, url, url_of=None):
+    """What the worker needs to load a model; `url` is model["file"] made absolute, and
+    `url_of` makes its LiteRT.js graph's file absolute where it has one."""
     if model.get("parts"):
         raise CatalogError("catalog: %r is two models: use pair_spec" % model["id"])
+    litert = model.get("litert")
+    if litert and url_of is not None:
+        litert = {
+            "url": url_of(litert["file"]),
+            "bytes": litert["bytes"],
+            "sha256": litert["sha256"],
+        }
+    else:
+        litert = None
     return {
+        "litert": litert,
         "id": model["id"],
         "url": url,
         "size": model["size"],
@@ -125,7 +136,7 @@ def pair_spec(catalog, model, url_of):
     the first at the pair's size rule (fixed or adaptive), the second at the pair's fit, and
     whether the first also runs on its square seen in a mirror."""
     first, second = [find(catalog, p) for p in model["parts"]]
-    specs = [spec(first, url_of(first["file"])), spec(second, url_of(second["file"]))]
+    specs = [spec(m, url_of(m["file"]), url_of) for m in (first, second)]
     specs[0]["min_size"] = model.get("min_size", 0)
     specs[1]["fit"] = model.get("partner_fit", specs[1]["fit"])
     return {"id": model["id"], "parts": specs, "flip": bool(model.get("flip"))}
@@ -177,4 +188,6 @@ def graph_files(catalog, model):
     """The files a cut-out with this model loads, for the offline cache."""
     graphs = [catalog["graphs"][name]["file"] for name in list(GRAPHS) + list(OWN_GRAPHS)]
     models = [find(catalog, p) for p in model.get("parts") or ()] or [model]
-    return [m["file"] for m in models if m.get("file")] + graphs
+    files = [m["file"] for m in models if m.get("file")]
+    # A LiteRT.js graph too: which runtime a visit ends on is only known in the worker.
+    return files + [m["litert"]["file"] for m in models if m.get("litert")] + graphs

@@ -10,7 +10,7 @@ import json
 from shared import i18n
 from shared.catalog import GRAPHS, OWN_GRAPHS
 
-PROVIDERS = ("wasm", "webgpu")
+PROVIDERS = ("wasm", "webgpu", "litert")  # litert: LiteRT.js on WASM (runtime_choice.py)
 
 # kind -> required fields (besides "type" and "id")
 _FIELDS = {

@@ -1,6 +1,6 @@
 """Messages (shared/i18n.py) of the status line and the progress stage."""
 
-from shared import i18n, provider_choice
+from shared import i18n, provider_choice, runtime_choice
 from shared.i18n import Message
 
 STAGES = (
@@ -48,7 +48,7 @@ def status_line(model_id, provider, threads, reason=None):
     """'u2netp · wasm · 2 threads', then why this provider when there is a reason."""
     key = "status.engine_one" if threads == 1 else "status.engine"
     line = Message(key, model=model_id, provider=provider, n=threads)
-    why = provider_choice.reason_text(reason)
+    why = runtime_choice.reason_text(reason) or provider_choice.reason_text(reason)
     return Message("status.why", line=line, why=why) if why else line
 
 

@@ -20,10 +20,11 @@ class SwMessageError(ValueError):
 
 
 def keep(files):
-    """Model files the service worker should cache: paths under models/ ending .onnx."""
+    """Model files the service worker should cache: paths under models/ ending .onnx (or
+    .tflite: a model's LiteRT.js graph)."""
     files = [str(f) for f in files]
     for f in files:
-        if not (f.startswith("models/") and f.endswith(".onnx")):
+        if not (f.startswith("models/") and (f.endswith(".onnx") or f.endswith(".tflite"))):
             raise SwMessageError("not a model file: %r" % f)
     return {"type": KEEP, "files": files}
 

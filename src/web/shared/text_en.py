@@ -92,6 +92,7 @@ TEXTS = {
     "reason.faster": "WebGPU measured faster ({detail})",
     "reason.remembered": "{detail} (remembered for this device)",
     "reason.failed": "WebGPU failed, using WASM: {detail}",
+    "reason.litert-failed": "LiteRT.js failed, using onnxruntime-web: {detail}",
     # progress
     "stage.download": "Loading model",
     "stage.session": "Preparing model",

@@ -84,6 +84,7 @@ TEXTS = {
     "reason.faster": "WebGPU 实测更快（{detail}）",
     "reason.remembered": "{detail}（已为此设备记住）",
     "reason.failed": "WebGPU 出错，改用 WASM：{detail}",
+    "reason.litert-failed": "LiteRT.js 出错，改用 onnxruntime-web：{detail}",
     "stage.download": "正在下载模型",
     "stage.session": "正在准备模型",
     "stage.decode": "正在解码图片",

@@ -13,6 +13,7 @@ from polyscript import xworker  # the name `xworker` must be a module global: po
 
 from channel import wire
 from shared import geometry, i18n, messages
+from shared import runtime_choice as runtimes
 from shared.i18n import Problem
 
 # dispatches messages by evaluating "xworker.onmessage"
@@ -47,10 +48,11 @@ engine = Engine()  # the ORT runtimes and the execution provider (providers.py)
 sessions = Sessions(engine, _post)
 
 
-def _engine_report():
+def _engine_report(model):
     """What every ready/result says of the engine (remember: once, for the page to store)."""
     remember, engine.remember = engine.remember, None
-    return engine.provider, engine.threads, engine.reason, remember
+    provider = runtimes.PROVIDER if sessions.on_litert(model) else engine.provider
+    return provider, engine.threads, sessions.runtime_reason or engine.reason, remember
 
 
 async def _load(msg, payload):
@@ -67,7 +69,8 @@ async def _load(msg, payload):
         elif fresh and not model.get("parts") and not _state.waiting and engine.provider == "wasm":
             # A session's first run took 1.4 s where the next take 0.6 (u2netp, WebAssembly
             # still on its first tier): paid now, while no photo waits, not on the first one.
-            # WebGPU already made its smoke run; a second one is only a delay there.
+            # WebGPU already made its smoke run; a second one is only a delay there. LiteRT.js
+            # made its check run, yet its next is still slow (947 ms, then 530).
             size = model.get("min_size") or model["size"]
             t0 = _now()
             await sessions.segment(msg, model, js.Uint8Array.new(size * size * 4).fill(128), size)
@@ -80,7 +83,7 @@ async def _load(msg, payload):
         messages.ready(
             msg["id"],
             msg["model"]["id"],
-            *_engine_report(),
+            *_engine_report(msg["model"]),
             timings=sessions.created_ms.get(kept(model)[0], {}),
         )
     )
@@ -199,7 +202,7 @@ async def _cut(msg, bitmap):
                 height,
                 channels,
                 box,
-                *_engine_report(),
+                *_engine_report(msg["model"]),
                 timings=timings,
             ),
             pixels,

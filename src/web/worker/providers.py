@@ -122,6 +122,7 @@ class Engine:
         self.forced = False
         self.fault = None
         self._watched = None  # the GPUDevice whose loss is watched
+        self._asked = None  # _candidate()'s answer when on_wasm() asked it first
 
     async def start(self, base):
         """Import the WASM runtime once (every cut needs it for the helper graphs)."""
@@ -172,10 +173,22 @@ class Engine:
             self._fall_back("session", RuntimeError("device lost (%s)" % self.lost))
         return await self._wasm_session(model_bytes, model)
 
+    async def on_wasm(self, options):
+        """Whether the model runs on WASM, decided before any session where WebGPU is not
+        worth trying (then a LiteRT.js model needs no ORT session at all)."""
+        if self.provider is None:
+            self._asked = await self._candidate(options)
+            if self._asked[0] is None:
+                self._asked = None
+                return True
+            self.provider = None  # WebGPU is worth trying: session() decides
+        return self.provider == "wasm"
+
     async def _decide(self, model_bytes, model, options):
         """The first session, on the provider it decides: WebGPU when an adapter is worth
         trying, works, and (unless forced or remembered) runs faster than WASM."""
-        adapter, remembered = await self._candidate(options)
+        asked, self._asked = self._asked, None
+        adapter, remembered = asked or await self._candidate(options)
         tried = None
         if adapter is not None:  # (a JS object's truth differs between the interpreters)
             tried = await self._try_gpu(adapter, model_bytes, model, remembered)

@@ -4,7 +4,9 @@
 import js
 
 from shared import messages
+from shared import runtime_choice as runtimes
 from shared.i18n import Problem
+from worker import litert
 from worker.providers import WebGpuFailed
 
 
@@ -40,6 +42,9 @@ class Sessions:
         self.created_ms = {}  # model id -> session creation time, reported with "ready"
         self.graphs = {}  # sha256 -> InferenceSession of the helper graphs
         self.own = {}  # sha256 -> Uint8Array of a model the user brought (never fetched)
+        self.litert = litert.LiteRt()
+        self.runtime_reason = None  # why that model is not on LiteRT.js, when it could be
+        self.fetch_ms = 0  # of the model session under way: its downloads
 
     async def fetch(self, req_id, model):
         """Download with a streaming reader so the page can show bytes/total; verify sha256."""
@@ -48,6 +53,13 @@ class Sessions:
             if held is None:
                 raise Problem("own.not_loaded")
             return held
+        started = _now()
+        try:
+            return await self._fetch(req_id, model)
+        finally:
+            self.fetch_ms += _now() - started
+
+    async def _fetch(self, req_id, model):
         try:
             response = await js.fetch(model["url"])
         except Exception:
@@ -98,18 +110,63 @@ class Sessions:
             if other not in keep:
                 await _release(self.models.pop(other))
         t0 = _now()
-        model_bytes = await self.fetch(req_id, model)
-        own = model.get("own")
-        if own:  # the graphs around it, for the engine to wrap its session in
-            model["helpers"] = (
-                await self.graph(req_id, own["normaliser"]),
-                await self.graph(req_id, own["finisher"]),
-            )
-        t1 = _now()
-        self.post(messages.progress(req_id, "session"))
-        session = await self.engine.session(model_bytes, model, msg["engine"])
+        self.fetch_ms = 0
+        self.runtime_reason = None
+        session = None
+        if await self.engine.on_wasm(msg["engine"]):
+            session = await self._litert(req_id, model, msg)
+        if session is None:
+            model_bytes = await self.fetch(req_id, model)
+            own = model.get("own")
+            if own:  # the graphs around it, for the engine to wrap its session in
+                model["helpers"] = (
+                    await self.graph(req_id, own["normaliser"]),
+                    await self.graph(req_id, own["finisher"]),
+                )
+            self.post(messages.progress(req_id, "session"))
+            session = await self.engine.session(model_bytes, model, msg["engine"])
         self.models[model_id] = session
-        self.created_ms[model_id] = {"download": t1 - t0, "session": _now() - t1}
+        fetched = self.fetch_ms
+        self.created_ms[model_id] = {"download": fetched, "session": _now() - t0 - fetched}
+        return session
+
+    async def _litert(self, req_id, model, msg):
+        """The model's session on LiteRT.js where it may run there, checked by a run on grey;
+        None where it may not or any step failed (then LiteRT.js is not tried again in this
+        worker, and the status line says why)."""
+        options = msg["engine"]
+        want, fault = runtimes.wanted(options.get("runtime")), options.get("runtime_fault")
+        if not runtimes.candidate(model, want):
+            return None
+        if self.litert.failed is not None:
+            self.runtime_reason = self.litert.failed
+            return None
+        step, session = "load", None
+        try:
+            if fault == "load":
+                raise RuntimeError("fault injected at load (?fault=litert-load)")
+            if not await self.litert.usable(
+                js.URL.new("../", msg["ort"]).href, self.engine.threads
+            ):
+                return None
+            step = "session"
+            tflite = await self.fetch(req_id, model["litert"])
+            self.post(messages.progress(req_id, "session"))
+            session = await self.litert.session(tflite, self.engine.threads, fault)
+            step = "check"
+            size = model["size"]
+            if fault == "check":
+                raise RuntimeError("fault injected at check (?fault=litert-check)")
+            alpha = await self.engine.run(
+                session, js.Uint8Array.new(size * size * 4).fill(128), size
+            )
+            if alpha.length != size * size:
+                raise RuntimeError("gave %d values, expected %d" % (alpha.length, size * size))
+        except Exception as e:
+            if session is not None:
+                await _release(session)
+            self.litert.failed = self.runtime_reason = litert.fail(step, e)
+            return None
         return session
 
     async def graph(self, req_id, spec):
@@ -131,11 +188,25 @@ class Sessions:
         keep = kept(msg["model"])
         session = await self.model(msg["id"], model, msg, keep)
         try:
+            fault = msg["engine"].get("runtime_fault")
+            if litert.is_litert(session) and fault == "run" and msg["type"] == "cut":
+                raise RuntimeError("fault injected at run (?fault=litert-run)")
             return await self.engine.run(session, rgba, size)
         except WebGpuFailed:
             self.models.clear()  # WebGPU's sessions go: the next one is made on WASM
-            session = await self.model(msg["id"], model, msg, keep)
-            return await self.engine.run(session, rgba, size)
+        except Exception as e:
+            if not litert.is_litert(session):
+                raise
+            # LiteRT.js failed on a photo: the same square runs again on onnxruntime-web.
+            self.litert.failed = litert.fail("run", e)
+            await _release(self.models.pop(model["id"]))
+        session = await self.model(msg["id"], model, msg, keep)
+        return await self.engine.run(session, rgba, size)
+
+    def on_litert(self, model):
+        """Whether every model of this one (both of "Best quality") runs on LiteRT.js."""
+        held = [self.models.get(i) for i in kept(model)]
+        return all(s is not None and litert.is_litert(s) for s in held)
 
     async def forget_own(self, model):
         """A brought model that proved unusable: its bytes (up to 1 GB) and session go now."""

@@ -23,7 +23,7 @@ def test_pick_photo_download_matches_native_and_stays_private(app, tmp_path):
         assert body is None, f"{method} {url} carried a body"
     assert app.log.console_errors() == []
     status = app.status()
-    assert "wasm" in status and "2 threads" in status and "u2netp" in status, status
+    assert "litert" in status and "2 threads" in status and "u2netp" in status, status
     assert app.page.evaluate("crossOriginIsolated")
 
 

@@ -258,7 +258,7 @@ def test_allowed_parent_gets_ready_progress_and_the_native_cutout(sites, page):
     # A parent without COOP/COEP: the frame is not isolated, so one WebAssembly thread.
     assert ready == {
         "type": "bgzero:ready",
-        "provider": "wasm",
+        "provider": "litert",  # one thread (not isolated), relaxed SIMD: LiteRT.js
         "threads": 1,
         "isolated": False,
         "models": ["u2netp"],
@@ -374,7 +374,7 @@ def test_isolated_parent_gets_a_multi_threaded_frame(sites, page):
 @pytest.mark.parametrize(
     "query, provider, said",
     [
-        ("", "wasm", "WebGPU not used: software adapter (swiftshader)"),
+        ("", "litert", "WebGPU not used: software adapter (swiftshader)"),
         ("?provider=webgpu&fault=webgpu-import", "wasm", "WebGPU failed, using WASM: import"),
         ("?provider=webgpu&fault=webgpu-session", "wasm", "WebGPU failed, using WASM: session"),
         ("?provider=webgpu&fault=webgpu-smoke", "wasm", "WebGPU failed, using WASM: smoke run"),

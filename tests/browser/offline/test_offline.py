@@ -7,6 +7,7 @@ from PIL import Image
 
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage
 from bgzero.eval.groundtruth import photos
+from oracle import assert_matches_native
 
 PETS = photos("pets")
 CATALOG_JS = "fetch('./models/catalog.json').then(r => r.json())"
@@ -42,7 +43,8 @@ def visit_and_cache(app):
     app.open()
     app.cut(PETS[0])
     models, refine = model_files(app)
-    wanted = {models["u2netp"]["file"], refine["file"]}
+    u2netp = models["u2netp"]
+    wanted = {u2netp["file"], u2netp["litert"]["file"], refine["file"]}
     app.wait_until(
         f"({CACHED_MODELS_JS})().then(k => {json.dumps(sorted(wanted))}.every(f => k.includes(f)))"
     )
@@ -98,7 +100,7 @@ def test_offline_after_one_visit(app, tmp_path):
 
 def test_corrupted_cached_model_is_replaced(app, tmp_path):
     models, _ = visit_and_cache(app)
-    model = models["u2netp"]
+    model = models["u2netp"]["litert"]  # the file the worker loads here: LiteRT.js's graph
     app.page.evaluate(CORRUPT_JS, model["file"])
     assert app.page.evaluate(CACHED_SHA_JS, model["file"]) != model["sha256"]
     app.page.reload()
@@ -106,10 +108,7 @@ def test_corrupted_cached_model_is_replaced(app, tmp_path):
     app.wait_until(
         f"({CACHED_SHA_JS})({json.dumps(model['file'])}).then(h => h === '{model['sha256']}')"
     )
-    png = app.download(tmp_path)
-    from test_cutout import assert_matches_native
-
-    assert_matches_native(png, PETS[2])
+    assert_matches_native(app.download(tmp_path), PETS[2])
     assert app.log.console_errors() == []
 
 

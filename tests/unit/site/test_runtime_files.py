@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bgzero.models import assets
-from bgzero.site import build as site
+from bgzero.site import runtime as site
 
 ROOT = Path(__file__).resolve().parents[3]
 DIST = Path(os.environ.get("BGZERO_DIST", ROOT / "dist"))
