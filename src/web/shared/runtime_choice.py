@@ -10,8 +10,9 @@ from shared.i18n import Message
 
 RUNTIMES = ("ort", "litert")
 WANTS = ("auto",) + RUNTIMES
-# Steps where a failure can be injected (?fault=litert-<step>), so tests prove each falls back.
-FAULTS = ("load", "session", "check", "run")
+# Steps where a failure can be injected (?fault=litert-<step>), so tests prove each falls back:
+# loading the runtime, making the session, its first run, a photo's run after that.
+FAULTS = ("load", "session", "first", "run")
 # The provider name the engine reports for a model on LiteRT.js (the status line shows it).
 PROVIDER = "litert"
 

@@ -69,8 +69,8 @@ async def _load(msg, payload):
         elif fresh and not model.get("parts") and not _state.waiting and engine.provider == "wasm":
             # A session's first run took 1.4 s where the next take 0.6 (u2netp, WebAssembly
             # still on its first tier): paid now, while no photo waits, not on the first one.
-            # WebGPU already made its smoke run; a second one is only a delay there. LiteRT.js
-            # made its check run, yet its next is still slow (947 ms, then 530).
+            # WebGPU already made its smoke run; a second one is only a delay there. LiteRT.js's
+            # first runs are slow too (~950 ms, then 530).
             size = model.get("min_size") or model["size"]
             t0 = _now()
             await sessions.segment(msg, model, js.Uint8Array.new(size * size * 4).fill(128), size)
