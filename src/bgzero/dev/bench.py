@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bgzero.dev import bench_cli, bench_queue
+from bgzero.dev import bench_cli, bench_queue, bench_start
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
 from bgzero.eval.groundtruth import GT, photos
 from bgzero.models.cards import best_card, load_cards
@@ -197,7 +197,9 @@ def _line(label: str, rows: list[dict]) -> str:
 
 
 def run_bench(args) -> int:
-    sections = args.section or ["browser", "queue", "cli"]
+    sections = args.section or ["start", "browser", "queue", "cli"]
+    if "start" in sections:
+        print(bench_start.run(args.dist, bench_photos(1)[0]) + "\n")
     status = run_browser_bench(args) if "browser" in sections else 0
     if "queue" in sections:
         run_queue_bench(args)
