@@ -7,7 +7,7 @@ import json
 import statistics
 from pathlib import Path
 
-from bgzero.dev.driver import TIMEOUT_MS
+from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, free_port, serve
 
 VISITS = ("first", "return", "return", "return")
 _MARKS = (
@@ -56,8 +56,6 @@ def run(dist: Path, photo: Path) -> str:
     """The report of both CPU runtimes' start (LiteRT.js, the default where it runs, and
     onnxruntime-web), each in a fresh context."""
     from playwright.sync_api import sync_playwright  # the test extra's: bgzero[test]
-
-    from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, free_port, serve
 
     port = free_port()
     server = serve(dist, port)
