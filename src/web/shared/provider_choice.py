@@ -54,8 +54,13 @@ def wanted(text):
 
 def fault(text):
     """The ?fault=webgpu-<step> value as a step of FAULTS, or None."""
-    if isinstance(text, str) and text.startswith("webgpu-") and text[7:] in FAULTS:
-        return text[7:]
+    return fault_step(text, "webgpu-", FAULTS)
+
+
+def fault_step(text, prefix, steps):
+    """The step of `steps` a ?fault= value names after `prefix`, or None."""
+    if isinstance(text, str) and text.startswith(prefix) and text[len(prefix) :] in steps:
+        return text[len(prefix) :]
     return None
 
 

@@ -7,6 +7,7 @@ check run, a later run) ends on onnxruntime-web, with the reason on the status l
 """
 
 from shared.i18n import Message
+from shared.provider_choice import fault_step
 
 RUNTIMES = ("ort", "litert")
 WANTS = ("auto",) + RUNTIMES
@@ -24,9 +25,7 @@ def wanted(text):
 
 def fault(text):
     """The ?fault=litert-<step> value as a step of FAULTS, or None."""
-    if isinstance(text, str) and text.startswith("litert-") and text[7:] in FAULTS:
-        return text[7:]
-    return None
+    return fault_step(text, "litert-", FAULTS)
 
 
 def candidate(model, want):

@@ -6,6 +6,7 @@ outputNames, run(feeds), release()}, uint8 RGBA square in, uint8 alpha out.
 import js
 
 from shared import runtime_choice as choice
+from worker.providers import error_text
 
 _import = js.Function.new("u", "return import(u)")
 # LiteRT.js's loader runs Emscripten's script with importScripts, which a module worker (as
@@ -101,6 +102,6 @@ def is_litert(session):
 
 
 def fail(step, error):
-    text = (str(error) or error.__class__.__name__).split("\n")[0][:200]
+    text = error_text(error)
     js.console.warn("BG Zero: LiteRT.js failed at %s, using onnxruntime-web: %s" % (step, text))
     return choice.failed_reason(step, text)

@@ -56,7 +56,7 @@ def _obj(text):
     return js.JSON.parse(text)
 
 
-def _error_text(e):
+def error_text(e):
     text = str(e) or e.__class__.__name__
     return text.split("\n")[0][:200]
 
@@ -72,7 +72,7 @@ async def _adapter():
             "asking for an adapter",
         )
     except Exception as e:
-        return None, None, choice.reason("failed", _error_text(e))
+        return None, None, choice.reason("failed", error_text(e))
     if is_none(adapter):
         return None, None, choice.reason("no-adapter")
     info = adapter.info if js.Reflect.has(adapter, "info") else None
@@ -149,7 +149,7 @@ class Engine:
 
     def _fall_back(self, step, error):
         self.provider = "wasm"
-        self.reason = choice.reason("failed", "%s: %s" % (step, _error_text(error)))
+        self.reason = choice.reason("failed", "%s: %s" % (step, error_text(error)))
         js.console.warn("BG Zero: %s" % choice.reason_text(self.reason))
         # Remembered so the next visit starts on WASM at once, unless this was a test.
         if self.key and not self.forced and self.fault is None:
@@ -264,7 +264,7 @@ class Engine:
         except Exception as e:  # e.g. no memory for two sessions: keep the one that ran
             if wasm_session is not None:
                 await _release(wasm_session)
-            self.reason = choice.reason("faster", "WASM not measured: %s" % _error_text(e))
+            self.reason = choice.reason("faster", "WASM not measured: %s" % error_text(e))
             return session
         self.provider, self.reason = choice.faster(gpu_ms, wasm_ms)
         self.remember = {"key": self.key, "provider": self.provider, "reason": self.reason}
