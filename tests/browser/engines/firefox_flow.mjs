@@ -17,22 +17,29 @@ const puppeteer = imported.default ?? imported;
 // Downloads go straight to OUT_DIR, as a user's browser set to save without asking would.
 const browser = await puppeteer.launch({
   browser: "firefox", executablePath: firefox, headless: true, protocol: "webDriverBiDi",
+  // Longer than the page's own waits, so a stuck page fails on our wait, with what it showed.
+  protocolTimeout: 400_000,
   extraPrefsFirefox: {
     "browser.download.dir": outDir, "browser.download.folderList": 2,
     "browser.download.useDownloadDir": true, "browser.download.always_ask_before_handling_new_types": false,
     "browser.helperApps.neverAsk.saveToDisk": "image/png",
   },
 });
-const report = {errors: [], before: [], after: {}};
+const report = {errors: [], console: [], before: [], after: {}};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 try {
   const page = await browser.newPage();
   page.on("pageerror", (error) => report.errors.push(String(error)));
-  page.setDefaultTimeout(300_000);
+  page.on("console", (line) => {
+    if (line.type() !== "debug") report.console.push(`${line.type()}: ${line.text()}`.slice(0, 300));
+  });
+  page.setDefaultTimeout(240_000);
   const start = Date.now();
   await page.setViewport({width: 1366, height: 768});
   await page.goto(origin + "/");
-  await page.waitForFunction(() => document.body.dataset.tModel !== undefined);
+  // Ready, or a failure the page shows (then the checks below say which).
+  await page.waitForFunction(() => document.body.dataset.tModel !== undefined
+    || document.body.dataset.state === "error");
   report.ready_s = (Date.now() - start) / 1000;
   report.isolated = await page.evaluate(() => crossOriginIsolated);
   for (const [width, height] of [[360, 640], [1366, 768]]) {
@@ -76,7 +83,19 @@ try {
   await page.click("button[data-lang=zh]");
   report.lang = await page.evaluate(() => document.documentElement.lang);
   report.download_label = await page.evaluate(() => document.querySelector("#download").textContent);
+} catch (error) {
+  // What the page showed when a step failed, for the test's message.
+  report.failed = String(error).slice(0, 1000);
+  report.shown = await Promise.race([
+    browser.pages().then(async (pages) => pages.at(-1)?.evaluate(() => ({
+      state: document.body.dataset.state, status: document.querySelector("#status")?.textContent,
+      message: document.querySelector("#message")?.textContent,
+      stage: document.querySelector("#stage")?.textContent}))),
+    sleep(10_000).then(() => "no answer in 10 s"),
+  ]).catch((e) => String(e));
+  console.error(JSON.stringify(report));
+  process.exitCode = 1;
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify(report));
+if (!process.exitCode) console.log(JSON.stringify(report));
