@@ -25,10 +25,14 @@ const browser = await puppeteer.launch({
     "browser.helperApps.neverAsk.saveToDisk": "image/png",
   },
 });
+let page;
 const report = {errors: [], console: [], before: [], after: {}};
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Polled on a timer, not puppeteer's default requestAnimationFrame: a headless window that
+// paints no frame would not ask again (one CI run hung 180 s at the first wait, cause unseen).
+const until = (test) => page.waitForFunction(test, {polling: 250});
 try {
-  const page = await browser.newPage();
+  page = await browser.newPage();
   page.on("pageerror", (error) => report.errors.push(String(error)));
   page.on("console", (line) => {
     if (line.type() !== "debug") report.console.push(`${line.type()}: ${line.text()}`.slice(0, 300));
@@ -38,7 +42,7 @@ try {
   await page.setViewport({width: 1366, height: 768});
   await page.goto(origin + "/");
   // Ready, or a failure the page shows (then the checks below say which).
-  await page.waitForFunction(() => document.body.dataset.tModel !== undefined
+  await until(() => document.body.dataset.tModel !== undefined
     || document.body.dataset.state === "error");
   report.ready_s = (Date.now() - start) / 1000;
   report.isolated = await page.evaluate(() => crossOriginIsolated);
@@ -50,14 +54,14 @@ try {
   const input = await page.$("#file");
   const picked = Date.now();
   await input.uploadFile(photo);
-  await page.waitForFunction(() => Number(document.body.dataset.handled || 0) >= 1);
+  await until(() => Number(document.body.dataset.handled || 0) >= 1);
   report.cut_s = (Date.now() - picked) / 1000;
   report.state = await page.evaluate(() => document.body.dataset.state);
   report.message = await page.evaluate(() => document.querySelector("#message").textContent);
   report.status = await page.evaluate(() => document.querySelector("#status").textContent);
   report.lacks = await page.evaluate(() => document.querySelector("#lacks").textContent);
   report.lacks_hidden = await page.evaluate(() => document.querySelector("#lacks").hidden);
-  await page.waitForFunction(() => !document.querySelector("#download").hasAttribute("aria-disabled"));
+  await until(() => !document.querySelector("#download").hasAttribute("aria-disabled"));
   report.name = await page.evaluate(() => document.querySelector("#download").download);
   // The first screen at a laptop's sizes (the stage refits itself).
   for (const [width, height] of [[1280, 720], [1366, 768]]) {
@@ -74,7 +78,7 @@ try {
   // A portrait photo, as people take them with a phone, at a phone's sizes.
   await page.setViewport({width: 390, height: 844});
   await (await page.$("#file")).uploadFile(portrait);
-  await page.waitForFunction(() => Number(document.body.dataset.handled || 0) >= 2);
+  await until(() => Number(document.body.dataset.handled || 0) >= 2);
   for (const [width, height] of [[360, 640], [390, 844]]) {
     await page.setViewport({width, height});
     await sleep(500);
