@@ -186,6 +186,7 @@ async def _cut(msg, bitmap):
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
         photo = stages.pixels(bitmap)
+        bitmap.close()  # its pixels are in `photo` now: one full-size copy fewer during the cut
         t1 = _now()
         alpha, box, mask_hw = await _mask(msg, graphs, photo)
         timings = {"pixels": t1 - t0, "run": _now() - t1}
