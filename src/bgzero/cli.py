@@ -272,10 +272,10 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--section",
         action="append",
-        choices=["start", "browser", "queue", "cli"],
+        choices=["start", "browser", "memory", "queue", "cli"],
         help="the first cut-out from navigation on a first and a return visit, the page in"
-        " Chromium beside native, the queue's memory over many 12 MP photos, or batch photos/s"
-        " beside rembg (default: all)",
+        " Chromium beside native, the renderer's memory at each step of a 12 MP cut, the"
+        " queue's memory over many 12 MP photos, or batch photos/s beside rembg (default: all)",
     )
     bench.add_argument("--queue", type=int, default=100, help="photos in the queue section")
     bench.add_argument("--json", help="also write the timings to this file")

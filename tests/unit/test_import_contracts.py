@@ -17,6 +17,7 @@ LATE_IMPORTS = {
     ("bgzero/cli.py", "bgzero.native"),  # Ray: the optional extra bgzero[ray]
     ("bgzero/dev/bench.py", "playwright.sync_api"),  # the test extra's
     ("bgzero/dev/bench_start.py", "playwright.sync_api"),
+    ("bgzero/dev/bench_memory.py", "playwright.sync_api"),
     ("web/shared/i18n.py", "shared"),  # a language's table only when shown (the worker's start)
 }
 

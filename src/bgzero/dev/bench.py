@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bgzero.dev import bench_cli, bench_queue, bench_start
+from bgzero.dev import bench_cli, bench_memory, bench_queue, bench_start
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
 from bgzero.eval.groundtruth import GT, photos
 from bgzero.models.cards import best_card, load_cards
@@ -197,10 +197,15 @@ def _line(label: str, rows: list[dict]) -> str:
 
 
 def run_bench(args) -> int:
-    sections = args.section or ["start", "browser", "queue", "cli"]
+    sections = args.section or ["start", "browser", "memory", "queue", "cli"]
     if "start" in sections:
         print(bench_start.run(args.dist, bench_photos(1)[0]) + "\n")
     status = run_browser_bench(args) if "browser" in sections else 0
+    if "memory" in sections:
+        with tempfile.TemporaryDirectory() as folder:
+            large = large_photo(Path(folder), bench_photos(1)[0])
+            models = args.model or ["u2netp", "isnet-quint8"]
+            print("\n" + bench_memory.run(args.dist, large, models, largest_renderer))
     if "queue" in sections:
         run_queue_bench(args)
     if "cli" in sections:

@@ -27,6 +27,7 @@ class StatusView:
 
     def stage(self, stage, done=None, total=None):
         page_text.put(self._stage, status.stage_text(stage, done, total))
+        self._stage.dataset.stage = stage  # the step, whatever the language: `make bench`
         value = status.fraction(done, total)
         if value is None:
             self._progress.removeAttribute("value")  # indeterminate

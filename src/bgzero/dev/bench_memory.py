@@ -1,0 +1,68 @@
+"""`make bench`, memory part: where a 12 MP cut's memory goes (issue 23: a renderer peak of
+at most 1.0 GB), as the largest renderer's RSS while the page shows each step of the cut."""
+
+import threading
+import time
+from pathlib import Path
+
+from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
+
+SAMPLE_S = 0.05
+_STAGE = "document.getElementById('stage').dataset.stage || ''"
+
+
+def stage_peaks(app: AppPage, photo: Path, rss) -> list[tuple[str, int]]:
+    """[(step, the highest `rss()` in bytes seen while the page showed it)] in the order the
+    steps came, after ("ready", RSS before the photo); ends with ("peak", the highest)."""
+    rows, samples, stop = [("ready", rss())], [], threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            samples.append((time.monotonic(), rss()))
+            stop.wait(SAMPLE_S)
+
+    steps = []  # (when the page first showed it, step)
+    before = app.handled()
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    try:
+        app.pick(photo, wait=False)
+        while app.handled() < before + 1:
+            step = app.page.evaluate(_STAGE)
+            if step and (not steps or steps[-1][1] != step):
+                steps.append((time.monotonic(), step))
+            app.page.wait_for_timeout(20)
+    finally:
+        stop.set()
+        sampler.join()
+    if app.state() != "done":
+        raise RuntimeError(f"{photo.name}: {app.message()}")
+    peaks = {}
+    for at, value in samples:
+        shown = [step for since, step in steps if since <= at]
+        step = shown[-1] if shown else "ready"
+        peaks[step] = max(peaks.get(step, 0), value)
+    rows += [(step, peaks[step]) for step in dict.fromkeys(s for _, s in steps) if step in peaks]
+    return rows + [("peak", max(value for _, value in samples))]
+
+
+def run(dist: Path, photo: Path, models: list[str], rss) -> str:
+    """The report: one line per model, a fresh browser each."""
+    from playwright.sync_api import sync_playwright  # the test extra's: bgzero[test]
+
+    port = free_port()
+    server = serve(dist, port)
+    lines = [f"{photo.name}: largest renderer's RSS while the page shows each step (MB)"]
+    try:
+        with sync_playwright() as playwright:
+            for model in models:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                app = AppPage(browser.new_page(), f"http://127.0.0.1:{port}")
+                app.open(model=model)
+                rows = stage_peaks(app, photo, rss)
+                browser.close()
+                cells = ", ".join(f"{step} {value / 1e6:.0f}" for step, value in rows)
+                lines.append(f"  {model:<13} {cells}")
+    finally:
+        server.terminate()
+    return "\n".join(lines)
