@@ -7,7 +7,6 @@ import json
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -87,21 +86,8 @@ def browser_timings(browser, origin: str, model: str, worker: str, images: list[
 
 def peak_rss(work) -> tuple[int, object]:
     """(the largest renderer process's peak RSS in bytes while `work()` ran, its result)."""
-    peak, done = [0], threading.Event()
-
-    def sample():
-        while not done.is_set():
-            peak[0] = max(peak[0], largest_renderer())
-            done.wait(0.05)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    try:
-        result = work()
-    finally:
-        done.set()
-        sampler.join()
-    return peak[0], result
+    samples, result = bench_memory.sampled(work, largest_renderer)
+    return max((value for _, value in samples), default=0), result
 
 
 def largest_renderer() -> int:

@@ -11,30 +11,43 @@ SAMPLE_S = 0.05
 _STAGE = "document.getElementById('stage').dataset.stage || ''"
 
 
-def stage_peaks(app: AppPage, photo: Path, rss) -> list[tuple[str, int]]:
-    """[(step, the highest `rss()` in bytes seen while the page showed it)] in the order the
-    steps came, after ("ready", RSS before the photo); ends with ("peak", the highest)."""
-    rows, samples, stop = [("ready", rss())], [], threading.Event()
+def sampled(work, rss, every: float = SAMPLE_S) -> tuple[list[tuple[float, int]], object]:
+    """([(time.monotonic(), `rss()`)] taken every `every` seconds while `work()` ran, the
+    result of `work()`)."""
+    samples, stop = [], threading.Event()
 
     def sample():
         while not stop.is_set():
             samples.append((time.monotonic(), rss()))
-            stop.wait(SAMPLE_S)
+            stop.wait(every)
 
-    steps = []  # (when the page first showed it, step)
-    before = app.handled()
     sampler = threading.Thread(target=sample)
     sampler.start()
     try:
+        result = work()
+    finally:
+        stop.set()
+        sampler.join()
+    return samples, result
+
+
+def stage_peaks(app: AppPage, photo: Path, rss) -> list[tuple[str, int]]:
+    """[(step, the highest `rss()` in bytes seen while the page showed it)] in the order the
+    steps came, after ("ready", RSS before the photo); ends with ("peak", the highest)."""
+    ready = rss()
+    before = app.handled()
+
+    def cut():
+        steps = []  # (when the page first showed it, step)
         app.pick(photo, wait=False)
         while app.handled() < before + 1:
             step = app.page.evaluate(_STAGE)
             if step and (not steps or steps[-1][1] != step):
                 steps.append((time.monotonic(), step))
             app.page.wait_for_timeout(20)
-    finally:
-        stop.set()
-        sampler.join()
+        return steps
+
+    samples, steps = sampled(cut, rss)
     if app.state() != "done":
         raise RuntimeError(f"{photo.name}: {app.message()}")
     peaks = {}
@@ -42,6 +55,7 @@ def stage_peaks(app: AppPage, photo: Path, rss) -> list[tuple[str, int]]:
         shown = [step for since, step in steps if since <= at]
         step = shown[-1] if shown else "ready"
         peaks[step] = max(peaks.get(step, 0), value)
+    rows = [("ready", ready)]
     rows += [(step, peaks[step]) for step in dict.fromkeys(s for _, s in steps) if step in peaks]
     return rows + [("peak", max(value for _, value in samples))]
 
