@@ -9,13 +9,15 @@ from bgzero.native import batch
 from bgzero.native.pipeline import cutout, default_setting, open_photo
 
 
-def assert_matches_native(png, photo, model="u2netp"):
-    """`png`: a path or file object of the browser's result for `photo`."""
+def assert_matches_native(png, photo, model="u2netp", setting=None):
+    """`png`: a path or file object of the browser's result for `photo`; `setting` instead
+    of the model's default one (pipeline.Setting)."""
     result = Image.open(png)
     assert result.mode == "RGBA"
     assert result.size == Image.open(photo).size
     browser = np.asarray(result).astype(float)
-    native = np.asarray(cutout(open_photo(photo), default_setting(model))).astype(float)
+    setting = setting or default_setting(model)
+    native = np.asarray(cutout(open_photo(photo), setting)).astype(float)
     browser_alpha, native_alpha = browser[..., 3] / 255, native[..., 3] / 255
     a, b = browser_alpha > 0.5, native_alpha > 0.5
     iou = (a & b).sum() / max((a | b).sum(), 1)
@@ -41,6 +43,13 @@ def assert_matches_native(png, photo, model="u2netp"):
         f"colours differ: mean {colour.mean():.3f}, max {colour.max():.0f}, "
         f"{outliers} pixels over 3"
     )
+
+
+def alpha_difference(png, photo, setting):
+    """Mean |alpha| difference (0..1) of the browser's result and the native `setting`'s."""
+    browser = np.asarray(Image.open(png))[..., 3].astype(float)
+    native = np.asarray(cutout(open_photo(photo), setting))[..., 3].astype(float)
+    return np.abs(browser - native).mean() / 255
 
 
 def native_file(photo, target, model="u2netp", **options):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bgzero.package_data import CARDS as CARDS_DIR
+from bgzero.web_shared import geometry
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,13 @@ def load_card(path: Path) -> Card:
     step = int(data.get("size_step", 64))
     if min_size and not (0 < min_size <= size and min_size % step == 0 and size % step == 0):
         raise ValueError(f"{path.name}: min_size ≤ size, both multiples of size_step")
+    fit = settings.get("fit", "stretch")
+    if fit not in (*geometry.FITS, geometry.ASPECT):
+        raise ValueError(f"{path.name}: fit is one of {', '.join(geometry.FITS)}, aspect")
+    if fit == geometry.ASPECT and not min_size:
+        raise ValueError(
+            f"{path.name}: the aspect fit needs a graph that runs at any size (min_size)"
+        )
     return Card(
         id=data["id"],
         name=data["name"],
@@ -65,7 +73,7 @@ def load_card(path: Path) -> Card:
         path=path,
         min_size=min_size,
         size_step=step,
-        fit=settings.get("fit", "stretch"),
+        fit=fit,
         refine=bool(settings.get("refine", False)),
         decontaminate=bool(settings.get("decontaminate", False)),
         adaptive=_adaptive(path, settings, min_size),

@@ -60,6 +60,7 @@ def build_models(cards: dict[str, Card], dist: Path, cache: Path) -> list[dict]:
                 "name": card.name,
                 "size": card.size,
                 "min_size": card.min_size if card.adaptive else 0,  # the worker's size rule
+                "any_size": card.min_size > 0,  # its graph runs at other sizes (the aspect fit)
                 "size_step": card.size_step,
                 "licence": card.licence,
                 "default": card.default,

@@ -66,6 +66,8 @@ class Cutter:
         # ?runtime=ort|litert forces the CPU runtime; ?fault=litert-<step> fails that step.
         self.runtime = runtime_choice.wanted(params.get("runtime"))
         self.runtime_fault = runtime_choice.fault(params.get("fault"))
+        # ?fit=aspect|stretch|letterbox: how the model meets the photo, instead of the card's.
+        self.fit = catalog.wanted_fit(params.get("fit"))
 
     def cancel(self):
         """Stop the cut under way: it raises worker_bridge.Cancelled soon (at the worker's
@@ -142,8 +144,10 @@ class Cutter:
             spec["own"] = catalog.own_spec(self.catalog, model, self._url)
             return spec
         if model.get("parts"):  # "Best quality": two models
-            return catalog.pair_spec(self.catalog, model, self._url)
-        return catalog.spec(model, self._url(model["file"]), self._url)
+            spec = catalog.pair_spec(self.catalog, model, self._url)
+        else:
+            spec = catalog.spec(model, self._url(model["file"]), self._url)
+        return catalog.with_fit(spec, self.fit)
 
     def sent_size(self, width, height):
         """Size of the copy that crosses to the worker (the original stays here for

@@ -1,6 +1,6 @@
 """The model catalog (models/catalog.json, written by the build) as plain dicts."""
 
-from shared import i18n
+from shared import geometry, i18n
 from shared.i18n import Message
 
 _REQUIRED = ("id", "name", "size", "file", "bytes", "sha256")
@@ -128,7 +128,23 @@ def spec(model, url, url_of=None):
         "fit": model.get("fit", "stretch"),
         "min_size": model.get("min_size", 0),
         "size_step": model.get("size_step", 64),
+        "any_size": bool(model.get("any_size")),
     }
+
+
+def wanted_fit(param):
+    """The fit a `?fit=` parameter asks for (stretch, letterbox or aspect), else None."""
+    return param if param in geometry.FITS + (geometry.ASPECT,) else None
+
+
+def with_fit(spec, fit):
+    """`spec` (spec() or pair_spec()'s) with its first model meeting the photo by `fit`
+    (?fit=, for measuring a fit no card ships yet), where that model's graph can take it:
+    the aspect fit needs a graph that runs at any size. None leaves the card's."""
+    part = spec["parts"][0] if spec.get("parts") else spec
+    if fit is not None and (fit != geometry.ASPECT or part.get("any_size")):
+        part["fit"] = fit
+    return spec
 
 
 def pair_spec(catalog, model, url_of):

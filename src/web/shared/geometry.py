@@ -5,7 +5,10 @@ identical pixel boxes. Rounding is spelled out (half up, or truncation where a s
 not exceed a limit): MicroPython and CPython must agree.
 """
 
-FITS = ("stretch", "letterbox")
+FITS = ("stretch", "letterbox")  # the photo in the model's square
+# The model's input in the photo's own proportions (aspect_size), which the photo fills: only
+# for a graph that runs at any multiple of its stride (a card with min_size).
+ASPECT = "aspect"
 # Refinement works on the photo at full size up to this many pixels (a 4000×3000 photo fits;
 # WebAssembly's 4 GB must hold the photo, the guide and a few float maps of this size).
 REFINE_MAX_PIXELS = 16000000
@@ -46,14 +49,25 @@ def working_size(width, height, size, min_size=0, step=64):
 
 
 def aspect_size(width, height, size, min_size=0, step=32):
-    """(h, w) of a model input that keeps a width×height photo's aspect (issue 23: not yet
-    used by any model; `make eval` decides where it may be). The long side is
+    """(h, w) of a model input that keeps a width×height photo's aspect (the ASPECT fit; no
+    card ships it yet: `make eval` on every set decides where it may). The long side is
     working_size()'s (`size` for a fixed model), the short side the photo's proportion of
     it, both multiples of `step` (the model's stride), the short side at least one step."""
     long_side = working_size(width, height, size, min_size, step)
     short = min(width, height) * long_side / max(width, height)
     short = max(step, min(long_side, _round(short / step) * step))
     return (long_side, short) if height >= width else (short, long_side)
+
+
+def model_input(fit, width, height, size, min_size=0, step=64):
+    """((h, w), box) of the model's input for a width×height photo: working_size()'s square
+    with the photo stretched or letterboxed in `box`, or for the ASPECT fit aspect_size()'s
+    h×w, which the photo fills."""
+    if fit == ASPECT:
+        h, w = aspect_size(width, height, size, min_size, step)
+        return (h, w), (0, 0, h, w)
+    edge = working_size(width, height, size, min_size, step)
+    return (edge, edge), model_box(fit, width, height, edge)
 
 
 def guide_size(height, width, long_side):

@@ -7,7 +7,7 @@ tests handle it the same way, and pixels never pass through Python.
 
 import json
 
-from shared import i18n
+from shared import geometry, i18n
 from shared.catalog import GRAPHS, OWN_GRAPHS
 
 PROVIDERS = ("wasm", "webgpu", "litert")  # litert: LiteRT.js on WASM (runtime_choice.py)
@@ -144,6 +144,8 @@ def validate(msg):
             for key in _MODEL_FIELDS:
                 if key not in part:
                     raise MessageError("%s: model lacks %r" % (kind, key))
+            if part["fit"] not in geometry.FITS + (geometry.ASPECT,):
+                raise MessageError("%s: unknown fit %r" % (kind, part["fit"]))
         own = model.get("own")
         if own is not None and not (isinstance(own, dict) and all(k in own for k in _OWN_FIELDS)):
             raise MessageError("%s: own model needs %s" % (kind, ", ".join(_OWN_FIELDS)))

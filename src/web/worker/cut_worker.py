@@ -65,7 +65,8 @@ async def _load(msg, payload):
             await sessions.model(msg["id"], part, msg, kept(model))
         if model.get("own"):  # its output is only known once it ran: run it once on grey
             size = model["size"]
-            await sessions.segment(msg, model, js.Uint8Array.new(size * size * 4).fill(128), size)
+            grey = js.Uint8Array.new(size * size * 4).fill(128)
+            await sessions.segment(msg, model, grey, (size, size))
         elif fresh and not model.get("parts") and not _state.waiting and engine.provider == "wasm":
             # A session's first run took 1.4 s where the next take 0.6 (u2netp, WebAssembly
             # still on its first tier): paid now, while no photo waits, not on the first one.
@@ -73,7 +74,8 @@ async def _load(msg, payload):
             # first runs are slow too (~950 ms, then 530).
             size = model.get("min_size") or model["size"]
             t0 = _now()
-            await sessions.segment(msg, model, js.Uint8Array.new(size * size * 4).fill(128), size)
+            grey = js.Uint8Array.new(size * size * 4).fill(128)
+            await sessions.segment(msg, model, grey, (size, size))
             sessions.created_ms[model["id"]]["warm"] = _now() - t0
     except Exception:
         if model.get("own"):
@@ -115,9 +117,9 @@ async def _mask(msg, graphs, photo):
     model = msg["model"]
     width, height = msg["width"], msg["height"]
 
-    async def look(part, rgba, size):
+    async def look(part, rgba, hw):
         _go_on(msg)
-        alpha = await sessions.segment(msg, part, rgba, size)
+        alpha = await sessions.segment(msg, part, rgba, hw)
         _go_on(msg)
         return alpha
 
@@ -128,8 +130,8 @@ async def _mask(msg, graphs, photo):
         mirror = graphs["mirror"] if i == 0 and model.get("flip") else None
         masks.append(await stages.mask(ort, prepare, look, part, photo, width, height, mirror))
     if len(masks) == 1:
-        alpha, size, box, _ = masks[0]
-        return alpha, box, (size, size)
+        alpha, hw, box, _ = masks[0]
+        return alpha, box, hw
     refine = msg["graphs"]["refine"]
     grid = geometry.guide_size(height, width, refine["guide"] if refine else 1024)
     alpha = await stages.mix(ort, graphs["mix"], masks[0], masks[1], grid)

@@ -92,13 +92,13 @@ async def _adapter():
     )
 
 
-async def _run(session, ort, rgba, size, limit, what):
-    """The session's output of a size×size RGBA square, within `limit` ms unless None."""
+async def _run(session, ort, rgba, hw, limit, what):
+    """The session's output of an h×w RGBA input (`hw`), within `limit` ms unless None."""
     feeds = js.Object.new()
     js.Reflect.set(
         feeds,
         session.inputNames[0],
-        ort.Tensor.new("uint8", rgba, _obj("[1,%d,%d,4]" % (size, size))),
+        ort.Tensor.new("uint8", rgba, _obj("[1,%d,%d,4]" % (hw[0], hw[1]))),
     )
     run = session.run(feeds)
     out = await (run if limit is None else _within(run, limit, what))
@@ -334,7 +334,7 @@ class Engine:
             session,
             self.ort_of(provider),
             js.Uint8Array.new(size * size * 4),
-            size,
+            (size, size),
             limit,
             "the WebGPU smoke run",
         )
@@ -347,18 +347,18 @@ class Engine:
             self.smoke_ms = ms
         return ms
 
-    async def run(self, session, rgba, size):
-        """The model's alpha (size² bytes) of a prepared size×size square. A WebGPU failure
+    async def run(self, session, rgba, hw):
+        """The model's alpha (h·w bytes) of a prepared h×w input (`hw`). A WebGPU failure
         (or a lost device) switches to WASM and raises WebGpuFailed: the caller re-runs on
         WASM."""
         if self.provider != "webgpu":
-            return await _run(session, self.wasm, rgba, size, None, "")
+            return await _run(session, self.wasm, rgba, hw, None, "")
         try:
             if self.lost is not None:
                 raise RuntimeError("device lost (%s)" % self.lost)
             self._inject("run")
             return await _run(
-                session, self.gpu, rgba, size, choice.run_limit_ms(self.smoke_ms), "a WebGPU run"
+                session, self.gpu, rgba, hw, choice.run_limit_ms(self.smoke_ms), "a WebGPU run"
             )
         except Exception as e:
             await _release(session)

@@ -160,7 +160,7 @@ class Sessions:
         self.litert_runs = 0
         return session
 
-    async def _run_litert(self, msg, session, rgba, size):
+    async def _run_litert(self, msg, session, rgba, hw):
         """A LiteRT.js run, its output's size checked; ?fault=litert-first fails the
         session's first run, ?fault=litert-run a photo's run after it."""
         self.litert_runs += 1
@@ -169,9 +169,9 @@ class Sessions:
             fault == "run" and self.litert_runs > 1 and msg["type"] == "cut"
         ):
             raise RuntimeError("fault injected (?fault=litert-%s)" % fault)
-        alpha = await self.engine.run(session, rgba, size)
-        if alpha.length != size * size:
-            raise RuntimeError("gave %d values, expected %d" % (alpha.length, size * size))
+        alpha = await self.engine.run(session, rgba, hw)
+        if alpha.length != hw[0] * hw[1]:
+            raise RuntimeError("gave %d values, expected %d" % (alpha.length, hw[0] * hw[1]))
         return alpha
 
     async def graph(self, req_id, spec):
@@ -187,15 +187,15 @@ class Sessions:
             self.graphs[spec["sha256"]] = session
         return session
 
-    async def segment(self, msg, model, rgba, size):
-        """The model's alpha of the prepared size² square; if WebGPU fails on it, the same
-        square runs again on WASM (the engine has switched for good)."""
+    async def segment(self, msg, model, rgba, hw):
+        """The model's alpha of the prepared h×w input (`hw`); if WebGPU fails on it, the
+        same input runs again on WASM (the engine has switched for good)."""
         keep = kept(msg["model"])
         session = await self.model(msg["id"], model, msg, keep)
         try:
             if litert.is_litert(session):
-                return await self._run_litert(msg, session, rgba, size)
-            return await self.engine.run(session, rgba, size)
+                return await self._run_litert(msg, session, rgba, hw)
+            return await self.engine.run(session, rgba, hw)
         except WebGpuFailed:
             self.models.clear()  # WebGPU's sessions go: the next one is made on WASM
         except Exception as e:
@@ -206,7 +206,7 @@ class Sessions:
             self.litert.failed = litert.fail(step, e)
             await _release(self.models.pop(model["id"]))
         session = await self.model(msg["id"], model, msg, keep)
-        return await self.engine.run(session, rgba, size)
+        return await self.engine.run(session, rgba, hw)
 
     def on_litert(self, model):
         """Whether every model of this one (both of "Best quality") runs on LiteRT.js."""

@@ -68,43 +68,45 @@ def bitmap(alpha, width, height, channels):
 
 
 async def mask(ort, prepare, look, part, photo, width, height, mirror=None):
-    """One model's (alpha, size, box, mirrored): the photo prepared into its square and
-    `look(part, rgba, size)` (the model's alpha of it); with the `mirror` graph, looked at
+    """One model's (alpha, (h, w), box, mirrored): the photo prepared into the model's input
+    (geometry.model_input: a square, or h×w in the photo's proportions) and
+    `look(part, rgba, (h, w))` (the model's alpha of it); with the `mirror` graph, looked at
     again in a mirror (mirrored: that alpha, else None)."""
-    size = geometry.working_size(
-        width, height, part["size"], part.get("min_size", 0), part.get("size_step", 64)
+    hw, box = geometry.model_input(
+        part["fit"], width, height, part["size"], part.get("min_size", 0), part.get("size_step", 64)
     )
-    box = geometry.model_box(part["fit"], width, height, size)
+    h, w = hw
     out = await prepare.run(
         _feeds(
             ort,
             [
                 ("rgba", "uint8", photo, (1, height, width, 4)),
                 ("box", "int64", _ints(box), (4,)),
-                ("size", "int64", _ints([size]), (1,)),
+                # [edge] for a square, [h, w] for the photo's proportions (prepare.py)
+                ("size", "int64", _ints([h] if h == w else [h, w]), (1 if h == w else 2,)),
             ],
         )
     )
     rgba = js.Reflect.get(out, "model_rgba").data
-    alpha = await look(part, rgba, size)
-    if alpha.length != size * size:
-        raise Problem("run.bad_output", got=alpha.length, want=size * size)
+    alpha = await look(part, rgba, hw)
+    if alpha.length != h * w:
+        raise Problem("run.bad_output", got=alpha.length, want=h * w)
     mirrored = None
     if mirror:
-        out = await mirror.run(_feeds(ort, [("rgba", "uint8", rgba, (1, size, size, 4))]))
-        mirrored = await look(part, js.Reflect.get(out, "mirrored").data, size)
-    return alpha, size, box, mirrored
+        out = await mirror.run(_feeds(ort, [("rgba", "uint8", rgba, (1, h, w, 4))]))
+        mirrored = await look(part, js.Reflect.get(out, "mirrored").data, hw)
+    return alpha, hw, box, mirrored
 
 
 async def mix(ort, graph, first, second, grid):
     """Two models' masks (mask()'s tuples) on one grid (bgzero/graphs/mix.py): the "Best quality"
     mask."""
     feeds = []
-    for name, (alpha, size, box, mirrored) in (("first", first), ("second", second)):
-        feeds.append((name, "uint8", alpha, (1, 1, size, size)))
+    for name, (alpha, (h, w), box, mirrored) in (("first", first), ("second", second)):
+        feeds.append((name, "uint8", alpha, (1, 1, h, w)))
         feeds.append((name + "_box", "int64", _ints(box), (4,)))
         if mirrored is not None:
-            feeds.append((name + "_mirror", "uint8", mirrored, (1, 1, size, size)))
+            feeds.append((name + "_mirror", "uint8", mirrored, (1, 1, h, w)))
     feeds.append(("grid", "int64", _ints(grid), (2,)))
     out = await graph.run(_feeds(ort, feeds))
     return js.Reflect.get(out, "mask").data

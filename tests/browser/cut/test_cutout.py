@@ -1,10 +1,13 @@
 """The whole path of one image in real Chromium, checked against `bgzero remove`."""
 
+from dataclasses import replace
+
 import pytest
 from PIL import Image
 
 from bgzero.eval.groundtruth import photos
-from oracle import assert_matches_native
+from bgzero.native.pipeline import default_setting
+from oracle import alpha_difference, assert_matches_native
 
 PETS = photos("pets")
 PEOPLE = photos("people")
@@ -41,6 +44,19 @@ def test_isnet_quint8_cutout_matches_native(app, tmp_path):
     app.cut(PETS[2])
     assert "isnet-quint8" in app.status() and "wasm" in app.status()
     assert_matches_native(app.download(tmp_path), PETS[2], "isnet-quint8")
+    assert app.log.console_errors() == []
+    # The working size in the photo's proportions (?fit=aspect, which no card ships yet):
+    # the worker's h×w input is the native pipeline's, so are the cut-outs.
+    app.open(model="isnet-quint8", fit="aspect")
+    photo = next(p for p in PEOPLE if Image.open(p).height > 1.2 * Image.open(p).width)
+    app.cut(photo)
+    stretch = default_setting("isnet-quint8")
+    aspect = replace(stretch, fit="aspect")
+    png = app.download(tmp_path)
+    assert_matches_native(png, photo, setting=aspect)
+    # and it is that input's answer, not the square's
+    near, far = alpha_difference(png, photo, aspect), alpha_difference(png, photo, stretch)
+    assert near < far / 2, f"{near * 255:.3f} levels from aspect's, {far * 255:.3f} from stretch's"
     assert app.log.console_errors() == []
 
 

@@ -28,3 +28,21 @@ def test_the_working_size_rule_is_a_setting_and_needs_a_graph_that_can_follow_it
     card.write_text(fixed)
     with pytest.raises(ValueError, match="needs min_size"):
         load_card(card)
+
+
+def test_the_aspect_fit_needs_a_graph_that_runs_at_any_size(tmp_path):
+    card = tmp_path / "card.toml"
+    card.write_text(
+        (CARDS_DIR / "isnet-int8.toml").read_text().replace('fit = "stretch"', 'fit = "aspect"')
+    )
+    assert load_card(card).fit == "aspect"
+    card.write_text(
+        (CARDS_DIR / "u2netp.toml").read_text().replace('fit = "stretch"', 'fit = "aspect"')
+    )
+    with pytest.raises(ValueError, match="any size"):
+        load_card(card)
+    card.write_text(
+        (CARDS_DIR / "u2netp.toml").read_text().replace('fit = "stretch"', 'fit = "fill"')
+    )
+    with pytest.raises(ValueError, match="fit is one of"):
+        load_card(card)

@@ -58,3 +58,21 @@ def test_aspect_size_keeps_the_photos_proportions_in_whole_strides():
         exact = min(width, height) * 1024 / max(width, height)
         assert abs(min(h, w) - max(64, exact)) <= 32  # the nearest stride, at least one
         assert h == w or (h > w) == (height > width)
+
+
+def test_model_input_is_a_square_with_the_photos_box_or_the_photos_own_proportions():
+    # Squares as before: IS-Net's fixed 1024² stretched, u2netp's 320² letterboxed.
+    assert geometry.model_input("stretch", 1920, 1080, 1024, 0, 64) == (
+        (1024, 1024),
+        (0, 0, 1024, 1024),
+    )
+    assert geometry.model_input("letterbox", 1920, 1080, 320) == ((320, 320), (70, 0, 250, 320))
+    assert geometry.model_input("stretch", 300, 200, 1024, 512, 64) == (
+        (512, 512),
+        (0, 0, 512, 512),
+    )
+    # The aspect fit: aspect_size()'s h×w, filled by the photo (box = all of it).
+    for fit_args, photo in (((1024, 0, 64), (1920, 1080)), ((1024, 512, 64), (700, 1400))):
+        hw, box = geometry.model_input("aspect", *photo, *fit_args)
+        assert hw == geometry.aspect_size(*photo, *fit_args) and box == (0, 0, *hw)
+    assert geometry.model_input("aspect", 1920, 1080, 1024, 0, 64)[0] == (576, 1024)

@@ -125,6 +125,7 @@ CATALOG = {
             "bytes": 44000000,
             "sha256": "cd" * 32,
             "licence": "AGPL-3.0",
+            "any_size": True,
         },
     ],
     "graphs": {
@@ -191,6 +192,34 @@ def test_catalog_parse_pick_and_spec():
         extra["mean"] == [0.5] * 3
         and extra["finisher"]["url"] == "https://x/models/finisher-2.onnx"
     )
+
+
+def test_a_fit_asked_for_in_the_url_applies_where_the_models_graph_can_take_it():
+    cat = catalog.parse(json.loads(json.dumps(CATALOG)))
+    u2netp, isnet = cat["models"]
+    assert [catalog.wanted_fit(p) for p in ("aspect", "stretch", "fill", None)] == [
+        "aspect",
+        "stretch",
+        None,
+        None,
+    ]
+    assert catalog.with_fit(catalog.spec(isnet, "u"), "aspect")["fit"] == "aspect"
+    # u2netp's graph is a fixed 320² square: it keeps its card's fit, but may be stretched.
+    assert catalog.with_fit(catalog.spec(u2netp, "u"), "aspect")["fit"] == "letterbox"
+    assert catalog.with_fit(catalog.spec(u2netp, "u"), "stretch")["fit"] == "stretch"
+    assert catalog.with_fit(catalog.spec(isnet, "u"), None)["fit"] == "stretch"
+    # "Best quality": its first model's fit; the partner keeps the pair's.
+    pair = catalog.pair_spec({**cat, "models": cat["models"] + [PAIR]}, PAIR, str)
+    first, second = catalog.with_fit(pair, "aspect")["parts"]
+    assert first["fit"] == "aspect" and second["fit"] == "stretch"
+    # The worker is told nothing it cannot do.
+    engine = {"want": None}
+    graphs = dict.fromkeys(catalog.GRAPHS)
+    graphs["prepare"] = {"url": "u", "bytes": 1, "sha256": "s"}
+    cut = messages.cut(1, catalog.spec(isnet, "u"), "o", engine, 10, 10, graphs)
+    assert cut["model"]["fit"] == "stretch"
+    with pytest.raises(messages.MessageError, match="unknown fit"):
+        messages.cut(1, {**catalog.spec(isnet, "u"), "fit": "fill"}, "o", engine, 10, 10, graphs)
 
 
 PAIR = {
