@@ -1,6 +1,7 @@
 """`make bench`, memory part: where a 12 MP cut's memory goes (issue 23: a renderer peak of
 at most 1.0 GB), as the largest renderer's RSS while the page shows each step of the cut."""
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
 
 SAMPLE_S = 0.05
+_TIMED = ("run", "refine", "decontaminate", "composite", "encode")
 _STAGE = "document.getElementById('stage').dataset.stage || ''"
 
 
@@ -74,9 +76,12 @@ def run(dist: Path, photo: Path, models: list[str], rss) -> str:
                 app = AppPage(browser.new_page(), f"http://127.0.0.1:{port}")
                 app.open(model=model)
                 rows = stage_peaks(app, photo, rss)
+                timings = json.loads(app.page.evaluate("document.body.dataset.timings || '{}'"))
                 browser.close()
                 cells = ", ".join(f"{step} {value / 1e6:.0f}" for step, value in rows)
-                lines.append(f"  {model:<13} {cells}")
+                # what a lower peak may cost: the worker's stages' times (ms)
+                took = ", ".join(f"{k} {timings[k]:.0f}" for k in _TIMED if k in timings)
+                lines.append(f"  {model:<13} {cells}; ms: {took}")
     finally:
         server.terminate()
     return "\n".join(lines)

@@ -129,8 +129,12 @@ class AppPage:
         if self.state() != "done":
             raise RuntimeError(f"{photo.name}: {self.message()}")
         timings = self._seconds("timings")
-        # The worker's copy to pixels and the prepare graph are the browser's resize too.
-        timings["resize"] = timings.get("resize", 0) + timings.pop("pixels", 0)
+        # The worker's copy to pixels and the prepare graph are the browser's resize too, as
+        # natively: "run" is then the model's run alone on both sides.
+        prepare = timings.pop("prepare", 0)
+        timings["resize"] = timings.get("resize", 0) + timings.pop("pixels", 0) + prepare
+        if "run" in timings:
+            timings["run"] -= prepare
         return timings
 
     def load_timings(self) -> dict:

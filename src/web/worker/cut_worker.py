@@ -111,7 +111,7 @@ async def _graphs(msg):
     return graphs
 
 
-async def _mask(msg, graphs, photo):
+async def _mask(msg, graphs, photo, timings):
     """(alpha, box, (rows, cols)) of the model's mask of the photo: "Best quality"'s two
     models' mixed on the refine guide's grid."""
     model = msg["model"]
@@ -128,7 +128,9 @@ async def _mask(msg, graphs, photo):
     for i, part in enumerate(parts(model)):
         # "Best quality" with a flip: its first model also sees the photo in a mirror.
         mirror = graphs["mirror"] if i == 0 and model.get("flip") else None
-        masks.append(await stages.mask(ort, prepare, look, part, photo, width, height, mirror))
+        masks.append(
+            await stages.mask(ort, prepare, look, part, photo, width, height, mirror, timings)
+        )
     if len(masks) == 1:
         alpha, hw, box, _ = masks[0]
         return alpha, box, hw
@@ -190,8 +192,9 @@ async def _cut(msg, bitmap):
         photo = stages.pixels(bitmap)
         bitmap.close()  # its pixels are in `photo` now: one full-size copy fewer during the cut
         t1 = _now()
-        alpha, box, mask_hw = await _mask(msg, graphs, photo)
-        timings = {"pixels": t1 - t0, "run": _now() - t1}
+        timings = {"pixels": t1 - t0}
+        alpha, box, mask_hw = await _mask(msg, graphs, photo, timings)
+        timings["run"] = _now() - t1  # the prepare graph's time included
         alpha, box, (height, width), channels = await _edges(
             msg, graphs, photo, alpha, box, mask_hw, timings
         )

@@ -67,11 +67,13 @@ def bitmap(alpha, width, height, channels):
     return _bitmap_of(alpha, width, height, channels)
 
 
-async def mask(ort, prepare, look, part, photo, width, height, mirror=None):
+async def mask(ort, prepare, look, part, photo, width, height, mirror=None, timings=None):
     """One model's (alpha, (h, w), box, mirrored): the photo prepared into the model's input
     (geometry.model_input: a square, or h×w in the photo's proportions) and
     `look(part, rgba, (h, w))` (the model's alpha of it); with the `mirror` graph, looked at
-    again in a mirror (mirrored: that alpha, else None)."""
+    again in a mirror (mirrored: that alpha, else None). Adds the prepare graph's ms to
+    timings["prepare"]."""
+    t0 = js.performance.now()
     hw, box = geometry.model_input(
         part["fit"], width, height, part["size"], part.get("min_size", 0), part.get("size_step", 64)
     )
@@ -88,6 +90,8 @@ async def mask(ort, prepare, look, part, photo, width, height, mirror=None):
         )
     )
     rgba = js.Reflect.get(out, "model_rgba").data
+    if timings is not None:
+        timings["prepare"] = timings.get("prepare", 0) + js.performance.now() - t0
     alpha = await look(part, rgba, hw)
     if alpha.length != h * w:
         raise Problem("run.bad_output", got=alpha.length, want=h * w)
