@@ -1,5 +1,7 @@
 """The native pipeline as the browser's oracle: a browser PNG vs `bgzero remove`'s."""
 
+import functools
+
 import numpy as np
 from PIL import Image
 from scipy import ndimage
@@ -9,6 +11,13 @@ from bgzero.native import batch
 from bgzero.native.pipeline import cutout, default_setting, open_photo
 
 
+@functools.lru_cache(maxsize=4)
+def _native(photo, setting):
+    """`bgzero remove`'s RGBA of the photo with that setting (kept: a test may compare one
+    browser result with it twice)."""
+    return np.asarray(cutout(open_photo(photo), setting))
+
+
 def assert_matches_native(png, photo, model="u2netp", setting=None):
     """`png`: a path or file object of the browser's result for `photo`; `setting` instead
     of the model's default one (pipeline.Setting)."""
@@ -16,8 +25,7 @@ def assert_matches_native(png, photo, model="u2netp", setting=None):
     assert result.mode == "RGBA"
     assert result.size == Image.open(photo).size
     browser = np.asarray(result).astype(float)
-    setting = setting or default_setting(model)
-    native = np.asarray(cutout(open_photo(photo), setting)).astype(float)
+    native = _native(photo, setting or default_setting(model)).astype(float)
     browser_alpha, native_alpha = browser[..., 3] / 255, native[..., 3] / 255
     a, b = browser_alpha > 0.5, native_alpha > 0.5
     iou = (a & b).sum() / max((a | b).sum(), 1)
@@ -48,8 +56,7 @@ def assert_matches_native(png, photo, model="u2netp", setting=None):
 def alpha_difference(png, photo, setting):
     """Mean |alpha| difference (0..1) of the browser's result and the native `setting`'s."""
     browser = np.asarray(Image.open(png))[..., 3].astype(float)
-    native = np.asarray(cutout(open_photo(photo), setting))[..., 3].astype(float)
-    return np.abs(browser - native).mean() / 255
+    return np.abs(browser - _native(photo, setting)[..., 3]).mean() / 255
 
 
 def native_file(photo, target, model="u2netp", **options):

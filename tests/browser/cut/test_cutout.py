@@ -47,7 +47,7 @@ def test_isnet_quint8_cutout_matches_native(app, tmp_path):
     assert app.log.console_errors() == []
     # The working size in the photo's proportions (?fit=aspect, which no card ships yet):
     # the worker's h×w input is the native pipeline's, so are the cut-outs.
-    app.open(model="isnet-quint8", fit="aspect")
+    app.open(model="isnet-quint8", fit="aspect", wait=False)  # the photo waits for the model
     photo = next(p for p in PEOPLE if Image.open(p).height > 1.2 * Image.open(p).width)
     app.cut(photo)
     stretch = default_setting("isnet-quint8")
