@@ -95,10 +95,13 @@ def decontamination(report: dict) -> dict:
     return {m: (h[True], h[False]) for m, h in halos.items() if len(h) == 2}
 
 
-def app_model(report: dict, within: float = 0.5) -> str:
+def app_model(report: dict, within: float = 0.5) -> str | None:
     """The fastest model whose chosen setting's worst-set IoU gain is within `within` points
-    of the best single model's (a user waits for every photo)."""
+    of the best single model's (a user waits for every photo); None when the report has no
+    model's own settings (only the peers' way, as for the other IS-Net weights alone)."""
     chosen = {m: c for m, c in choose(report).items() if m != "best"}
+    if not chosen:
+        return None
     top = max(c["worst"] for c in chosen.values())
     seconds = {r["model"]: r["seconds"] for r in across(report) if r["kind"] == "default"}
     near = [m for m, c in chosen.items() if c["worst"] >= top - within]

@@ -245,10 +245,14 @@ def markdown(report: dict) -> str:
             f"- {model}: colour decontamination {'on' if on < off else 'off'}: halo "
             f"{on:.2f} with it vs {off:.2f} without ({(on / off - 1) * 100:+.1f} %){flag}"
         )
+    fastest = app_model(report)
+    if fastest:
+        out += [
+            "",
+            f"Fastest model within 0.5 IoU points of the best single model on its worst set: "
+            f"**{fastest}**.",
+        ]
     out += [
-        "",
-        f"Fastest model within 0.5 IoU points of the best single model on its worst set: "
-        f"**{app_model(report)}**.",
         "",
         "## Against the peers",
         "",
@@ -331,7 +335,7 @@ def run_eval(args) -> int:
         )
     for model, (on, off) in decontamination(report).items():
         print(f"{model}: halo {on:.2f} decontaminated vs {off:.2f} not")
-    if labelled(report):
+    if labelled(report) and app_model(report):
         print(f"app default model by the same data: {app_model(report)}")
     print("\n".join(against_best_baseline(report)))
     if args.markdown:

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from bgzero.cli import main
-from bgzero.eval.choice import across, against_best_baseline, choose, same_weights, target
+from bgzero.eval.choice import (
+    across,
+    against_best_baseline,
+    app_model,
+    choose,
+    same_weights,
+    target,
+)
 from bgzero.eval.quality import halo, scores
 
 
@@ -103,6 +110,9 @@ def test_defaults_are_chosen_by_the_worst_set_not_the_mean():
     assert chosen["label"] == "safe" and chosen["worst"] == pytest.approx(2.0)
     assert not chosen["is_default"]
     assert {r["label"]: round(r["worst"], 2) for r in across(report)}["wide"] == -3.0
+    # Only the peers' way scored (`bgzero eval --model isnet-quint8`): nothing to choose from.
+    peers_only = {s: [r for r in rows if r["kind"] == "baseline"] for s, rows in report.items()}
+    assert choose(peers_only) == {} and app_model(peers_only) is None
 
 
 def test_eval_prints_baseline_and_ours_for_every_set(tmp_path, capsys):
