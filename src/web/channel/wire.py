@@ -6,12 +6,16 @@ import js
 from shared import messages
 
 
-def pack(msg, payload=None):
-    """(wire object, transfer list) for postMessage."""
+def pack(msg, payload=None, photo=None):
+    """(wire object, transfer list) for postMessage. `photo`: the page's own ImageBitmap of
+    the photo, going back with a cut's result (messages.cut's returns_photo)."""
     wire = js.Object.new()
     wire.json = messages.encode(msg)
     transfer = js.Array.new()
     if payload is not None:
         wire.payload = payload
         transfer.push(payload)
+    if photo is not None:
+        wire.photo = photo
+        transfer.push(photo)
     return wire, transfer

@@ -9,7 +9,7 @@ import js
 
 from cut import file_input
 from cut.cutout import Cutout
-from cut.worker_bridge import Cancelled, Worker, unpack
+from cut.worker_bridge import Cancelled, Worker, returned_photo, unpack
 from shared import catalog, geometry, messages, provider_choice, runtime_choice
 
 # After a photo above this many pixels the worker is replaced by a fresh one once the page
@@ -205,12 +205,18 @@ class Cutter:
             full_size = (width, height) == (bitmap.width, bitmap.height)
             t = js.performance.now()
             stage("resize")
-            copy = await js.createImageBitmap(
-                bitmap,
-                js.JSON.parse(
-                    '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}' % (width, height)
-                ),
-            )
+            if full_size:
+                # The photo itself crosses, and comes back with the result: a copy kept here
+                # would be made at the postMessage, on this thread (30-75 ms at 12 MP).
+                copy = bitmap
+            else:
+                copy = await js.createImageBitmap(
+                    bitmap,
+                    js.JSON.parse(
+                        '{"resizeWidth":%d,"resizeHeight":%d,"resizeQuality":"high"}'
+                        % (width, height)
+                    ),
+                )
             timings["resize"] = js.performance.now() - t
             graphs = catalog.graph_specs(self.catalog, model, self._url, full_size)
             if not colours:
@@ -224,6 +230,7 @@ class Cutter:
                     width,
                     height,
                     graphs,
+                    full_size,
                     payload=copy,
                     on_progress=_progress(on_stage),
                 )
@@ -232,9 +239,15 @@ class Cutter:
                 raise
             self.cutting = self.worker.last_id
             try:
-                reply, alpha = unpack(await request)
+                answer = await request
+                reply, alpha = unpack(answer)
             finally:
                 self.cutting = None
+            if full_size:
+                bitmap = returned_photo(answer)
+                if bitmap is None:
+                    alpha.close()
+                    raise RuntimeError("the worker kept the photo")
             if width * height > RECYCLE_PIXELS and not model.get("own"):
                 self.grown = model  # a brought model's bytes live in the worker alone
             self._remember(reply)

@@ -34,6 +34,11 @@ def unpack(js_reply):
     return msg, payload
 
 
+def returned_photo(js_reply):
+    """The photo a cut's result hands back (messages.cut's returns_photo), or None."""
+    return js_reply.photo if js.Reflect.has(js_reply, "photo") else None
+
+
 class Worker:
     """A thin bridge: send a message dict (+ transferred payload), get the final reply."""
 

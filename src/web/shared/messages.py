@@ -71,8 +71,12 @@ def load(req_id, model, ort, engine):
     return _in_order("load", req_id, model, ort, engine)
 
 
-def cut(req_id, model, ort, engine, width, height, graphs):
-    return _in_order("cut", req_id, model, ort, engine, width, height, graphs)
+def cut(req_id, model, ort, engine, width, height, graphs, returns_photo=False):
+    """`returns_photo`: the payload is the page's own photo, which the worker hands back with
+    the result (the pixels then cross once, with no copy made on the page's thread)."""
+    msg = _in_order("cut", req_id, model, ort, engine, width, height, graphs)
+    msg["returns_photo"] = bool(returns_photo)
+    return msg
 
 
 def progress(req_id, stage, done=None, total=None):
@@ -157,6 +161,8 @@ def validate(msg):
         raise MessageError("cut: empty image")
     if kind == "cut":
         _check_graphs(msg["graphs"])
+        if not isinstance(msg.get("returns_photo", False), bool):
+            raise MessageError("cut: returns_photo is true or false")
         if msg["model"].get("parts") and msg["graphs"]["mix"] is None:
             raise MessageError("cut: a pair needs the mix graph")
         if msg["model"].get("flip") and msg["graphs"]["mirror"] is None:

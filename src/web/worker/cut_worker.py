@@ -40,8 +40,8 @@ def _now():
     return js.performance.now()
 
 
-def _post(msg, payload=None):
-    xworker.postMessage(*wire.pack(msg, payload))
+def _post(msg, payload=None, photo=None):
+    xworker.postMessage(*wire.pack(msg, payload, photo))
 
 
 engine = Engine()  # the ORT runtimes and the execution provider (providers.py)
@@ -190,7 +190,10 @@ async def _cut(msg, bitmap):
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
         photo = stages.pixels(bitmap)
-        bitmap.close()  # its pixels are in `photo` now: one full-size copy fewer during the cut
+        returning = msg.get("returns_photo")
+        if not returning:
+            bitmap.close()  # its pixels are in `photo` now: one full-size copy fewer
+        returned = bitmap if returning else None
         t1 = _now()
         timings = {"pixels": t1 - t0}
         alpha, box, mask_hw = await _mask(msg, graphs, photo, timings)
@@ -212,6 +215,7 @@ async def _cut(msg, bitmap):
                 timings=timings,
             ),
             pixels,
+            returned,  # transferred: closing it below does nothing then
         )
     finally:
         bitmap.close()

@@ -217,7 +217,12 @@ def test_a_fit_asked_for_in_the_url_applies_where_the_models_graph_can_take_it()
     graphs = dict.fromkeys(catalog.GRAPHS)
     graphs["prepare"] = {"url": "u", "bytes": 1, "sha256": "s"}
     cut = messages.cut(1, catalog.spec(isnet, "u"), "o", engine, 10, 10, graphs)
-    assert cut["model"]["fit"] == "stretch"
+    assert cut["model"]["fit"] == "stretch" and cut["returns_photo"] is False
+    assert messages.cut(1, catalog.spec(isnet, "u"), "o", engine, 10, 10, graphs, True)[
+        "returns_photo"
+    ]
+    with pytest.raises(messages.MessageError, match="returns_photo"):
+        messages.validate({**cut, "returns_photo": "yes"})
     with pytest.raises(messages.MessageError, match="unknown fit"):
         messages.cut(1, {**catalog.spec(isnet, "u"), "fit": "fill"}, "o", engine, 10, 10, graphs)
 
