@@ -9,7 +9,7 @@ from pathlib import Path
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage, free_port, serve
 
 SAMPLE_S = 0.05
-_TIMED = ("run", "refine", "decontaminate", "composite", "encode")
+_TIMED = ("prepare", "run", "refine", "decontaminate", "composite", "encode")  # run: prepare too
 _STAGE = "document.getElementById('stage').dataset.stage || ''"
 
 

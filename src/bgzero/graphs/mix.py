@@ -6,9 +6,9 @@ each mask is first cut to the photo's box in its square and resized to one commo
 pixel by pixel. The refinement graph then takes the mixed mask as it takes one model's
 (box = the whole grid). Browser and native run this very graph, so they agree.
 
-Inputs: first uint8 [1,1,A,A], first_box int64 [4] (top, left, bottom, right of the photo
-in it); with `flip`, first_mirror uint8 [1,1,A,A]: the first model's mask of its mirrored
-square (build_mirror), averaged with `first` once turned back; second uint8 [1,1,B,B],
+Inputs: first uint8 [1,1,Ah,Aw], first_box int64 [4] (top, left, bottom, right of the photo
+in it); with `flip`, first_mirror uint8 [1,1,Ah,Aw]: the first model's mask of its mirrored
+input (build_mirror), averaged with `first` once turned back; second uint8 [1,1,Bh,Bw],
 second_box int64 [4]; grid int64 [2] = height, width. Output: mask uint8 [1,1,h,w].
 
 With `flip` the first model also sees the photo in a mirror (a second look, test-time
@@ -71,8 +71,8 @@ def build_mirror() -> onnx.ModelProto:
     nodes = [helper.make_node("Slice", ["rgba", "m1", "lowest", "i2", "m1"], ["mirrored"])]
     constants = ints(m1=[-1], lowest=[np.iinfo(np.int64).min], i2=[2])
     inputs, outputs = (
-        tensors(("rgba", U8, [1, "S", "S", 4])),
-        tensors(("mirrored", U8, [1, "S", "S", 4])),
+        tensors(("rgba", U8, [1, "Sh", "Sw", 4])),
+        tensors(("mirrored", U8, [1, "Sh", "Sw", 4])),
     )
     return graph_model(nodes, "bgzero-mirror", inputs, outputs, constants, OPSET)
 
@@ -85,10 +85,10 @@ def build_mix(
     if not 0 <= weight <= 1:
         raise ValueError("weight is the first model's share, in [0, 1]")
     nodes = [helper.make_node("Concat", ["ones2", "grid"], ["shape"], axis=0)]
-    inputs = tensors(("first", U8, [1, 1, "A", "A"]), ("first_box", I64, [4]))
+    inputs = tensors(("first", U8, [1, 1, "Ah", "Aw"]), ("first_box", I64, [4]))
     if flip:
         # The mirrored square's mask, turned back, then the two looks' mean as "first".
-        inputs += tensors(("first_mirror", U8, [1, 1, "A", "A"]))
+        inputs += tensors(("first_mirror", U8, [1, 1, "Ah", "Aw"]))
         nodes += [
             helper.make_node("Cast", ["first"], ["look_f"], to=TensorProto.FLOAT),
             helper.make_node("Slice", ["first_mirror", "m1", "lowest", "i3", "m1"], ["back"]),
@@ -100,7 +100,7 @@ def build_mix(
     else:
         nodes += _to_grid("first")
     inputs += tensors(
-        ("second", U8, [1, 1, "B", "B"]), ("second_box", I64, [4]), ("grid", I64, [2])
+        ("second", U8, [1, 1, "Bh", "Bw"]), ("second_box", I64, [4]), ("grid", I64, [2])
     )
     nodes += _to_grid("second")
     if mode == "mean":

@@ -7,8 +7,9 @@ are fitted on a low-resolution grid (`guide` size, given at run time) with box f
 (AveragePool), then upsampled and applied to the full-resolution guide: the work at full
 size is one multiply-add per pixel, so a 12 MP photo fits a browser's memory.
 
-Inputs: rgba uint8 [1,H,W,4]; mask uint8 [1,1,S,S]; box int64 [4] = top, left, bottom,
-right of the photo inside the mask (letterboxing); guide int64 [2] = low-res height, width.
+Inputs: rgba uint8 [1,H,W,4]; mask uint8 [1,1,Sh,Sw] (a model's square, or its input in the
+photo's proportions); box int64 [4] = top, left, bottom, right of the photo inside the mask
+(letterboxing); guide int64 [2] = low-res height, width.
 Output: alpha uint8 [1,1,H,W].
 """
 
@@ -103,7 +104,7 @@ def build_refine(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPro
     constants += floats(sharpen=sharpen)
     inputs = tensors(
         ("rgba", U8, [1, "H", "W", 4]),
-        ("mask", U8, [1, 1, "S", "S"]),
+        ("mask", U8, [1, 1, "Sh", "Sw"]),
         ("box", I64, [4]),
         ("guide", I64, [2]),
     )

@@ -105,6 +105,8 @@ def _best(path: Path, best: dict, refine: bool) -> dict:
     keys = {"partner", "partner_fit", "mix", "weight", "adaptive", "flip"}
     if set(best) != keys:
         raise ValueError(f"{path.name}: [best] has {', '.join(sorted(keys))}")
+    if best["partner_fit"] not in geometry.FITS:  # the partner's graph may be a fixed square
+        raise ValueError(f"{path.name}: [best] partner_fit is one of {', '.join(geometry.FITS)}")
     return {
         "partner": str(best["partner"]),
         "partner_fit": str(best["partner_fit"]),

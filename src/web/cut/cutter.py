@@ -192,7 +192,9 @@ class Cutter:
     async def cut_bitmap(
         self, bitmap, model, on_stage=None, name="", colours=True, timings=None, opaque=False
     ):
-        """Cut a decoded photo out: a Cutout that owns `bitmap` (closed here on failure).
+        """Cut a decoded photo out: a Cutout that owns `bitmap` (closed here on failure). A
+        photo cut at its own size crosses to the worker and back: `bitmap` is detached then,
+        and the Cutout holds the ImageBitmap that came back (the same pixels).
         `colours=False` skips decontamination (the smart tool wants the alpha alone);
         `opaque`: the photo has no transparency of its own (Cutout.opaque)."""
         stage = on_stage or (lambda *args: None)
@@ -244,10 +246,11 @@ class Cutter:
             finally:
                 self.cutting = None
             if full_size:
-                bitmap = returned_photo(answer)
-                if bitmap is None:
+                back = returned_photo(answer)
+                if back is None:
                     alpha.close()
                     raise RuntimeError("the worker kept the photo")
+                bitmap = back
             if width * height > RECYCLE_PIXELS and not model.get("own"):
                 self.grown = model  # a brought model's bytes live in the worker alone
             self._remember(reply)

@@ -150,6 +150,8 @@ def validate(msg):
                     raise MessageError("%s: model lacks %r" % (kind, key))
             if part["fit"] not in geometry.FITS + (geometry.ASPECT,):
                 raise MessageError("%s: unknown fit %r" % (kind, part["fit"]))
+            if part["fit"] == geometry.ASPECT and not part.get("any_size"):
+                raise MessageError("%s: %s has a fixed input size" % (kind, part["id"]))
         own = model.get("own")
         if own is not None and not (isinstance(own, dict) and all(k in own for k in _OWN_FIELDS)):
             raise MessageError("%s: own model needs %s" % (kind, ", ".join(_OWN_FIELDS)))

@@ -46,3 +46,13 @@ def test_the_aspect_fit_needs_a_graph_that_runs_at_any_size(tmp_path):
     )
     with pytest.raises(ValueError, match="fit is one of"):
         load_card(card)
+
+
+def test_the_best_quality_partner_meets_the_photo_in_a_square(tmp_path):
+    card = tmp_path / "isnet-int8.toml"
+    text = (CARDS_DIR / "isnet-int8.toml").read_text()
+    card.write_text(text.replace('partner_fit = "letterbox"', 'partner_fit = "aspect"'))
+    with pytest.raises(ValueError, match="partner_fit"):
+        load_card(card)
+    card.write_text(text)
+    assert load_card(card).best["partner_fit"] == "letterbox"

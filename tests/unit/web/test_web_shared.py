@@ -223,6 +223,9 @@ def test_a_fit_asked_for_in_the_url_applies_where_the_models_graph_can_take_it()
     ]
     with pytest.raises(messages.MessageError, match="returns_photo"):
         messages.validate({**cut, "returns_photo": "yes"})
+    fixed = catalog.spec(u2netp, "u")
+    with pytest.raises(messages.MessageError, match="fixed input size"):
+        messages.cut(1, {**fixed, "fit": "aspect"}, "o", engine, 10, 10, graphs)
     with pytest.raises(messages.MessageError, match="unknown fit"):
         messages.cut(1, {**catalog.spec(isnet, "u"), "fit": "fill"}, "o", engine, 10, 10, graphs)
 
