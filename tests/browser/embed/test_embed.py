@@ -453,7 +453,8 @@ def test_the_frame_takes_background_shadow_crop_size_and_heic_like_the_page(site
 
 def test_quality_best_needs_the_pair_in_the_build(sites, page):
     """This build ships u2netp alone: "Best quality" is refused by name, "fast" is served
-    (the pair itself is cut in the page's test, test_cutout_large_models.py, through the same Cutter)."""
+    (the pair itself is cut in the page's test, test_cutout_large_models.py, through the same
+    Cutter)."""
     page.goto(f"{sites.allowed}/parent.html?app={sites.app}")
     _wait_for(page, "m.data.type === 'bgzero:ready'")
     page.evaluate("send(8, '/pet1.jpg', {quality: 'best'})")
