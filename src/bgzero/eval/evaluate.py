@@ -335,8 +335,9 @@ def run_eval(args) -> int:
         )
     for model, (on, off) in decontamination(report).items():
         print(f"{model}: halo {on:.2f} decontaminated vs {off:.2f} not")
-    if labelled(report) and app_model(report):
-        print(f"app default model by the same data: {app_model(report)}")
+    fastest = app_model(report) if labelled(report) else None
+    if fastest:
+        print(f"app default model by the same data: {fastest}")
     print("\n".join(against_best_baseline(report)))
     if args.markdown:
         # The clicks section (`bgzero eval --clicks`) is another run's: it stays.

@@ -53,8 +53,8 @@ def load_card(path: Path) -> Card:
     if min_size and not (0 < min_size <= size and min_size % step == 0 and size % step == 0):
         raise ValueError(f"{path.name}: min_size ≤ size, both multiples of size_step")
     fit = settings.get("fit", "stretch")
-    if fit not in (*geometry.FITS, geometry.ASPECT):
-        raise ValueError(f"{path.name}: fit is one of {', '.join(geometry.FITS)}, aspect")
+    if fit not in geometry.ALL_FITS:
+        raise ValueError(f"{path.name}: fit is one of {', '.join(geometry.ALL_FITS)}")
     if fit == geometry.ASPECT and not min_size:
         raise ValueError(
             f"{path.name}: the aspect fit needs a graph that runs at any size (min_size)"

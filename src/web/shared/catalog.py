@@ -134,7 +134,7 @@ def spec(model, url, url_of=None):
 
 def wanted_fit(param):
     """The fit a `?fit=` parameter asks for (stretch, letterbox or aspect), else None."""
-    return param if param in geometry.FITS + (geometry.ASPECT,) else None
+    return param if param in geometry.ALL_FITS else None
 
 
 def with_fit(spec, fit):

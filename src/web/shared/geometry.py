@@ -9,6 +9,7 @@ FITS = ("stretch", "letterbox")  # the photo in the model's square
 # The model's input in the photo's own proportions (aspect_size), which the photo fills: only
 # for a graph that runs at any multiple of its stride (a card with min_size).
 ASPECT = "aspect"
+ALL_FITS = FITS + (ASPECT,)
 # Refinement works on the photo at full size up to this many pixels (a 4000×3000 photo fits;
 # WebAssembly's 4 GB must hold the photo, the guide and a few float maps of this size).
 REFINE_MAX_PIXELS = 16000000

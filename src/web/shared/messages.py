@@ -148,7 +148,7 @@ def validate(msg):
             for key in _MODEL_FIELDS:
                 if key not in part:
                     raise MessageError("%s: model lacks %r" % (kind, key))
-            if part["fit"] not in geometry.FITS + (geometry.ASPECT,):
+            if part["fit"] not in geometry.ALL_FITS:
                 raise MessageError("%s: unknown fit %r" % (kind, part["fit"]))
             if part["fit"] == geometry.ASPECT and not part.get("any_size"):
                 raise MessageError("%s: %s has a fixed input size" % (kind, part["id"]))

@@ -55,6 +55,11 @@ def _engine_report(model):
     return provider, engine.threads, sessions.runtime_reason or engine.reason, remember
 
 
+async def _on_grey(msg, model, size):
+    """The model's run on a mid-grey size² square (its first run, where no photo waits)."""
+    await sessions.segment(msg, model, js.Uint8Array.new(size * size * 4).fill(128), (size, size))
+
+
 async def _load(msg, payload):
     model = msg["model"]
     if model.get("own") and payload is not None:
@@ -64,18 +69,14 @@ async def _load(msg, payload):
         for part in parts(model):
             await sessions.model(msg["id"], part, msg, kept(model))
         if model.get("own"):  # its output is only known once it ran: run it once on grey
-            size = model["size"]
-            grey = js.Uint8Array.new(size * size * 4).fill(128)
-            await sessions.segment(msg, model, grey, (size, size))
+            await _on_grey(msg, model, model["size"])
         elif fresh and not model.get("parts") and not _state.waiting and engine.provider == "wasm":
             # A session's first run took 1.4 s where the next take 0.6 (u2netp, WebAssembly
             # still on its first tier): paid now, while no photo waits, not on the first one.
             # WebGPU already made its smoke run; a second one is only a delay there. LiteRT.js's
             # first runs are slow too (~950 ms, then 530).
-            size = model.get("min_size") or model["size"]
             t0 = _now()
-            grey = js.Uint8Array.new(size * size * 4).fill(128)
-            await sessions.segment(msg, model, grey, (size, size))
+            await _on_grey(msg, model, model.get("min_size") or model["size"])
             sessions.created_ms[model["id"]]["warm"] = _now() - t0
     except Exception:
         if model.get("own"):
