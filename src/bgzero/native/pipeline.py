@@ -144,31 +144,29 @@ def working_photo(photo: Image.Image) -> Image.Image:
     return photo if size == photo.size else photo.resize(size, Image.Resampling.LANCZOS)
 
 
-def model_input(photo: Image.Image, size, fit: str, downscale: str):
-    """(S×S RGBA array [1,S,S,4], box): box = top, left, bottom, right of the photo in it.
-    `size`: the square's edge, or (h, w) of an "aspect" input (the photo fills it)."""
-    if fit == "aspect":
-        height, width = size
-        box = top, left, bottom, right = (0, 0, height, width)
-    else:
-        height = width = size
-        box = top, left, bottom, right = geometry.model_box(fit, *photo.size, size)
+def model_input(photo: Image.Image, hw, box, downscale: str) -> np.ndarray:
+    """The model's RGBA input [1,h,w,4]: the photo in `box` (top, left, bottom, right) of an
+    h×w input (`hw`), the rest mid grey; hw and box as geometry.model_input gives them."""
+    height, width = hw
+    top, left, bottom, right = box
     if downscale == "graph":
         feeds = {
             "rgba": np.asarray(working_photo(photo), dtype=np.uint8)[None],
             "box": np.array(box, np.int64),
-            "size": np.array([height, width] if fit == "aspect" else [size], np.int64),
+            # [edge] for a square, [h, w] for the photo's proportions, as the worker feeds it
+            "size": np.array([height] if height == width else [height, width], np.int64),
         }
-        return prepare_session().run(None, feeds)[0], box
+        return prepare_session().run(None, feeds)[0]
     canvas = Image.new("RGBA", (width, height), (PAD_VALUE,) * 4)
     canvas.paste(photo.resize((right - left, bottom - top), FILTERS[downscale]), (left, top))
-    return np.asarray(canvas, dtype=np.uint8)[None], box
+    return np.asarray(canvas, dtype=np.uint8)[None]
 
 
 def _calibration_input(path, card: Card) -> np.ndarray:
     """A calibration photo as the quantiser feeds it: the card's square, letterboxed by the
     prepare graph (so the int8 model is calibrated on what it will see)."""
-    return model_input(open_photo(path), card.size, "letterbox", "graph")[0]
+    photo = open_photo(path)
+    return model_input(photo, *geometry.model_input("letterbox", *photo.size, card.size), "graph")
 
 
 def model_source(card: Card, cache=None) -> bytes:
@@ -177,15 +175,11 @@ def model_source(card: Card, cache=None) -> bytes:
     return assets.model_source(card, cache, derive=derive)
 
 
-def working_size(photo: Image.Image, card: Card, setting: Setting):
-    """The model square's edge for this photo (the worker's rule, geometry.working_size);
-    (h, w) for the "aspect" fit."""
-    if setting.fit == "aspect":
-        low = card.min_size if setting.adaptive else 0
-        return geometry.aspect_size(*photo.size, card.size, low, card.size_step)
-    if not setting.adaptive:
-        return card.size
-    return geometry.working_size(*photo.size, card.size, card.min_size, card.size_step)
+def input_box(photo: Image.Image, card: Card, setting: Setting):
+    """((h, w), box) of the model's input for this photo: the worker's rule
+    (geometry.model_input), with the card's smallest size only where the setting adapts."""
+    low = card.min_size if setting.adaptive else 0
+    return geometry.model_input(setting.fit, *photo.size, card.size, low, card.size_step)
 
 
 def _add(timings: dict, stage: str, started: float) -> None:
@@ -203,8 +197,8 @@ def predict(photo: Image.Image, card: Card, setting: Setting, timings: dict, mir
         second = predict(photo, card_of(setting.partner), setting.partner_setting(), timings)
         return mix(photo, first, second, setting, looks)
     started = time.perf_counter()
-    size = working_size(photo, card, setting)
-    feed, box = model_input(photo, size, setting.fit, setting.downscale)
+    hw, box = input_box(photo, card, setting)
+    feed = model_input(photo, hw, box, setting.downscale)
     if mirror:
         feed = mirror_session().run(None, {"rgba": feed})[0]
     _add(timings, "resize", started)
