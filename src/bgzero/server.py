@@ -60,8 +60,9 @@ REVALIDATE = "no-cache"
 
 
 def is_hashed(path: str) -> bool:
-    """Model files carry their content hash in the name (see site.model_file)."""
-    return path.startswith("models/") and path.endswith(".onnx")
+    """Model files carry their content hash in the name (site/build.py's model_file): the
+    ONNX graphs and LiteRT.js's .tflite ones alike."""
+    return path.startswith("models/") and path.endswith((".onnx", ".tflite"))
 
 
 class DistFiles(StaticFiles):

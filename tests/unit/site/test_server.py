@@ -19,6 +19,7 @@ def client(tmp_path):
     (dist / "runtime" / "ort" / "a.wasm").write_bytes(wasm)
     (dist / "runtime" / "ort" / "a.wasm.gz").write_bytes(gzip.compress(wasm))
     (dist / "models" / "u2netp-0123456789ab.onnx").write_bytes(b"model")
+    (dist / "models" / "u2netp-0123456789ab.tflite").write_bytes(b"graph")
     (tmp_path / "secret.txt").write_text("outside dist")
     return TestClient(create_app(dist))
 
@@ -58,6 +59,9 @@ def test_precompressed_variant_has_length_and_type(client):
 
 def test_cache_policy(client):
     assert "immutable" in client.get("/models/u2netp-0123456789ab.onnx").headers["cache-control"]
+    # LiteRT.js's graph too: without it a first visit downloaded it twice (the worker, then
+    # the service worker keeping it for offline use could not take the browser's copy)
+    assert "immutable" in client.get("/models/u2netp-0123456789ab.tflite").headers["cache-control"]
     assert client.get("/").headers["cache-control"] == "no-cache"
     etag = client.get("/runtime/ort/ort.wasm.min.mjs").headers["etag"]
     again = client.get("/runtime/ort/ort.wasm.min.mjs", headers={"If-None-Match": etag})
