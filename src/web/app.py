@@ -5,10 +5,19 @@ import asyncio
 
 import js
 from pyscript import document
+
+from cut.cutter import Cutter
+
+# The worker first: its interpreter boots on another thread while this one imports the rest
+# of the page and builds it. A failure here is reported once the page can say so (connect).
+try:
+    _cutter, _cutter_failed = Cutter(document.baseURI), None
+except Exception as e:
+    _cutter, _cutter_failed = None, e
+
 from pyscript.ffi import create_proxy
 
 from cut import file_input
-from cut.cutter import Cutter
 from shared import catalog
 from shared.i18n import Message
 from tool import (
@@ -69,7 +78,9 @@ async def connect():
     catalog is in, the rest once the worker is ready. True when the page starts with the
     model kept on the device."""
     params = js.URLSearchParams.new(js.location.search)
-    page.cutter = Cutter(document.baseURI)
+    if _cutter_failed is not None:
+        raise _cutter_failed
+    page.cutter = _cutter
     page.catalog = await page.cutter.fetch_catalog()
     wanted = params.get("model")
     page.model = catalog.pick(page.catalog, wanted if wanted else None)
