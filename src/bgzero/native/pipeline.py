@@ -153,8 +153,7 @@ def model_input(photo: Image.Image, hw, box, downscale: str) -> np.ndarray:
         feeds = {
             "rgba": np.asarray(working_photo(photo), dtype=np.uint8)[None],
             "box": np.array(box, np.int64),
-            # [edge] for a square, [h, w] for the photo's proportions, as the worker feeds it
-            "size": np.array([height] if height == width else [height, width], np.int64),
+            "size": np.array(geometry.prepare_size(hw), np.int64),
         }
         return prepare_session().run(None, feeds)[0]
     canvas = Image.new("RGBA", (width, height), (PAD_VALUE,) * 4)

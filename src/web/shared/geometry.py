@@ -71,6 +71,14 @@ def model_input(fit, width, height, size, min_size=0, step=64):
     return (edge, edge), model_box(fit, width, height, edge)
 
 
+def prepare_size(hw):
+    """The prepare graph's `size` input for a model input of (h, w): [edge] for a square,
+    [h, w] for one in the photo's proportions (graphs/prepare.py); the worker and the native
+    pipeline both feed this."""
+    h, w = hw
+    return [h] if h == w else [h, w]
+
+
 def guide_size(height, width, long_side):
     """(h, w) of the refinement's low-resolution grid: the photo's aspect, at most long_side."""
     scale = long_side / max(height, width)

@@ -78,14 +78,14 @@ async def mask(ort, prepare, look, part, photo, width, height, mirror=None, timi
         part["fit"], width, height, part["size"], part.get("min_size", 0), part.get("size_step", 64)
     )
     h, w = hw
+    size = geometry.prepare_size(hw)
     out = await prepare.run(
         _feeds(
             ort,
             [
                 ("rgba", "uint8", photo, (1, height, width, 4)),
                 ("box", "int64", _ints(box), (4,)),
-                # [edge] for a square, [h, w] for the photo's proportions (prepare.py)
-                ("size", "int64", _ints([h] if h == w else [h, w]), (1 if h == w else 2,)),
+                ("size", "int64", _ints(size), (len(size),)),
             ],
         )
     )

@@ -76,3 +76,11 @@ def test_model_input_is_a_square_with_the_photos_box_or_the_photos_own_proportio
         hw, box = geometry.model_input("aspect", *photo, *fit_args)
         assert hw == geometry.aspect_size(*photo, *fit_args) and box == (0, 0, *hw)
     assert geometry.model_input("aspect", 1920, 1080, 1024, 0, 64)[0] == (576, 1024)
+
+
+def test_the_prepare_graphs_size_is_an_edge_for_a_square_and_both_sides_else():
+    assert geometry.prepare_size((320, 320)) == [320]
+    assert geometry.prepare_size((576, 1024)) == [576, 1024]
+    # what model_input gives feeds the graph as it is
+    hw, _ = geometry.model_input(geometry.ASPECT, 1080, 1920, 1024, 512, 32)
+    assert geometry.prepare_size(hw) == [1024, 576]
