@@ -11,6 +11,8 @@
 const VERSION = "__VERSION__";        // the build's hash, written by `bgzero build`
 const FILES = __FILES__;              // every file of the build, relative to the scope
 const PRECACHE = __PRECACHE__;        // the part every visit needs, fetched at install
+const MODEL_DIR = __MODEL_DIR__;      // where model files live, and their suffixes:
+const MODEL_SUFFIXES = __MODEL_SUFFIXES__;  // shared/catalog.py's one rule, written by the build
 const SHELL = "bgzero-shell-" + VERSION;
 const MODELS = "bgzero-models";       // hashed file names: survives new versions
 const PINS = "bgzero-pins";           // the build each open page runs: outlives this worker
@@ -77,7 +79,7 @@ self.addEventListener("fetch", (event) => {
 
 // A model file (ONNX, or the LiteRT.js graph of one): cached on first use, by its hash.
 function isModel(path) {
-  return path.endsWith(".onnx") || path.endsWith(".tflite");
+  return path.startsWith(MODEL_DIR) && MODEL_SUFFIXES.some((suffix) => path.endsWith(suffix));
 }
 
 async function answer(event, path) {

@@ -12,6 +12,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
+from bgzero.web_shared import catalog
+
 # Python 3.11's table lacks some of these; the browser refuses modules and streaming
 # compilation without the right type.
 for _suffix, _type in {
@@ -60,9 +62,8 @@ REVALIDATE = "no-cache"
 
 
 def is_hashed(path: str) -> bool:
-    """Model files carry their content hash in the name (site/build.py's model_file): the
-    ONNX graphs and LiteRT.js's .tflite ones alike."""
-    return path.startswith("models/") and path.endswith((".onnx", ".tflite"))
+    """Model files carry their content hash in the name (site/build.py's model_file)."""
+    return catalog.is_model_file(path)
 
 
 class DistFiles(StaticFiles):

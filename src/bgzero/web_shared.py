@@ -27,6 +27,7 @@ def _package():
 
 _package()
 backgrounds = importlib.import_module("shared.backgrounds")
+catalog = importlib.import_module("shared.catalog")
 formats = importlib.import_module("shared.formats")
 geometry = importlib.import_module("shared.geometry")
 i18n = importlib.import_module("shared.i18n")

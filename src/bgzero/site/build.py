@@ -24,7 +24,7 @@ from bgzero.site.icons import write_icons
 from bgzero.site.runtime import ON_DEMAND, ORT_PACKAGE, copy_runtime, ort_on_demand
 from bgzero.site.samples import write_samples
 from bgzero.site.web_python import copy_web_python
-from bgzero.web_shared import geometry, i18n
+from bgzero.web_shared import catalog, geometry, i18n
 
 # Served precompressed so the transfer is small and still has a Content-Length.
 COMPRESS = {".js", ".mjs", ".wasm", ".css", ".html", ".json", ".py", ".toml"}
@@ -225,12 +225,14 @@ def write_manifest(dist: Path) -> dict:
 def write_service_worker(dist: Path, manifest: dict, on_demand: list[str]) -> None:
     files = sorted(manifest["files"])
     later = ON_DEMAND + tuple(on_demand)
-    precache = [f for f in files if not (f.endswith((".onnx", ".tflite")) or f.startswith(later))]
+    precache = [f for f in files if not (catalog.is_model_file(f) or f.startswith(later))]
     template = (dist / SERVICE_WORKER).read_text()
     worker = (
         template.replace("__VERSION__", manifest["version"])
         .replace("__FILES__", json.dumps(files))
         .replace("__PRECACHE__", json.dumps(precache))
+        .replace("__MODEL_DIR__", json.dumps(catalog.MODEL_DIR))
+        .replace("__MODEL_SUFFIXES__", json.dumps(list(catalog.MODEL_SUFFIXES)))
     )
     (dist / SERVICE_WORKER).write_text(worker)
 

@@ -17,10 +17,22 @@ GRAPHS = {
 # Graphs around a model the user brings (shared/own_model.py), loaded with its session.
 OWN_GRAPHS = {"normaliser": (), "finisher": ()}
 _GRAPH_FIELDS = ("file", "bytes", "sha256")
+# A model's files (its ONNX graphs and the LiteRT.js graph of one) live under models/ with
+# their content hash in the name: the server sends them immutable, the service worker keeps
+# them on first use instead of at install, and the page asks it to keep those it loaded first.
+# One rule for all three (sw.js gets these suffixes written in by the build).
+MODEL_DIR = "models/"
+MODEL_SUFFIXES = (".onnx", ".tflite")
 
 
 class CatalogError(ValueError):
     pass
+
+
+def is_model_file(path):
+    """Whether a path (relative to the site's root) is one of the build's model files."""
+    path = str(path)
+    return path.startswith(MODEL_DIR) and any(path.endswith(s) for s in MODEL_SUFFIXES)
 
 
 def parse(data):

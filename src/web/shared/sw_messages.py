@@ -3,6 +3,8 @@ are in messages.py: each a {type, ...} object, every type named here once. sw.js
 JavaScript, so a unit test reads it for each name: a message one side sends and the other
 does not answer fails there, not in a user's browser."""
 
+from shared import catalog
+
 KEEP = "bgzero:keep"  # page -> sw: cache these model files (loaded before it controlled)
 ACTIVATE = "bgzero:activate"  # page -> sw: the waiting build takes over
 TAKE_SHARE = "bgzero:take-share"  # page -> sw: hand over the photos shared to the app
@@ -20,11 +22,10 @@ class SwMessageError(ValueError):
 
 
 def keep(files):
-    """Model files the service worker should cache: paths under models/ ending .onnx (or
-    .tflite: a model's LiteRT.js graph)."""
+    """Model files the service worker should cache (catalog.is_model_file)."""
     files = [str(f) for f in files]
     for f in files:
-        if not (f.startswith("models/") and (f.endswith(".onnx") or f.endswith(".tflite"))):
+        if not catalog.is_model_file(f):
             raise SwMessageError("not a model file: %r" % f)
     return {"type": KEEP, "files": files}
 

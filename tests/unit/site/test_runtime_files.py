@@ -9,6 +9,7 @@ import pytest
 
 from bgzero.models import assets
 from bgzero.site import runtime as site
+from bgzero.web_shared import catalog
 
 ROOT = Path(__file__).resolve().parents[3]
 DIST = Path(os.environ.get("BGZERO_DIST", ROOT / "dist"))
@@ -51,6 +52,22 @@ def test_service_worker_precaches_wasm_and_lists_webgpu_files(dist):
     assert wasm <= set(precache)
     on_demand = set(site.ort_on_demand(modules))
     assert on_demand and not on_demand & set(precache) and on_demand <= shipped
+
+
+def test_the_service_worker_knows_model_files_by_the_catalogs_rule(dist):
+    # Server, build and service worker once each had their own list of model suffixes, and
+    # the .tflite graph was cached twice on a first visit where one list lagged.
+    text = (dist / "sw.js").read_text()
+    assert not re.search(r"__[A-Z_]+__", text), "a placeholder the build left in sw.js"
+    found = re.search(r"const MODEL_DIR = (.*?);", text).group(1)
+    suffixes = re.search(r"const MODEL_SUFFIXES = (\[.*?\]);", text).group(1)
+    assert json.loads(found) == catalog.MODEL_DIR
+    assert tuple(json.loads(suffixes)) == catalog.MODEL_SUFFIXES
+    files = json.loads(re.search(r"const FILES = (\[.*?\]);", text).group(1))
+    precache = set(json.loads(re.search(r"const PRECACHE = (\[.*?\]);", text).group(1)))
+    models = [f for f in files if catalog.is_model_file(f)]
+    assert {f.rsplit(".", 1)[1] for f in models} == {"onnx", "tflite"}
+    assert not precache & set(models)
 
 
 def test_a_bundle_naming_a_file_the_package_lacks_stops_the_build(tmp_path):

@@ -17,7 +17,8 @@ def test_keep_names_only_model_files():
         "type": sw_messages.KEEP,
         "files": ["models/u2netp-0123.onnx", "models/prepare-4567.onnx"],
     }
-    for bad in ("index.html", "models/../sw.js", "runtime/ort/x.wasm"):
+    assert sw_messages.keep(["models/u2netp-89ab.tflite"])["files"] == ["models/u2netp-89ab.tflite"]
+    for bad in ("index.html", "models/../sw.js", "runtime/ort/x.wasm", "own-model/model.onnx"):
         with pytest.raises(sw_messages.SwMessageError):
             sw_messages.keep([bad])
 
