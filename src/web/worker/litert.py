@@ -15,8 +15,11 @@ _import = js.Function.new("u", "return import(u)")
 # factory and clears it, but that global is MicroPython's: while LiteRT.js loads, writes to it
 # are ignored, and the factory gets its own settings: the real script for its threads (in a
 # worker Emscripten would take the worker's) and its .wasm folder, its log in the console's
-# debug level (XNNPACK's INFO lines would read as errors), as is the warning of the WebGPU
-# device it tries for its default environment (we run it on the CPU only).
+# debug level (XNNPACK's INFO lines would read as errors). Its loader also makes its default
+# environment with a high-performance WebGPU device wherever the browser has an adapter; we
+# run it on the CPU only (and only once WebGPU is out of this worker's race), so while it
+# loads the worker's navigator shows no WebGPU: no device held for nothing, no discrete GPU
+# woken on a laptop that has two.
 _load = js.Function.new(
     "lr",
     "dir",
@@ -31,6 +34,10 @@ console.warn = (...args) => console.debug("LiteRT.js:", ...args);
 const kept = Object.getOwnPropertyDescriptor(self, "Module");
 Object.defineProperty(self, "Module", {
   configurable: true, get: () => (kept ? kept.value : undefined), set: () => {}});
+const navigatorType = Object.getPrototypeOf(self.navigator);
+const gpu = Object.getOwnPropertyDescriptor(navigatorType, "gpu");
+const hide = gpu && self.navigator.gpu;  // (an adapter may be there)
+if (hide) Object.defineProperty(navigatorType, "gpu", {configurable: true, get: () => undefined});
 self.importScripts = (url) => {
   const request = new XMLHttpRequest();
   request.open("GET", url, false);
@@ -45,6 +52,7 @@ return lr.loadLiteRt(dir, {threads: threads > 1}).finally(() => {
   console.warn = warn;
   delete self.Module;
   if (kept) Object.defineProperty(self, "Module", kept);
+  if (hide) Object.defineProperty(navigatorType, "gpu", gpu);
 });
 """,
 )

@@ -24,6 +24,21 @@ def test_onnxruntime_web_when_asked_for_and_nothing_of_litert_loads(app, tmp_pat
     assert app.log.console_errors() == []
 
 
+def test_litert_holds_no_webgpu_device_and_leaves_webgpu_to_the_worker(app):
+    """LiteRT.js would make its default environment on a WebGPU device wherever there is an
+    adapter (this browser has SwiftShader's); it runs on the CPU only, so it gets none, and
+    the worker's navigator still offers WebGPU once it has loaded."""
+    app.open()
+    assert "u2netp · litert" in app.status(), app.status()
+    (worker,) = [w for w in app.page.workers if w.url.startswith("blob:")]
+    held = worker.evaluate(
+        "import(new URL('runtime/litert/index.js', location.origin + '/').href)"
+        ".then((lr) => [lr.getWebGpuDevice() ?? null, typeof navigator.gpu])"
+    )
+    assert held == [None, "object"], held
+    assert app.log.console_errors() == []
+
+
 @pytest.mark.parametrize("step, said", [("load", "load"), ("first", "first run"), ("run", "run")])
 def test_a_litert_failure_ends_on_onnxruntime_web_with_a_correct_cutout(app, tmp_path, step, said):
     """With no photo waiting, the session's first run is the one on grey at load; a photo's
