@@ -47,13 +47,21 @@ self.importScripts = (url) => {
   const factory = self.ModuleFactory;
   self.ModuleFactory = () => factory(settings);
 };
-return lr.loadLiteRt(dir, {threads: threads > 1}).finally(() => {
+const restore = () => {
   self.importScripts = own;
   console.warn = warn;
   delete self.Module;
   if (kept) Object.defineProperty(self, "Module", kept);
   if (hide) Object.defineProperty(navigatorType, "gpu", gpu);
-});
+};
+let loading;
+try {
+  loading = lr.loadLiteRt(dir, {threads: threads > 1});
+} catch (error) {  // (it throws at once when called twice)
+  restore();
+  throw error;
+}
+return loading.finally(restore);
 """,
 )
 _session = js.Function.new(
