@@ -61,11 +61,6 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
 
-def is_hashed(path: str) -> bool:
-    """Model files carry their content hash in the name (site/build.py's model_file)."""
-    return catalog.is_model_file(path)
-
-
 class DistFiles(StaticFiles):
     """StaticFiles (no listing, no traversal) plus precompressed variants and cache policy."""
 
@@ -85,7 +80,9 @@ class DistFiles(StaticFiles):
             response = FileResponse(path, stat_result=stat_result, media_type=media_type)
         response.headers["Vary"] = "Accept-Encoding"
         relative = path.relative_to(Path(self.directory).resolve()).as_posix()
-        response.headers["Cache-Control"] = IMMUTABLE if is_hashed(relative) else REVALIDATE
+        # Model files carry their content hash in the name (site/build.py's model_file).
+        hashed = catalog.is_model_file(relative)
+        response.headers["Cache-Control"] = IMMUTABLE if hashed else REVALIDATE
         if self.is_not_modified(response.headers, headers):
             return Response(
                 status_code=304,

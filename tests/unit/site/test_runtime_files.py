@@ -16,6 +16,11 @@ DIST = Path(os.environ.get("BGZERO_DIST", ROOT / "dist"))
 ORT = DIST / site.ORT_DIR
 
 
+def written(sw_text: str, name: str):
+    """A constant the build wrote into sw.js (`const NAME = <JSON>;`), decoded."""
+    return json.loads(re.search(rf"const {name} = (.*?);\s", sw_text).group(1))
+
+
 @pytest.fixture(scope="module")
 def dist():
     if not (DIST / "index.html").is_file():
@@ -43,8 +48,7 @@ def test_the_worker_imports_the_bundles_the_build_ships():
 
 def test_service_worker_precaches_wasm_and_lists_webgpu_files(dist):
     text = (dist / "sw.js").read_text()
-    files = json.loads(re.search(r"const FILES = (\[.*?\]);", text).group(1))
-    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", text).group(1))
+    files, precache = written(text, "FILES"), written(text, "PRECACHE")
     shipped = {f"{site.ORT_DIR}/{p.name}" for p in ORT.iterdir() if p.suffix != ".gz"}
     assert shipped <= set(files)
     modules = assets.npm_modules(assets.cache_dir(), ROOT) / site.ORT_PACKAGE
@@ -59,12 +63,9 @@ def test_the_service_worker_knows_model_files_by_the_catalogs_rule(dist):
     # the .tflite graph was cached twice on a first visit where one list lagged.
     text = (dist / "sw.js").read_text()
     assert not re.search(r"__[A-Z_]+__", text), "a placeholder the build left in sw.js"
-    found = re.search(r"const MODEL_DIR = (.*?);", text).group(1)
-    suffixes = re.search(r"const MODEL_SUFFIXES = (\[.*?\]);", text).group(1)
-    assert json.loads(found) == catalog.MODEL_DIR
-    assert tuple(json.loads(suffixes)) == catalog.MODEL_SUFFIXES
-    files = json.loads(re.search(r"const FILES = (\[.*?\]);", text).group(1))
-    precache = set(json.loads(re.search(r"const PRECACHE = (\[.*?\]);", text).group(1)))
+    assert written(text, "MODEL_DIR") == catalog.MODEL_DIR
+    assert tuple(written(text, "MODEL_SUFFIXES")) == catalog.MODEL_SUFFIXES
+    files, precache = written(text, "FILES"), set(written(text, "PRECACHE"))
     models = [f for f in files if catalog.is_model_file(f)]
     assert {f.rsplit(".", 1)[1] for f in models} == {"onnx", "tflite"}
     assert not precache & set(models)
