@@ -52,11 +52,14 @@ self.addEventListener("activate", (event) => {
     // Everything open now was loaded by the build before this one: it keeps that build.
     const state = await loadPins();
     if (state.current && state.current !== VERSION) {
-      for (const client of await openClients()) state.clients[client.id] ??= state.current;
+      for (const id of (await openClients(state)).ids) state.clients[id] ??= state.current;
     }
     state.current = VERSION;
     await tidy();
-    await self.clients.claim();
+    // Not awaited: in Firefox a claim waits on every worker's thread (see openClients), and
+    // fetches wait for activation, new workers' scripts among them. The pages get their
+    // controller at once all the same.
+    self.clients.claim().catch(() => {});
   })());
 });
 
@@ -141,7 +144,8 @@ async function fromShell(event, path) {
 
 // ---- pins: which build each open page (or worker) runs --------------------------------
 
-let pins = null;                      // {current: version, clients: {client id: version}}
+// {current: version, clients: {client id: version}, starters: {worker id: id of its starter}}
+let pins = null;
 const PINS_URL = scoped("bgzero-pins.json");
 
 // Read once per life of this worker (one shared promise: events that start together must
@@ -149,7 +153,9 @@ const PINS_URL = scoped("bgzero-pins.json");
 function loadPins() {
   pins ??= (async () => {
     const found = await (await caches.open(PINS)).match(PINS_URL);
-    return found ? found.json() : {current: null, clients: {}};
+    const state = found ? await found.json() : {current: null, clients: {}};
+    state.starters ??= {};
+    return state;
   })();
   return pins;
 }
@@ -159,17 +165,43 @@ async function savePins() {
   await (await caches.open(PINS)).put(PINS_URL, new Response(body));
 }
 
-const openClients = () => self.clients.matchAll({includeUncontrolled: true, type: "all"});
+// Firefox answers a query over worker clients only once each worker's thread is free, and a
+// thread pool's idle threads block in Atomics.wait: awaited in "activate", it hung activation
+// ~60 s, and every new worker's script (the next runtime's threads) behind it.
+const ALL_CLIENTS_MS = 500;
+
+// {ids, complete}: the ids of every open page and worker of this origin, or where the browser
+// does not answer for the workers at once, of the pages and the workers they started that
+// this worker saw start (not one made from a blob URL).
+async function openClients(state) {
+  const ids = (clients) => new Set(clients.map((client) => client.id));
+  const all = self.clients.matchAll({includeUncontrolled: true, type: "all"});
+  const answer = await Promise.race([all, sleep(ALL_CLIENTS_MS)]);
+  if (answer) return {ids: ids(answer), complete: true};
+  const pages = ids(await self.clients.matchAll({includeUncontrolled: true, type: "window"}));
+  for (const worker of Object.keys(state.starters)) {
+    let starter = state.starters[worker];
+    for (let depth = 0; starter in state.starters && depth < 8; depth++) {
+      starter = state.starters[starter];
+    }
+    if (pages.has(starter)) pages.add(worker);   // a worker lives no longer than its page
+  }
+  return {ids: pages, complete: false};
+}
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 // The build that asks: an older one while that page is open and its cache is there.
 async function pinned(event) {
   const state = await loadPins();
   const version = state.clients[event.clientId];
-  if (!version || version === VERSION) return VERSION;
-  if (event.resultingClientId) {   // a worker an older page starts runs that page's build
-    state.clients[event.resultingClientId] = version;
+  if (event.resultingClientId && event.clientId) {   // a worker starts: who started it, and
+    state.starters[event.resultingClientId] = event.clientId;
+    // a worker an older page starts runs that page's build
+    if (version && version !== VERSION) state.clients[event.resultingClientId] = version;
     event.waitUntil(savePins());
   }
+  if (!version || version === VERSION) return VERSION;
   return (await caches.has("bgzero-shell-" + version)) ? version : VERSION;
 }
 
@@ -184,15 +216,18 @@ async function fromOlderBuild(event, version, path) {
 // A tab closed a moment ago is still listed for a while (its worker ends after it), so while
 // an older build is kept, look again a few times before leaving it to the next navigation.
 async function tidySoon(tries = 10) {
-  while (await tidy() && --tries > 0) await new Promise((done) => setTimeout(done, 1000));
+  while (await tidy() && --tries > 0) await sleep(1000);
 }
 
 // Drop the pins of closed pages, the builds no open page runs, and the models none lists;
 // true while an older build is still open.
 async function tidy() {
   const state = await loadPins();
-  const alive = new Set((await openClients()).map((client) => client.id));
-  for (const id of Object.keys(state.clients)) if (!alive.has(id)) delete state.clients[id];
+  const {ids: alive, complete} = await openClients(state);
+  if (complete) {   // else a pin not found may be a live worker's
+    for (const id of Object.keys(state.clients)) if (!alive.has(id)) delete state.clients[id];
+  }
+  for (const id of Object.keys(state.starters)) if (!alive.has(id)) delete state.starters[id];
   await savePins();
   const running = new Set([VERSION, ...Object.values(state.clients)]);
   const keep = new Set(listed);

@@ -13,6 +13,7 @@ from conftest import DIST, PageLog
 PETS = photos("pets")
 _CACHES = "caches.keys().then((keys) => keys.sort())"
 _STYLE = "fetch('./style.css').then((r) => r.text())"
+_STYLE_FROM_WORKER = "fetch(location.origin + '/style.css').then((r) => r.text())"
 _MODELS = "caches.open('bgzero-models').then((c) => c.keys()).then((k) => k.map((r) => r.url))"
 
 
@@ -73,6 +74,9 @@ def test_a_new_build_is_offered_then_taken_whole_and_unchanged_models_stay(brows
         # The other tab did not ask: it keeps running its own build's files (a file it loads
         # now comes from its build), and cuts with them, until it is closed or reloaded.
         assert "the next version" not in other.page.evaluate(_STYLE)
+        # So do the workers it started before the update (the cut-out's, made from a blob).
+        worker = next(w for w in other.page.workers if w.url.startswith("blob:"))
+        assert "the next version" not in worker.evaluate(_STYLE_FROM_WORKER)
         other.cut(PETS[2])
         assert f"bgzero-shell-{old}" in page.evaluate(_CACHES)
         assert other.log.console_errors() == []
