@@ -75,6 +75,7 @@ async def load_model():
         mark("model")
         offline.keep(page.cutter.graph_files(model))
         if not page.busy:
+            offline.settled()  # no photo waits: a first visit may now be kept offline
             show_stage("done")
             page_text.put(ui["stage"], "stage.ready")
             ui["progress"].value = 1

@@ -14,6 +14,7 @@ from shared import formats, i18n
 from shared.i18n import Message
 from tool import look, queue_view, result
 from tool.state import body, describe, fail, page, show_message, show_stage, ui
+from ui import offline
 
 THUMB = 96  # px, the long side of a queue row's picture
 ZIP_NAME = "bgzero-nobg.zip"
@@ -57,6 +58,7 @@ async def run_queue():
         page.busy = False
     if page.cutter is not None:
         page.cutter.settle()
+    offline.settled()
 
 
 async def settle_row():

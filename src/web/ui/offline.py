@@ -9,7 +9,19 @@ from shared import sw_messages
 from ui import page_text
 
 _proxies = []  # JS keeps calling these; they must outlive this module's functions
-_state = {"persisted": False, "controlled": False, "answer": None, "reloading": False}
+_state = {
+    "persisted": False,
+    "controlled": False,
+    "answer": None,
+    "reloading": False,
+    "register": None,  # a first visit's registration, until the page has settled
+}
+# A first visit registers the service worker only once the page's first work is done (the
+# model ready with no photo waiting, or the first photos cut): its install downloads the
+# whole shell (~24 MB) and raced the worker's own downloads and cores, putting the first
+# cut-out ~1 s later (docs/speed.md). At the latest after this long (a model that never
+# loads still leaves an app that opens offline).
+FIRST_VISIT_WAIT_MS = 15000
 
 
 def _keep(fn):
@@ -139,14 +151,27 @@ def start(network_element, on_files, update=None, reload_button=None, storage=No
         if update is not None:
             _watch_updates(registration, update, reload_button)
 
-    asyncio.create_task(register())
-    if "share=1" in str(js.location.search):
+    _state["register"] = register
+    shared = "share=1" in str(js.location.search)
+    if _state["controlled"] or shared:
+        settled()  # installed already: registering again only looks for a new build
+    else:
+        js.setTimeout(_keep(settled), FIRST_VISIT_WAIT_MS)
+    if shared:
 
         async def take_share():
             registration = await container.ready
             registration.active.postMessage(to_js(sw_messages.ask(sw_messages.TAKE_SHARE)))
 
         asyncio.create_task(take_share())
+
+
+def settled(*_):
+    """The page's first work is done (the model is ready and no photo waits, or the queue
+    has run dry): a first visit now registers the service worker. Once; then a no-op."""
+    register, _state["register"] = _state["register"], None
+    if register is not None:
+        asyncio.create_task(register())
 
 
 async def seen_requests():

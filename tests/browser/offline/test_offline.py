@@ -74,6 +74,21 @@ def test_no_installability_errors(playwright, origin, tmp_path):
     assert "image/jpeg" in manifest["file_handlers"][0]["accept"]
 
 
+def test_a_first_visit_is_kept_offline_once_its_first_photo_is_cut(app):
+    """The service worker's install downloads the whole shell: a first visit starts it only
+    after its first work (here a photo picked at once), not while the worker loads."""
+    app.open(wait=False)
+    app.pick(PETS[1])
+    assert app.state() == "done", app.message()
+    app.page.wait_for_function("navigator.serviceWorker.controller !== null")
+    urls = [url for _, url, _ in app.log.requests]
+    models, _ = model_files(app)
+    model = next(i for i, u in enumerate(urls) if u.endswith(models["u2netp"]["litert"]["file"]))
+    registered = next(i for i, u in enumerate(urls) if u.endswith("/sw.js"))
+    source = next(i for i, u in enumerate(urls) if u.endswith("/bgzero-source.tgz"))
+    assert model < registered < source, (urls[model], urls[registered], urls[source])
+
+
 def test_offline_after_one_visit(app, tmp_path):
     visit_and_cache(app)
     responses = []
