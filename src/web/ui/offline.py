@@ -157,6 +157,7 @@ def start(network_element, on_files, update=None, reload_button=None, storage=No
         settled()  # installed already: registering again only looks for a new build
     else:
         js.setTimeout(_keep(settled), FIRST_VISIT_WAIT_MS)
+        asyncio.create_task(_if_installed(container))
     if shared:
 
         async def take_share():
@@ -164,6 +165,12 @@ def start(network_element, on_files, update=None, reload_button=None, storage=No
             registration.active.postMessage(to_js(sw_messages.ask(sw_messages.TAKE_SHARE)))
 
         asyncio.create_task(take_share())
+
+
+async def _if_installed(container):
+    # A hard reload leaves an installed app's page without a controller: not a first visit.
+    if not is_none(await container.getRegistration()):
+        settled()
 
 
 def settled(*_):
