@@ -51,11 +51,13 @@ self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
     // Everything open now was loaded by the build before this one: it keeps that build.
     const state = await loadPins();
+    // One query for both (in Firefox each may wait its 500 ms, and every fetch waits here).
+    const asked = await ask(state);
     if (state.current && state.current !== VERSION) {
-      for (const id of (await openClients(state)).ids) state.clients[id] ??= state.current;
+      for (const id of asked.open.ids) state.clients[id] ??= state.current;
     }
     state.current = VERSION;
-    await tidy().catch(() => {});   // a failed tidy only keeps old caches a while longer
+    await tidy(asked).catch(() => {});   // a failed tidy only keeps old caches a while longer
     // Not awaited: in Firefox a claim waits on every worker's thread (see openClients), and
     // fetches wait for activation, new workers' scripts among them. What waits is the
     // claim's promise: the pages' controllerchange came at once (an update's reload 1.2-1.4
@@ -221,13 +223,18 @@ async function tidySoon(tries = 10) {
   while (await tidy() && --tries > 0) await sleep(1000);
 }
 
-// Drop the pins of closed pages, the builds no open page runs, and the models none lists;
-// true while an older build is still open.
-async function tidy() {
-  const state = await loadPins();
-  // Only the ids known before asking: one pinned while the answer comes is not in it.
+// The open clients, with the pinned ids and starters known before asking: one pinned while
+// the answer comes is not in it, and must not be dropped for that.
+async function ask(state) {
   const known = Object.keys(state.clients), starters = Object.keys(state.starters);
-  const {ids: alive, complete} = await openClients(state);
+  return {known, starters, open: await openClients(state)};
+}
+
+// Drop the pins of closed pages, the builds no open page runs, and the models none lists
+// (`asked`: ask()'s answer where the caller has one); true while an older build is open.
+async function tidy(asked = null) {
+  const state = await loadPins();
+  const {known, starters, open: {ids: alive, complete}} = asked ?? await ask(state);
   if (complete) {   // else a pin not found may be a live worker's
     for (const id of known) if (!alive.has(id)) delete state.clients[id];
   }
