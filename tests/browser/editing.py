@@ -21,7 +21,7 @@ def to_screen(app, x, y):
     box = app.page.evaluate(
         """() => { document.getElementById('viewport').scrollIntoView({block: 'nearest'});
                    const c = document.getElementById('result'), r = c.getBoundingClientRect();
-                   return [r.left, r.top, r.width / c.width, r.height / c.height]; }"""
+                   return [r.left, r.top, r.width / c.offsetWidth, r.height / c.offsetHeight]; }"""
     )
     return box[0] + (x + 0.5) * box[2], box[1] + (y + 0.5) * box[3]
 

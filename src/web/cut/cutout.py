@@ -12,7 +12,11 @@ def _canvas(width, height):
 
 
 def _drawn(bitmap):
-    canvas = _canvas(bitmap.width, bitmap.height)
+    """The bitmap on a canvas element (off the page), not an OffscreenCanvas: the download
+    may be encoded straight from it (compose.composed), and in Firefox an OffscreenCanvas's
+    convertToBlob of a photo-sized canvas never settled."""
+    canvas = js.document.createElement("canvas")
+    canvas.width, canvas.height = bitmap.width, bitmap.height
     canvas.getContext("2d").drawImage(bitmap, 0, 0)
     return canvas
 

@@ -18,14 +18,16 @@ from shared import brush
 
 class Editor:
     """`els`: the viewport, result canvas, before image, brush outline and the toolbar's
-    controls; `on_edit()` runs after each finished edit (the page re-encodes the download);
+    controls; `screen`: output/screen.py's, whose full-size canvas the edits are drawn on;
+    `on_edit()` runs after each finished edit (the page re-encodes the download);
     `look()` gives compose.render's keywords for how the page shows the cut-out (what is
     behind it, or the mask); `second_look(cutout, box)` gives the model's alpha of a crop for
     the smart tool (smart_tool.second_look), or None when it could not."""
 
-    def __init__(self, els, on_edit, look, second_look):
+    def __init__(self, els, screen, on_edit, look, second_look):
         self.els = els
-        self.layers = Layers(els, on_edit, look)
+        self.screen = screen
+        self.layers = Layers(els, screen, on_edit, look)
         self.keys = Keys(self)
         self.clicks = smart_tool.Clicks(self.layers, second_look)
         self.cutout = None
@@ -107,6 +109,7 @@ class Editor:
         css = self.view.css()
         self.els["canvas"].style.transform = css
         self.els["before"].style.transform = css
+        self.screen.zoomed(self.view.zoom)
         js.document.body.dataset.zoom = "%.4f" % self.view.zoom
 
     def _local(self, event):

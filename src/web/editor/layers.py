@@ -77,12 +77,14 @@ def _flat(points):
 
 
 class Layers:
-    """The edits of the cut-out on screen: `els` has the result canvas and the undo and redo
-    buttons; `on_edit()` runs after each finished edit, undo and redo; `look()` gives
-    compose.render's keywords for how the page shows the cut-out."""
+    """The edits of the cut-out on screen: `els` has the undo and redo buttons, `screen`
+    (output/screen.py) the canvas they are composed on; `on_edit()` runs after each finished
+    edit, undo and redo; `look()` gives compose.render's keywords for how the page shows the
+    cut-out."""
 
-    def __init__(self, els, on_edit, look):
+    def __init__(self, els, screen, on_edit, look):
         self.els = els
+        self.screen = screen
         self.on_edit = on_edit
         self.look = look
         self.cutout = None
@@ -105,7 +107,10 @@ class Layers:
         self.els["redo"].disabled = not self.history.can_redo()
 
     def _render(self, rect=None):
-        compose.render(self.cutout, self.els["canvas"], rect=rect, **self.look())
+        source, drawn = compose.composed(
+            self.cutout, self.screen.composed, rect=rect, **self.look()
+        )
+        self.screen.show(drawn, source)
 
     def _begin(self):
         """The one full-size copy: the layer before the first edit, for undo."""

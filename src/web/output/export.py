@@ -88,29 +88,38 @@ async def to_file(
     behind=None,
     framing=None,
     shadow=None,
+    shown=None,
 ):
     """Compose `cutout` on `canvas` over `behind` (compose.backdrop's) with `shadow` (a
     shared/shadows description) and encode it, framed by `framing` (framed()'s crop and
-    size): (Blob, file name, (width, height) of the file).
+    size): (Blob, file name, (width, height) of the file). `shown(source)` gets the canvas
+    that holds the composition (`canvas`, or the cut-out's own colours where drawing them on
+    it would be a copy: compose.composed) before the encode.
     A format without alpha gets white when there is no backdrop. Adds the time of each to
     the cut-out's timings."""
     stage = on_stage or (lambda *args: None)
     flatten = not formats.get(format_id)["alpha"]
     t = js.performance.now()
     mask = format_id == "mask"
-    compose.render(cutout, canvas, behind, mask=mask, shadow=shadow)
-    if flatten:  # under everything, also a background image's own transparent parts
+    if flatten:
+        source = canvas
+        compose.render(cutout, canvas, behind, mask=mask, shadow=shadow)
+        # under everything, also a background image's own transparent parts
         compose.flatten(canvas, formats.FLATTEN_ON)
+    else:
+        source, _ = compose.composed(cutout, canvas, behind, mask=mask, shadow=shadow)
+    if shown is not None:
+        shown(source)
     cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
     await _next_task()
     t = js.performance.now()
     stage("encode")
-    out = framed(canvas, cutout, framing or {}, None if mask else shadow)
+    out = framed(source, cutout, framing or {}, None if mask else shadow)
     size = (out.width, out.height)
     try:
         blob = await encode(out, format_id)
     finally:
-        if out is not canvas:
+        if out is not source:
             out.width = 0
     cutout.timings["encode"] = js.performance.now() - t
     return blob, formats.file_name(cutout.name, format_id), size

@@ -131,6 +131,46 @@ class View:
         return "translate(%.2fpx, %.2fpx) scale(%.5f)" % (self.x, self.y, self.zoom)
 
 
+# The canvas on the page holds at least this share of the image's pixels per side.
+MIN_SCREEN_SCALE = 1 / 64
+
+
+def screen_scale(zoom, dpr, current=None):
+    """The share of the image's pixels per side that the canvas on the page holds for a view
+    at `zoom` on a screen of `dpr` device pixels per CSS pixel: what the view needs, rounded
+    up to a power of two and at most 1 (the image's own pixels), so most zooms repaint
+    nothing. `current` is kept while it holds enough pixels and at most twice the needed."""
+    needed = 1.0
+    while needed / 2 >= zoom * dpr and needed / 2 >= MIN_SCREEN_SCALE:
+        needed /= 2
+    if current is not None and needed <= current <= 2 * needed:
+        return current
+    return needed
+
+
+def _ceil(x):
+    return int(x) + (1 if x > int(x) else 0)
+
+
+def screen_size(width, height, scale):
+    """(w, h) of the page's canvas for a width×height image at `scale` (screen_scale's)."""
+    return (max(1, _ceil(width * scale)), max(1, _ceil(height * scale)))
+
+
+def screen_rect(rect, width, height, screen_width, screen_height):
+    """Image rect (x, y, w, h) of a width×height image shown on a screen_width×screen_height
+    canvas -> (the part of the image to draw, the canvas pixels it covers): the latter widened
+    to whole pixels, the former to match, both within bounds."""
+    x, y, w, h = rect
+    sx, sy = screen_width / width, screen_height / height
+    x0, y0 = max(0, int(x * sx)), max(0, int(y * sy))
+    x1 = min(screen_width, _ceil((x + w) * sx))
+    y1 = min(screen_height, _ceil((y + h) * sy))
+    left, top = x0 / sx, y0 / sy
+    source = (left, top, min(width - left, (x1 - x0) / sx), min(height - top, (y1 - y0) / sy))
+    return source, (x0, y0, x1 - x0, y1 - y0)
+
+
 ARROWS = {"ArrowLeft": (-1, 0), "ArrowRight": (1, 0), "ArrowUp": (0, -1), "ArrowDown": (0, 1)}
 KEY_STEP = 8  # screen pixels per arrow press, five times that with Shift
 KEY_ZOOM = {"+": 1.25, "=": 1.25, "-": 0.8}

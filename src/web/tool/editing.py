@@ -17,7 +17,7 @@ def start():
     """The editor on the result canvas, and the mode buttons (?mode=manual starts there)."""
     els = dict(ui)  # the editor takes the controls it knows by id
     els.update(canvas=ui["result"], outline=ui["brush-outline"])
-    page.editor = Editor(els, on_edit, look.shown, second_look)
+    page.editor = Editor(els, page.result.screen, on_edit, look.shown, second_look)
     ui["mode-auto"].addEventListener("click", create_proxy(lambda e: set_mode("auto")))
     ui["mode-manual"].addEventListener("click", create_proxy(lambda e: set_mode("manual")))
     js.ResizeObserver.new(create_proxy(refit)).observe(ui["viewport"])

@@ -116,7 +116,7 @@ async def open_row(row):
 
 async def thumbnail(row):
     """A small picture of the result for its row (the result canvas itself is full size)."""
-    canvas = page.result.canvas
+    canvas = page.result.screen.source
     scale = THUMB / max(canvas.width, canvas.height, 1)
     small = js.OffscreenCanvas.new(
         max(1, int(canvas.width * scale)), max(1, int(canvas.height * scale))

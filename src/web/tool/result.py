@@ -51,14 +51,23 @@ async def cut(file, on_stage=None):
 
 
 async def offer(cutout):
-    """Compose and encode the cut-out in the chosen format, behind the download link."""
+    """Compose the cut-out in the chosen format, show it, and encode it behind the download
+    link."""
     # What this file is made of, read before the encode: an edit during it comes next.
     made_of = page.wanted()
     format_id = page.format
     row, backdrop, frame = page.row, look.behind(cutout), look.framing()
     try:
+        screen = page.result.screen
         blob, name, _ = await to_file(
-            cutout, page.result.canvas, format_id, show_stage, backdrop, frame, page.shadow
+            cutout,
+            screen.composed,
+            format_id,
+            show_stage,
+            backdrop,
+            frame,
+            page.shadow,
+            shown=lambda source: screen.show(source=source),
         )
         if row is not None:  # the queue's copies: the ZIP and the row's download use them
             # Not plain: the master is made once, when the cut-out leaves the screen

@@ -1,19 +1,21 @@
-"""The page's result: preview canvas, before/after toggle and handle, download link (main
-thread)."""
+"""The page's result: the cut-out on screen, before/after toggle and handle, download link
+(main thread)."""
 
 import js
 from pyscript.ffi import create_proxy
 
+from output.screen import Screen
 from shared.i18n import Message
 from ui import page_text
 
 
 class ResultView:
     """`compare`: a range input 0-100, the before/after handle: the cut-out is shown left of
-    that share of the photo's width, the photo right of it."""
+    that share of the photo's width, the photo right of it. `screen`: the page's canvas and
+    the full-size one it shows (output/screen.py)."""
 
     def __init__(self, canvas, before_img, toggle, download, compare):
-        self.canvas = canvas
+        self.screen = Screen(canvas)
         self._before = before_img
         self._toggle = toggle
         self._download = download
@@ -52,7 +54,7 @@ class ResultView:
         page_text.put(self._download, "download.preparing")
 
     def clear(self):
-        self.canvas.width = 0  # an error must not leave the previous cut-out on screen
+        self.screen.clear()
         self._swap_url("file", None)
         self._download.removeAttribute("href")
         self._download.setAttribute("aria-disabled", "true")
@@ -69,7 +71,7 @@ class ResultView:
         """The photo, the cut-out, or both split at the handle (the photo clipped over it)."""
         at = float(self._compare.value)
         self._before.hidden = not (self._showing_before or at < 100)
-        self.canvas.hidden = self._showing_before
+        self.screen.element.hidden = self._showing_before
         clip = "none" if self._showing_before else "inset(0 0 0 %s%%)" % at
         self._before.style.clipPath = clip
         js.document.body.dataset.compare = "%d" % at

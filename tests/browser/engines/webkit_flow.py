@@ -16,8 +16,9 @@ from selenium.webdriver.webkitgtk.service import Service
 
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
 DRIVER = "/usr/bin/WebKitWebDriver"
-# The cut-out as the page shows it (the download is encoded from this canvas): MiniBrowser
-# under WebDriver neither saves downloads nor lets a script load their blob: URL.
+# The cut-out as the page shows it (the download is encoded from what it shows, and a photo
+# this small is shown with all its pixels): MiniBrowser under WebDriver neither saves
+# downloads nor lets a script load their blob: URL.
 _SHOWN = "return document.getElementById('result').toDataURL('image/png').split(',')[1]"
 # A phone's screen: the tool in a same-origin frame of that size (so still cross-origin
 # isolated), on a page of the site, in a window large enough to hold it.

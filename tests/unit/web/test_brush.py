@@ -85,3 +85,26 @@ def test_reveal_pans_the_least_that_keeps_a_point_inside_the_viewport():
     assert view.to_screen(-20, -20) == (20, 20)
     view.reveal(*view.to_screen(0, 0), 30, 30, 20)  # a margin past half the view: the middle
     assert view.to_screen(0, 0) == (15, 15)
+
+
+def test_the_page_canvas_holds_what_the_view_needs_in_powers_of_two():
+    assert brush.screen_scale(0.24, 1) == 0.25 and brush.screen_scale(0.25, 1) == 0.25
+    assert brush.screen_scale(0.26, 1) == 0.5 and brush.screen_scale(0.3, 2) == 1
+    assert brush.screen_scale(3.0, 1) == 1  # never more than the image's own pixels
+    assert brush.screen_scale(0.0001, 1) == brush.MIN_SCREEN_SCALE
+    # Kept while it is enough and at most twice the needed: a small zoom repaints nothing.
+    assert brush.screen_scale(0.2, 1, current=0.5) == 0.5
+    assert brush.screen_scale(0.1, 1, current=0.5) == 0.125  # far out: fewer pixels
+    assert brush.screen_scale(0.6, 1, current=0.5) == 1  # in: more
+
+
+def test_a_rect_of_the_image_maps_to_whole_pixels_of_the_page_canvas():
+    assert brush.screen_size(4000, 3000, 0.25) == (1000, 750)
+    assert brush.screen_size(4001, 3, 0.25) == (1001, 1)
+    source, target = brush.screen_rect((10, 10, 5, 5), 4000, 3000, 1000, 750)
+    assert target == (2, 2, 2, 2) and source == (8, 8, 8, 8)
+    # At the image's own size, the same pixels.
+    assert brush.screen_rect((3, 4, 5, 6), 40, 30, 40, 30) == ((3, 4, 5, 6), (3, 4, 5, 6))
+    # Within bounds at the edges.
+    source, target = brush.screen_rect((3998, 2998, 10, 10), 4000, 3000, 1000, 750)
+    assert target == (999, 749, 1, 1) and source == (3996, 2996, 4, 4)
