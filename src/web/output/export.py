@@ -99,20 +99,25 @@ async def to_file(
     the cut-out's timings."""
     stage = on_stage or (lambda *args: None)
     flatten = not formats.get(format_id)["alpha"]
-    t = js.performance.now()
     mask = format_id == "mask"
-    if flatten:
-        source = canvas
+
+    def composition():
+        if not flatten:
+            return compose.composed(cutout, canvas, behind, mask=mask, shadow=shadow)[0]
         compose.render(cutout, canvas, behind, mask=mask, shadow=shadow)
         # under everything, also a background image's own transparent parts
         compose.flatten(canvas, formats.FLATTEN_ON)
-    else:
-        source, _ = compose.composed(cutout, canvas, behind, mask=mask, shadow=shadow)
+        return canvas
+
+    t = js.performance.now()
+    source = composition()
     if shown is not None:
         shown(source)
     cutout.timings["composite"] = cutout.timings.get("composite", 0) + js.performance.now() - t
     await _next_task()
     t = js.performance.now()
+    if source.width == 0:  # an edit shown meanwhile with nothing to compose freed `canvas`
+        source = composition()
     stage("encode")
     out = framed(source, cutout, framing or {}, None if mask else shadow)
     size = (out.width, out.height)

@@ -12,6 +12,8 @@ import js
 
 from shared import brush
 
+SEAM_PX = 2  # canvas pixels around a repainted rect that its smoothing reads
+
 
 class Screen:
     """`element`: the page's canvas. `composed`: the full-size canvas to compose on;
@@ -61,7 +63,7 @@ class Screen:
 
     def _paint(self, rect):
         el = self.element
-        (sx, sy, sw, sh), (x, y, w, h) = brush.screen_rect(
+        _, (x, y, w, h) = brush.screen_rect(
             rect, self.source.width, self.source.height, el.width, el.height
         )
         if w <= 0 or h <= 0:
@@ -71,9 +73,21 @@ class Screen:
         if self.scale >= 1:  # the image's own pixels: a copy, no resampling
             ctx.drawImage(self.source, x, y, w, h, x, y, w, h)
             return
+        # Drawn from a margin around the rect, clipped to it: smoothing near a source rect's
+        # edge would differ from the whole image's, a faint seam around each stroke.
+        pad = SEAM_PX / self.scale
+        wider = (rect[0] - pad, rect[1] - pad, rect[2] + 2 * pad, rect[3] + 2 * pad)
+        (sx, sy, sw, sh), (px, py, pw, ph) = brush.screen_rect(
+            wider, self.source.width, self.source.height, el.width, el.height
+        )
+        ctx.save()
+        ctx.beginPath()
+        ctx.rect(x, y, w, h)
+        ctx.clip()
         ctx.imageSmoothingEnabled = True
         ctx.imageSmoothingQuality = "high"
-        ctx.drawImage(self.source, sx, sy, sw, sh, x, y, w, h)
+        ctx.drawImage(self.source, sx, sy, sw, sh, px, py, pw, ph)
+        ctx.restore()
 
     def zoomed(self, zoom):
         """The view's zoom changed: more (or far fewer) pixels on the page when it needs them."""

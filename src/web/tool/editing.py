@@ -32,6 +32,8 @@ def refit(entries, observer=None):
     view = editor.view
     if editor.cutout is not None and editor.fitted == (view.zoom, view.x, view.y):
         editor.fit()
+    else:  # a browser zoom changes the device pixels per CSS pixel: the pixels it needs
+        page.result.screen.zoomed(view.zoom)
 
 
 def on_edit():

@@ -115,7 +115,7 @@ async def open_row(row):
 
 
 async def thumbnail(row):
-    """A small picture of the result for its row (the result canvas itself is full size)."""
+    """A small picture of the result for its row (what the page shows is full size)."""
     canvas = page.result.screen.source
     scale = THUMB / max(canvas.width, canvas.height, 1)
     small = js.OffscreenCanvas.new(
