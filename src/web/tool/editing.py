@@ -30,7 +30,9 @@ def refit(entries, observer=None):
     whole is fitted again; one the user zoomed or panned stays where they put it."""
     editor = page.editor
     view = editor.view
-    if editor.cutout is not None and editor.fitted == (view.zoom, view.x, view.y):
+    if editor.cutout is None:  # none placed yet: the view of the last one is not its own
+        return
+    if editor.fitted == (view.zoom, view.x, view.y):
         editor.fit()
     else:  # a browser zoom changes the device pixels per CSS pixel: the pixels it needs
         page.result.screen.zoomed(view.zoom)
