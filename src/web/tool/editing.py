@@ -34,8 +34,8 @@ def refit(entries, observer=None):
         return
     if editor.fitted == (view.zoom, view.x, view.y):
         editor.fit()
-    else:  # a browser zoom changes the device pixels per CSS pixel: the pixels it needs
-        page.result.screen.zoomed(view.zoom)
+    else:  # a browser zoom changes the device pixels per CSS pixel: placed at its pixels
+        editor.place()
 
 
 def on_edit():
