@@ -153,9 +153,11 @@ async def _edges(msg, graphs, photo, alpha, box, mask_hw, timings):
     t0 = _now()
     _post(messages.progress(msg["id"], "refine"))
     guide = geometry.guide_size(height, width, msg["graphs"]["refine"]["guide"])
+    mask = alpha
     alpha = await stages.refine(
         ort, graphs["refine"], photo, width, height, alpha, mask_hw, box, guide
     )
+    stages.release(mask)
     _go_on(msg)
     box = (0, 0, height, width)
     t1 = _now()
@@ -164,6 +166,7 @@ async def _edges(msg, graphs, photo, alpha, box, mask_hw, timings):
         return alpha, box, (height, width), 1
     _post(messages.progress(msg["id"], "decontaminate"))
     settings = msg["graphs"]["decontaminate"]
+    refined = alpha
     alpha = await stages.decontaminate(
         ort,
         graphs["decontaminate"],
@@ -175,6 +178,7 @@ async def _edges(msg, graphs, photo, alpha, box, mask_hw, timings):
         guide,
         lambda: _go_on(msg),
     )
+    stages.release(refined)
     timings["decontaminate"] = _now() - t1
     return alpha, box, (height, width), 4
 
@@ -202,8 +206,9 @@ async def _cut(msg, bitmap):
         alpha, box, (height, width), channels = await _edges(
             msg, graphs, photo, alpha, box, mask_hw, timings
         )
+        stages.release(photo)
         pixels = await stages.bitmap(alpha, width, height, channels)
-        alpha = None  # the bytes are in the bitmap now
+        stages.release(alpha)  # the bytes are in the bitmap now
         _post(
             messages.result(
                 msg["id"],
