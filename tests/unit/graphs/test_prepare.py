@@ -3,9 +3,11 @@
 import numpy as np
 import onnxruntime as ort
 import pytest
+from onnx import TensorProto, helper
 from PIL import Image
 
 from bgzero.eval.groundtruth import photos
+from bgzero.graphs.common import IR_VERSION
 from bgzero.graphs.prepare import PAD_VALUE, build_prepare
 from shared.geometry import aspect_size, model_box
 
@@ -59,3 +61,36 @@ def test_prepare_fills_an_input_in_the_photos_proportions():
     out = SESSION.run(None, feeds)[0][0]
     assert out.shape == (height, width, 4) and height != width
     assert (out != PAD_VALUE).any(-1).mean() > 0.99  # the photo fills it: no padding
+
+
+def test_prepare_one_channel_at_a_time_is_one_four_channel_resize_bit_for_bit():
+    # The graph resizes channel by channel to keep onnxruntime-web's heap small at 12 MP;
+    # the model's input must stay what one 4-channel Resize gives (eval's tables hold).
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, "H", "W"])
+    sizes = helper.make_tensor_value_info("sizes", TensorProto.INT64, [4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    resize = helper.make_node(
+        "Resize",
+        ["x", "", "", "sizes"],
+        ["y"],
+        mode="linear",
+        antialias=1,
+        coordinate_transformation_mode="half_pixel",
+    )
+    graph = helper.make_graph([resize], "resize4", [x, sizes], [y])
+    one = ort.InferenceSession(
+        helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 18)], ir_version=IR_VERSION
+        ).SerializeToString(),
+        providers=["CPUExecutionProvider"],
+    )
+    for path in photos("people")[:3]:
+        photo = np.asarray(Image.open(path).convert("RGBA"))
+        height, width = photo.shape[:2]
+        top, left, bottom, right = box = model_box("stretch", width, height, 320)
+        feeds = {"rgba": photo[None], "box": np.array(box, np.int64), "size": np.array([320])}
+        out = SESSION.run(None, feeds)[0][0]
+        nchw = photo.transpose(2, 0, 1)[None].astype(np.float32)
+        resized = one.run(None, {"x": nchw, "sizes": np.array([1, 4, 320, 320], np.int64)})[0]
+        expected = np.clip(np.rint(resized), 0, 255).astype(np.uint8)[0].transpose(1, 2, 0)
+        assert np.array_equal(out[top:bottom, left:right], expected)

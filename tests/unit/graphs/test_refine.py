@@ -3,7 +3,9 @@
 import numpy as np
 import onnxruntime as ort
 import pytest
+from onnx import TensorProto, helper, numpy_helper
 
+from bgzero.graphs.common import IR_VERSION
 from bgzero.graphs.refine import LUMA, build_refine
 from numpy_ops import box, resize_linear
 from shared.geometry import guide_size
@@ -84,3 +86,40 @@ def test_letterbox_box_keeps_aspect_and_centres():
     assert model_box("letterbox", 600, 400, 320) == (53, 0, 266, 320)
     assert model_box("letterbox", 400, 600, 320) == (0, 53, 320, 266)
     assert model_box("letterbox", 5000, 10, 320) == (159, 0, 160, 320)
+
+
+def test_the_luma_one_channel_at_a_time_is_reducesums_bit_for_bit():
+    # The graph weighs and adds the channels one by one (onnxruntime-web's heap at 12 MP);
+    # its guide must stay what a ReduceSum over the weighted channels gives.
+    model = build_refine(4, 1e-3, 3.0)
+    model.graph.output.append(helper.make_tensor_value_info("I", TensorProto.FLOAT, None))
+    ours = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+    rgb = helper.make_tensor_value_info("rgb", TensorProto.FLOAT, [1, "H", "W", 3])
+    luma = helper.make_tensor_value_info("luma", TensorProto.FLOAT, None)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Mul", ["rgb", "weights"], ["weighted"]),
+            helper.make_node("ReduceSum", ["weighted", "axis"], ["luma"], keepdims=1),
+        ],
+        "luma",
+        [rgb],
+        [luma],
+        [numpy_helper.from_array(LUMA, "weights"), numpy_helper.from_array(np.array([3]), "axis")],
+    )
+    reduce = ort.InferenceSession(
+        helper.make_model(
+            graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=IR_VERSION
+        ).SerializeToString(),
+        providers=["CPUExecutionProvider"],
+    )
+    rng = np.random.default_rng(7)
+    rgba = rng.integers(0, 256, (1, 301, 517, 4), dtype=np.uint8)
+    feeds = {
+        "rgba": rgba,
+        "mask": np.zeros((1, 1, 64, 64), np.uint8),
+        "box": np.array([0, 0, 64, 64], np.int64),
+        "guide": np.array([64, 64], np.int64),
+    }
+    got = ours.run(["I"], feeds)[0]
+    expected = reduce.run(None, {"rgb": rgba[..., :3].astype(np.float32)})[0]
+    assert np.array_equal(got, expected.transpose(0, 3, 1, 2))
