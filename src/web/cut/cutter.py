@@ -10,13 +10,11 @@ import js
 from cut import file_input
 from cut.cutout import Cutout
 from cut.worker_bridge import Cancelled, Worker, returned_photo, unpack
-from shared import catalog, geometry, messages, provider_choice, runtime_choice
+from shared import catalog, geometry, limits, messages, provider_choice, runtime_choice
 
-# After a photo above this many pixels the worker is replaced by a fresh one once the page
-# has nothing more to cut (settle()): WebAssembly memory only grows, and the full-size stages
-# of a 12 MP photo would keep ~1 GB for good. Not between the photos of a queue: each would
-# pay for a new worker and its model.
-RECYCLE_PIXELS = 4000000
+# After a cut that grew the worker's memory a lot (limits.replaces_worker) it is replaced by
+# a fresh one once the page has nothing more to cut (settle()): WebAssembly memory only
+# grows. Not between the photos of a queue: each would pay for a new worker and its model.
 # Seconds the fresh worker waits before loading the model: Chromium gave the closed
 # worker's memory back 1.8-2 s after a 12 MP IS-Net cut (2 cores), and loading the model
 # before that made the page's peak (+120 MB). A cut sent meanwhile loads the model itself.
@@ -57,7 +55,7 @@ class Cutter:
         self.kind = "py" if params.get("worker") == "py" else "mpy"
         self.worker = Worker(self.kind, base)
         self.busy = False  # a cut is under way (cut() or cut_bitmap())
-        self.grown = None  # the model of a cut above RECYCLE_PIXELS since the last settle()
+        self.grown = None  # the model of a cut that grew the worker (limits.replaces_worker)
         self.cutting = None  # its worker request, once sent
         self.stop = False  # cancel() before that request was sent
         # ?provider=webgpu|wasm forces one; ?fault=webgpu-<step> makes that step fail.
@@ -251,7 +249,8 @@ class Cutter:
                     alpha.close()
                     raise RuntimeError("the worker kept the photo")
                 bitmap = back
-            if width * height > RECYCLE_PIXELS and not model.get("own"):
+            grown = reply.get("grown")
+            if limits.replaces_worker(width * height, grown) and not model.get("own"):
                 self.grown = model  # a brought model's bytes live in the worker alone
             self._remember(reply)
             timings.update(reply["timings"])

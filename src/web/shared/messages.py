@@ -92,8 +92,21 @@ def ready(req_id, model_id, provider, threads, reason, remember, timings):
 
 
 def result(
-    req_id, model_id, width, height, channels, box, provider, threads, reason, remember, timings
+    req_id,
+    model_id,
+    width,
+    height,
+    channels,
+    box,
+    provider,
+    threads,
+    reason,
+    remember,
+    timings,
+    grown=None,
 ):
+    """`grown`: bytes of WebAssembly memory the worker's cuts added beyond its models'
+    (limits.replaces_worker), None where the worker can't count them."""
     return _make(
         "result",
         req_id,
@@ -107,6 +120,7 @@ def result(
         reason=reason,
         remember=remember,
         timings=timings,
+        grown=grown,
     )
 
 

@@ -17,9 +17,11 @@ from shared import runtime_choice as runtimes
 from shared.i18n import Problem
 
 # dispatches messages by evaluating "xworker.onmessage"
-from worker import stages
+from worker import memory, stages
 from worker.providers import Engine
 from worker.sessions import Sessions, kept, parts
+
+memory.install()  # before either runtime makes its memory
 
 
 class StopRequested(Exception):
@@ -31,6 +33,25 @@ class State:
         self.tail = None  # last queued job: jobs run one at a time, in order
         self.cancelled = set()  # request ids the page asked to stop
         self.waiting = 0  # jobs arrived and not started yet
+        self.models_memory = 0  # bytes of WebAssembly memory the models took (to load, run)
+
+
+async def _model_memory(step):
+    """Await `step` (a model's load or run): the memory it grows is the model's own, kept as
+    long as the model is; the rest was grown by the photos' full-size stages."""
+    before = memory.total()
+    out = await step
+    after = memory.total()
+    if before is not None and after is not None:
+        _state.models_memory += after - before
+    return out
+
+
+def _grown():
+    """Bytes of WebAssembly memory the photos' full-size stages added beyond what the
+    models need (memories never shrink), or None where they can't be counted."""
+    size = memory.total()
+    return None if size is None else max(0, size - _state.models_memory)
 
 
 _state = State()
@@ -67,16 +88,16 @@ async def _load(msg, payload):
     try:
         fresh = model["id"] not in sessions.models
         for part in parts(model):
-            await sessions.model(msg["id"], part, msg, kept(model))
+            await _model_memory(sessions.model(msg["id"], part, msg, kept(model)))
         if model.get("own"):  # its output is only known once it ran: run it once on grey
-            await _on_grey(msg, model, model["size"])
+            await _model_memory(_on_grey(msg, model, model["size"]))
         elif fresh and not model.get("parts") and not _state.waiting and engine.provider == "wasm":
             # A session's first run took 1.4 s where the next take 0.6 (u2netp, WebAssembly
             # still on its first tier): paid now, while no photo waits, not on the first one.
             # WebGPU already made its smoke run; a second one is only a delay there. LiteRT.js's
             # first runs are slow too (~950 ms, then 530).
             t0 = _now()
-            await _on_grey(msg, model, model.get("min_size") or model["size"])
+            await _model_memory(_on_grey(msg, model, model.get("min_size") or model["size"]))
             sessions.created_ms[model["id"]]["warm"] = _now() - t0
     except Exception:
         if model.get("own"):
@@ -120,7 +141,7 @@ async def _mask(msg, graphs, photo, timings):
 
     async def look(part, rgba, hw):
         _go_on(msg)
-        alpha = await sessions.segment(msg, part, rgba, hw)
+        alpha = await _model_memory(sessions.segment(msg, part, rgba, hw))
         _go_on(msg)
         return alpha
 
@@ -190,7 +211,7 @@ async def _cut(msg, bitmap):
     try:
         _go_on(msg)
         for part in parts(model):
-            await sessions.model(msg["id"], part, msg, kept(model))
+            await _model_memory(sessions.model(msg["id"], part, msg, kept(model)))
         graphs = await _graphs(msg)
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
@@ -219,6 +240,7 @@ async def _cut(msg, bitmap):
                 box,
                 *_engine_report(msg["model"]),
                 timings=timings,
+                grown=_grown(),
             ),
             pixels,
             returned,  # transferred: closing it below does nothing then

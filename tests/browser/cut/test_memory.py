@@ -31,9 +31,9 @@ def test_thirty_photos_do_not_grow_the_heap(app, record_property):
 
 
 def test_a_big_photo_leaves_a_fresh_worker_behind(app, tmp_path):
-    """WebAssembly memory never shrinks: after a photo above cutter.RECYCLE_PIXELS the page
-    replaces its worker (a blob: URL, polyscript's), and the next photo is cut by the new
-    one as before."""
+    """WebAssembly memory never shrinks: after a photo whose full-size stages grew it beyond
+    limits.RECYCLE_BYTES (u2netp: a 4.9 MP photo, ~310 MB) the page replaces its worker (a
+    blob: URL, polyscript's), and the next photo is cut by the new one as before."""
     app.open()
 
     def cut_workers():

@@ -1,0 +1,43 @@
+"""Worker: how much WebAssembly memory its runtimes hold. Those memories only grow, so what a
+cut added beyond the model's own needs stays until the worker goes: the page replaces the
+worker when a cut grew them a lot (limits.replaces_worker), and only then."""
+
+import js
+
+# onnxruntime-web and LiteRT.js make their memories with `new WebAssembly.Memory` (shared
+# ones, for their threads): counted from here on, so install() runs before they load.
+_install = js.Function.new(
+    """
+if (self.__bgzeroMemories) return;
+const Memory = WebAssembly.Memory, memories = [];
+const Counted = function (descriptor) {
+  const memory = new Memory(descriptor);
+  memories.push(memory);
+  return memory;
+};
+Counted.prototype = Memory.prototype;
+WebAssembly.Memory = Counted;
+self.__bgzeroMemories = memories;
+"""
+)
+_total = js.Function.new(
+    "const m = self.__bgzeroMemories;"
+    "return m ? m.reduce((sum, memory) => sum + memory.buffer.byteLength, 0) : -1;"
+)
+
+
+def install():
+    """Count the WebAssembly memories made from now on (once; harmless if it fails)."""
+    try:
+        _install()
+    except Exception:
+        pass
+
+
+def total():
+    """Bytes of the counted memories, or None when they can't be counted."""
+    try:
+        size = _total()
+    except Exception:
+        return None
+    return None if size < 0 else int(size)
