@@ -127,7 +127,11 @@ class Cutter:
                 self._remember(
                     unpack(
                         await self.worker.request(
-                            messages.load, self.model_spec(model), self._ort(), self._engine()
+                            messages.load,
+                            self.model_spec(model),
+                            self._ort(),
+                            self._engine(),
+                            self.graphs(model),
                         )
                     )[0]
                 )
@@ -152,6 +156,10 @@ class Cutter:
         compositing): the photo's own, unless it is too large to refine in memory."""
         return geometry.fit_size(width, height, self.catalog["graphs"]["refine"]["max_pixels"])
 
+    def graphs(self, model, full_size=True):
+        """{name: spec or None}: the helper graphs a cut of a photo with this model runs."""
+        return catalog.graph_specs(self.catalog, model, self._url, full_size)
+
     def graph_files(self, model):
         """The files this model's cut-outs load, for the offline cache."""
         return catalog.graph_files(self.catalog, model)
@@ -166,6 +174,7 @@ class Cutter:
                 self.model_spec(model),
                 self._ort(),
                 self._engine(),
+                self.graphs(model),
                 payload=payload,
                 on_progress=_progress(on_stage),
             )
@@ -218,7 +227,7 @@ class Cutter:
                     ),
                 )
             timings["resize"] = js.performance.now() - t
-            graphs = catalog.graph_specs(self.catalog, model, self._url, full_size)
+            graphs = self.graphs(model, full_size)
             if not colours:
                 graphs["decontaminate"] = None
             try:

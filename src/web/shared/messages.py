@@ -67,8 +67,14 @@ def _in_order(kind, req_id, *values):
     return _make(kind, req_id, **dict(zip(_FIELDS[kind], values)))
 
 
-def load(req_id, model, ort, engine):
-    return _in_order("load", req_id, model, ort, engine)
+def load(req_id, model, ort, engine, graphs=None):
+    """`graphs`: the helper graphs a cut with this model will run ({name: spec or None}, as
+    a cut's): the worker gets their sessions ready too, before a photo waits for them."""
+    msg = _in_order("load", req_id, model, ort, engine)
+    if graphs is not None:
+        msg["graphs"] = graphs
+        validate(msg)
+    return msg
 
 
 def cut(req_id, model, ort, engine, width, height, graphs, returns_photo=False):
@@ -175,6 +181,8 @@ def validate(msg):
         raise MessageError("%s: unknown provider %r" % (kind, msg["provider"]))
     if kind == "cut" and not (msg["width"] > 0 and msg["height"] > 0):
         raise MessageError("cut: empty image")
+    if kind == "load" and msg.get("graphs") is not None:
+        _check_graphs(msg["graphs"])
     if kind == "cut":
         _check_graphs(msg["graphs"])
         if not isinstance(msg.get("returns_photo", False), bool):

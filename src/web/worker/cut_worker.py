@@ -103,6 +103,14 @@ async def _load(msg, payload):
         if model.get("own"):
             await sessions.forget_own(model)
         raise
+    if msg.get("graphs"):
+        # The helper graphs' sessions now, not in the first cut: 215 ms on a return visit,
+        # ~700 on a first (onnxruntime-web's WebAssembly too, beside LiteRT.js). A failure
+        # here is the first cut's to report.
+        try:
+            await _model_memory(_graphs(msg))
+        except Exception as e:
+            js.console.warn("BG Zero: the helper graphs will load with the first cut: " + str(e))
     _post(
         messages.ready(
             msg["id"],
