@@ -19,9 +19,9 @@ SCAN_CHUNK = 1 << 20  # bytes per step of the FF D9 search
 # After a cut the page replaces its worker (once it has nothing more to cut) when the photos'
 # full-size stages grew the worker's WebAssembly memory, which never shrinks, beyond this
 # many bytes: a 12 MP photo left ~385 MB behind on u2netp (onnxruntime-web's heap for the
-# helper graphs beside LiteRT.js's), a 1920x1080 one 181 MB, IS-Net's none (the model's own
-# heap is larger than the helper graphs need). A new worker costs the next photo its model's
-# load and first run (1-4 s) if it comes soon.
+# helper graphs beside LiteRT.js's), a 1920x1080 one 181 MB, IS-Net on WebAssembly none (its
+# model's heap is larger than the helper graphs need). A new worker costs the next photo its
+# model's load and first run (1-4 s) if it comes soon.
 RECYCLE_BYTES = 256 * 1024 * 1024
 # Where the worker can't count its memory: after a photo above this many pixels.
 RECYCLE_PIXELS = 4000000

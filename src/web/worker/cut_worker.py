@@ -37,14 +37,16 @@ class State:
 
 
 async def _model_memory(step):
-    """Await `step` (a model's load or run): the memory it grows is the model's own, kept as
-    long as the model is; the rest was grown by the photos' full-size stages."""
+    """Await `step` (a model's load or run, the helper graphs' sessions): the memory it grows
+    is kept whatever the photos, as long as the worker is; the rest was grown by the photos'
+    full-size stages."""
     before = memory.total()
-    out = await step
-    after = memory.total()
-    if before is not None and after is not None:
-        _state.models_memory += after - before
-    return out
+    try:
+        return await step
+    finally:
+        after = memory.total()
+        if before is not None and after is not None:
+            _state.models_memory += after - before
 
 
 def _grown():
@@ -220,7 +222,7 @@ async def _cut(msg, bitmap):
         _go_on(msg)
         for part in parts(model):
             await _model_memory(sessions.model(msg["id"], part, msg, kept(model)))
-        graphs = await _graphs(msg)
+        graphs = await _model_memory(_graphs(msg))
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
         photo = stages.pixels(bitmap)

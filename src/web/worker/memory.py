@@ -4,8 +4,10 @@ worker when a cut grew them a lot (limits.replaces_worker), and only then."""
 
 import js
 
-# onnxruntime-web and LiteRT.js make their memories with `new WebAssembly.Memory` (shared
-# ones, for their threads): counted from here on, so install() runs before they load.
+# onnxruntime-web and LiteRT.js's threaded build make their memories with `new
+# WebAssembly.Memory` (shared ones, for their threads): counted from here on, so install()
+# runs before they load. (LiteRT.js without threads exports a memory of its own: not counted,
+# and only ever the model's.)
 _install = js.Function.new(
     """
 if (self.__bgzeroMemories) return;
@@ -20,9 +22,11 @@ WebAssembly.Memory = Counted;
 self.__bgzeroMemories = memories;
 """
 )
-_total = js.Function.new(
+# In 64 KiB pages: MicroPython takes a JS number into a 32-bit int, and bytes pass 2 GiB.
+_PAGE = 65536
+_pages = js.Function.new(
     "const m = self.__bgzeroMemories;"
-    "return m ? m.reduce((sum, memory) => sum + memory.buffer.byteLength, 0) : -1;"
+    "return m ? m.reduce((sum, memory) => sum + memory.buffer.byteLength / 65536, 0) : -1;"
 )
 
 
@@ -37,7 +41,7 @@ def install():
 def total():
     """Bytes of the counted memories, or None when they can't be counted."""
     try:
-        size = _total()
+        pages = _pages()
     except Exception:
         return None
-    return None if size < 0 else int(size)
+    return None if pages < 0 else int(pages) * _PAGE

@@ -32,8 +32,9 @@ def test_thirty_photos_do_not_grow_the_heap(app, record_property):
 
 def test_a_big_photo_leaves_a_fresh_worker_behind(app, tmp_path):
     """WebAssembly memory never shrinks: after a photo whose full-size stages grew it beyond
-    limits.RECYCLE_BYTES (u2netp: a 4.9 MP photo, ~310 MB) the page replaces its worker (a
-    blob: URL, polyscript's), and the next photo is cut by the new one as before."""
+    limits.RECYCLE_BYTES (u2netp: a 6 MP photo, a 4 MP strip's decontamination: ~385 MB)
+    the page replaces its worker (a blob: URL, polyscript's), and the next photo is cut by the
+    new one as before."""
     app.open()
 
     def cut_workers():
@@ -42,8 +43,8 @@ def test_a_big_photo_leaves_a_fresh_worker_behind(app, tmp_path):
     [first] = cut_workers()
     pet = photos("pets")[1]
     big = tmp_path / f"{pet.stem}-big.png"  # lossless: no two JPEG decoders to tell apart
-    with Image.open(pet) as image:  # 4.9 MP: above the limit
-        image.convert("RGB").resize((2700, 1800), Image.Resampling.BICUBIC).save(big)
+    with Image.open(pet) as image:  # 6 MP: the whole of a decontamination strip
+        image.convert("RGB").resize((3000, 2000), Image.Resampling.BICUBIC).save(big)
     app.cut(big)
     assert_matches_native(app.download(tmp_path), big)
     # The queue closes the old worker once it settles; a loaded machine reports the close
