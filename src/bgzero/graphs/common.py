@@ -27,6 +27,20 @@ def tensors(*specs) -> list[onnx.ValueInfoProto]:
     return [helper.make_tensor_value_info(name, kind, shape) for name, kind, shape in specs]
 
 
+def resize(x: str, sizes: str, out: str, antialias: bool = False) -> onnx.NodeProto:
+    """A linear Resize of NCHW `x` to `sizes` (half-pixel centres), antialiased when it
+    shrinks if asked: every helper graph resamples this one way."""
+    extra = {"antialias": 1} if antialias else {}
+    return helper.make_node(
+        "Resize",
+        [x, "", "", sizes],
+        [out],
+        mode="linear",
+        coordinate_transformation_mode="half_pixel",
+        **extra,
+    )
+
+
 def graph_model(nodes, name, inputs, outputs, constants, opset, props=None) -> onnx.ModelProto:
     """make_graph and finish in one: the helper graphs' common ending."""
     return finish(helper.make_graph(nodes, name, inputs, outputs, constants), opset, props)

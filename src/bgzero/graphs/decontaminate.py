@@ -20,7 +20,7 @@ Output: cutout uint8 [1,H,W,4]: the estimated foreground colour with the alpha.
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import I64, U8, floats, graph_model, ints, tensors
+from bgzero.graphs.common import I64, U8, floats, graph_model, ints, resize, tensors
 
 OPSET = 17
 # The shipped setting, chosen from `bgzero eval` (docs/quality.md): radii at their grids.
@@ -62,9 +62,10 @@ class _Nodes:
     def resize(self, x, hw, channels="n_3"):
         """Linear resize of an NCHW map to `hw` (a [2] size input, or a full NCHW shape)."""
         sizes = hw if hw.endswith("_shape") else self.op("Concat", channels, hw, axis=0)
-        return self.op(
-            "Resize", x, "", "", sizes, mode="linear", coordinate_transformation_mode="half_pixel"
-        )
+        self._n += 1
+        out = f"resize{self._n}"
+        self.nodes.append(resize(x, sizes, out))
+        return out
 
     def weighted_means(self, f_times_a, b_times_1ma, a, radius):
         """Local mean of F weighted by α and of B weighted by 1−α."""

@@ -22,7 +22,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import I64, U8, floats, graph_model, ints, tensors
+from bgzero.graphs.common import I64, U8, floats, graph_model, ints, resize, tensors
 
 OPSET = 18  # Resize's antialias attribute, as prepare.py
 MODES = ("mean", "confident")
@@ -53,14 +53,7 @@ def _to_grid(name: str, source: str | None = None) -> list:
             )
         )
     return crop + [
-        helper.make_node(
-            "Resize",
-            [f"{name}_f", "", "", "shape"],
-            [f"{name}_r"],
-            mode="linear",
-            antialias=1,
-            coordinate_transformation_mode="half_pixel",
-        ),
+        resize(f"{name}_f", "shape", f"{name}_r", antialias=True),
         helper.make_node("Mul", [f"{name}_r", "inv255"], [f"{name}_p"]),
     ]
 

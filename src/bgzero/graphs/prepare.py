@@ -16,7 +16,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import I64, U8, const, floats, graph_model, ints, tensors
+from bgzero.graphs.common import I64, U8, const, floats, graph_model, ints, resize, tensors
 
 OPSET = 18  # Resize's antialias attribute
 PAD_VALUE = 128
@@ -43,14 +43,7 @@ def build_prepare() -> onnx.ModelProto:
         nodes += [
             helper.make_node("Cast", [c], [f"{c}_f"], to=TensorProto.FLOAT),
             helper.make_node("Reshape", [f"{c}_f", "plane"], [f"{c}_plane"]),
-            helper.make_node(
-                "Resize",
-                [f"{c}_plane", "", "", "sizes"],
-                [f"{c}_resized"],
-                mode="linear",
-                antialias=1,
-                coordinate_transformation_mode="half_pixel",
-            ),
+            resize(f"{c}_plane", "sizes", f"{c}_resized", antialias=True),
             helper.make_node("Round", [f"{c}_resized"], [f"{c}_rounded"]),
             helper.make_node("Clip", [f"{c}_rounded", "zero", "c255"], [f"{c}_clipped"]),
             helper.make_node("Cast", [f"{c}_clipped"], [f"{c}_u8"], to=TensorProto.UINT8),

@@ -17,7 +17,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import I64, U8, floats, graph_model, ints, tensors
+from bgzero.graphs.common import I64, U8, floats, graph_model, ints, resize, tensors
 
 OPSET = 17
 # The shipped refinement, chosen from `bgzero eval` (see docs/quality.md).
@@ -41,15 +41,6 @@ def build_refine(radius: int, eps: float, sharpen: float = 1.0) -> onnx.ModelPro
             pads=[radius] * 4,
             strides=[1, 1],
             count_include_pad=0,
-        )
-
-    def resize(x, sizes, out):
-        return helper.make_node(
-            "Resize",
-            [x, "", "", sizes],
-            [out],
-            mode="linear",
-            coordinate_transformation_mode="half_pixel",
         )
 
     nodes = [

@@ -70,11 +70,8 @@ def _in_order(kind, req_id, *values):
 def load(req_id, model, ort, engine, graphs=None):
     """`graphs`: the helper graphs a cut with this model will run ({name: spec or None}, as
     a cut's): the worker gets their sessions ready too, before a photo waits for them."""
-    msg = _in_order("load", req_id, model, ort, engine)
-    if graphs is not None:
-        msg["graphs"] = graphs
-        validate(msg)
-    return msg
+    extra = {} if graphs is None else {"graphs": graphs}
+    return _make("load", req_id, model=model, ort=ort, engine=engine, **extra)
 
 
 def cut(req_id, model, ort, engine, width, height, graphs, returns_photo=False):
