@@ -124,17 +124,7 @@ class Cutter:
             try:
                 await asyncio.sleep(RECYCLE_PAUSE)
                 await self.ready()
-                self._remember(
-                    unpack(
-                        await self.worker.request(
-                            messages.load,
-                            self.model_spec(model),
-                            self._ort(),
-                            self._engine(),
-                            self.graphs(model),
-                        )
-                    )[0]
-                )
+                await self.load(model)
             except Exception as e:  # the next cut loads the model itself, and says why not
                 js.console.warn("BG Zero: reloading the model failed: " + str(e))
 

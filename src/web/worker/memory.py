@@ -25,8 +25,9 @@ self.__bgzeroMemories = memories;
 # In 64 KiB pages: MicroPython takes a JS number into a 32-bit int, and bytes pass 2 GiB.
 _PAGE = 65536
 _pages = js.Function.new(
+    "page",
     "const m = self.__bgzeroMemories;"
-    "return m ? m.reduce((sum, memory) => sum + memory.buffer.byteLength / 65536, 0) : -1;"
+    "return m ? m.reduce((sum, memory) => sum + memory.buffer.byteLength / page, 0) : -1;",
 )
 
 
@@ -41,7 +42,7 @@ def install():
 def total():
     """Bytes of the counted memories, or None when they can't be counted."""
     try:
-        pages = _pages()
+        pages = _pages(_PAGE)
     except Exception:
         return None
     return None if pages < 0 else int(pages) * _PAGE
