@@ -3,6 +3,7 @@
 import base64
 import json
 
+import pytest
 from PIL import Image
 
 from bgzero.dev.driver import CHROMIUM, CHROMIUM_ARGS, AppPage
@@ -125,6 +126,41 @@ def test_corrupted_cached_model_is_replaced(app, tmp_path):
     )
     assert_matches_native(app.download(tmp_path), PETS[2])
     assert app.log.console_errors() == []
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda body: body[: len(body) // 2], "The model download is incomplete"),
+        (lambda body: body + body[:1000], "The model download is larger than the catalog says"),
+    ],
+    ids=["short", "long"],
+)
+def test_a_model_download_of_the_wrong_length_gets_a_message_then_the_next_photo_cuts(
+    browser, origin, tmp_path, change, message
+):
+    """A model's download that ends short or runs long (a proxy's cut, a wrong file) is
+    caught while it streams in, with a message; the next photo loads it again and cuts."""
+    # service workers blocked: every request is the page's own, for the route to change
+    context = browser.new_context(accept_downloads=True, service_workers="block")
+
+    def changed(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=change(response.body()))
+
+    context.route("**/models/u2netp-*", changed)  # LiteRT.js's graph and the ONNX one
+    try:
+        app = AppPage(context.new_page(), origin)
+        app.open(wait=False)
+        app.pick(PETS[1])
+        assert app.state() == "error"
+        assert message in app.message()
+        context.unroute("**/models/u2netp-*")
+        app.cut(PETS[1])
+        assert app.message() == ""
+        assert_matches_native(app.download(tmp_path), PETS[1])
+    finally:
+        context.close()
 
 
 def test_precache_is_versioned_by_the_build(app):
