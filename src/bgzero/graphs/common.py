@@ -41,6 +41,12 @@ def resize(x: str, sizes: str, out: str, antialias: bool = False) -> onnx.NodePr
     )
 
 
+def used(nodes, constants) -> list[onnx.TensorProto]:
+    """The constants some node reads (graphs built from shared parts leave some unread)."""
+    read = {name for node in nodes for name in node.input}
+    return [c for c in constants if c.name in read]
+
+
 def graph_model(nodes, name, inputs, outputs, constants, opset, props=None) -> onnx.ModelProto:
     """make_graph and finish in one: the helper graphs' common ending."""
     return finish(helper.make_graph(nodes, name, inputs, outputs, constants), opset, props)

@@ -20,7 +20,8 @@ Output: cutout uint8 [1,H,W,4]: the estimated foreground colour with the alpha.
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import I64, U8, floats, graph_model, ints, resize, tensors
+from bgzero.graphs.common import F32, I64, U8, floats, graph_model, ints, resize, tensors, used
+from bgzero.graphs.rows import Rows
 
 OPSET = 17
 # The shipped setting, chosen from `bgzero eval` (docs/quality.md): radii at their grids.
@@ -85,31 +86,22 @@ class _Nodes:
 RGB = ("red", "green", "blue")
 
 
-def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) -> onnx.ModelProto:
-    """`coarse` only labels the graph: the grids' sizes are inputs (geometry.guide_size).
-
-    The full-size work runs one colour channel at a time, and the sums over channels add
-    r + g + b as ReduceSum does: the same arithmetic as on 3-channel planes (bit-identical
-    to the 3-channel graph on the sets' photos and at 12 MP), with fewer full-size planes
-    alive at once in onnxruntime-web's heap, which never shrinks (natively, a 4 MP strip's
-    peak 566 -> 444 MB)."""
-    g = _Nodes()
+def _planes(g):
+    """rgba, alpha -> ({channel: the photo's colour in [0, 1]}, alpha in [0, 1]), full size."""
     # [1,H,W,1] planes are [1,1,H,W] ones in memory: Split where they lie, then Reshape
     g.nodes.append(helper.make_node("Split", ["rgba"], [*RGB, "opacity"], axis=3))
     g.nodes.append(helper.make_node("Shape", ["alpha"], ["alpha_shape"]))
     planes = {c: g.op("Reshape", g.op("Cast", c, to=TensorProto.FLOAT), "alpha_shape") for c in RGB}
     image = {c: g.op("Mul", planes[c], "inv255") for c in RGB}
     a = g.op("Mul", g.op("Cast", "alpha", to=TensorProto.FLOAT), "inv255")
+    return image, a
 
-    def on_grid(planes):
-        # per channel, then together: a 3-channel Resize is this, channel by channel
-        return g.op("Concat", *(g.resize(x, "guide", "n_1") for x in planes), axis=1)
 
-    # The guide grid, then the coarse grid (plain linear resampling: the box filters that
-    # follow average away its aliasing).
-    image_g = on_grid(image[c] for c in RGB)
-    a_g = g.resize(a, "guide", "n_1")
-    image_a_g = on_grid(g.op("Mul", image[c], a) for c in RGB)
+def _passes(g, wide, narrow, image_g, a_g, image_a_g):
+    """The blur passes on the grids ("guide" a [2] size input, "coarse" too) -> the local
+    foreground and background colours F, B on the guide grid, each {channel: plane}."""
+    # The coarse grid (plain linear resampling: the box filters that follow average away
+    # its aliasing).
     image_c, a_c, image_a_c = (
         g.resize(image_g, "coarse"),
         g.resize(a_g, "coarse", "n_1"),
@@ -123,17 +115,21 @@ def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) ->
     f2, b2 = g.weighted_means(
         g.op("Mul", f1, a_g), g.op("Mul", b1, g.op("Sub", "one", a_g)), a_g, narrow
     )
-    f2_g, b2_g = (dict(zip(RGB, g.split3(x))) for x in (f2, b2))
+    return (dict(zip(RGB, g.split3(x))) for x in (f2, b2))
+
+
+def _edge(g, image, a, soft_low, f_low, b_low, up):
+    """The full-size mix: `up(plane)` brings a guide-grid plane to the photo's size."""
     # Which alpha mixes the edge? The refined one is steep (it scores best against the
     # labels), so a rim pixel with α = 1 can still hold old background. In the band where
     # the softened mask is unsure, take the lower of that softened alpha and the pixel's
     # position on the colour line from B to F (its own colour says how much F it holds).
-    soft = g.resize(g.box(a_g, soften), "alpha_shape")
+    soft = up(soft_low)
     band = g.op("And", g.op("Greater", soft, "low"), g.op("Less", soft, "high"))
     along = length = None
     full = {}
     for c in RGB:
-        f_c, b_c = full[c] = g.resize(f2_g[c], "alpha_shape"), g.resize(b2_g[c], "alpha_shape")
+        f_c, b_c = full[c] = up(f_low[c]), up(b_low[c])
         line = g.op("Sub", f_c, b_c)
         step = g.op("Mul", g.op("Sub", image[c], b_c), line)
         along = step if along is None else g.op("Add", along, step)
@@ -148,9 +144,44 @@ def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) ->
         colours.append(g.op("Cast", g.op("Round", g.op("Mul", f, "c255")), to=TensorProto.UINT8))
     nchw = g.op("Concat", *colours, "alpha", axis=1)
     g.nodes.append(helper.make_node("Transpose", [nchw], ["cutout"], perm=[0, 2, 3, 1]))
+
+
+def _constants():
     constants = ints(n_3=[1, 3], n_1=[1, 1])
     constants += floats(inv255=1 / 255, c255=255, eps=EPSILON, zero=0, one=1)
     constants += floats(low=0.01, high=0.99, eps_line=EPSILON_LINE)
+    return constants
+
+
+def _props(coarse, wide, narrow, soften):
+    return {
+        "bgzero.decontaminate": f"blur fusion coarse={coarse} "
+        f"wide={wide} narrow={narrow} soften={soften}"
+    }
+
+
+def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) -> onnx.ModelProto:
+    """`coarse` only labels the graph: the grids' sizes are inputs (geometry.guide_size).
+
+    The full-size work runs one colour channel at a time, and the sums over channels add
+    r + g + b as ReduceSum does: the same arithmetic as on 3-channel planes (bit-identical
+    to the 3-channel graph on the sets' photos and at 12 MP), with fewer full-size planes
+    alive at once in onnxruntime-web's heap, which never shrinks (natively, a 4 MP strip's
+    peak 566 -> 444 MB)."""
+    g = _Nodes()
+    image, a = _planes(g)
+
+    def on_grid(planes):
+        # per channel, then together: a 3-channel Resize is this, channel by channel
+        return g.op("Concat", *(g.resize(x, "guide", "n_1") for x in planes), axis=1)
+
+    # The guide grid, then the coarse grid.
+    image_g = on_grid(image[c] for c in RGB)
+    a_g = g.resize(a, "guide", "n_1")
+    image_a_g = on_grid(g.op("Mul", image[c], a) for c in RGB)
+    f2_g, b2_g = _passes(g, wide, narrow, image_g, a_g, image_a_g)
+    soft_low = g.box(a_g, soften)
+    _edge(g, image, a, soft_low, f2_g, b2_g, lambda x: g.resize(x, "alpha_shape"))
     inputs = tensors(
         ("rgba", U8, [1, "H", "W", 4]),
         ("alpha", U8, [1, 1, "H", "W"]),
@@ -158,8 +189,90 @@ def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) ->
         ("coarse", I64, [2]),
     )
     outputs = tensors(("cutout", U8, [1, "H", "W", 4]))
-    props = {
-        "bgzero.decontaminate": f"blur fusion coarse={coarse} "
-        f"wide={wide} narrow={narrow} soften={soften}"
-    }
-    return graph_model(g.nodes, "bgzero-decontaminate", inputs, outputs, constants, OPSET, props)
+    props = _props(coarse, wide, narrow, soften)
+    return graph_model(g.nodes, "bgzero-decontaminate", inputs, outputs, _constants(), OPSET, props)
+
+
+# The row route (a large photo, in strips of rows: rows.py; geometry.one_piece): the
+# three planes' guide-grid rows from each strip, the blur passes once on the grids, then
+# the full-size mix strip by strip. The same estimate as build_decontaminate's but for float
+# rounding; no full-size plane beyond a strip's.
+LOW = ("red", "green", "blue", "alpha", "red_alpha", "green_alpha", "blue_alpha")
+
+
+def build_decontaminate_low() -> onnx.ModelProto:
+    """rgba [1,r,W,4], alpha [1,1,r,W] (photo rows from rows[3] on), rows int64 [4] = first
+    guide row, count, the photo's height, the first row given; guide int64 [2] -> on_grid
+    [1,7,count,gw]: those rows of the photo's colours, alpha and colours × alpha (LOW) on
+    the guide grid."""
+    g = _Nodes()
+    r = Rows("low", g.nodes)
+    first, count, height, offset = (r.scalar("rows", i) for i in range(4))
+    image, a = _planes(g)
+    guide_w = g.op("Slice", "guide", "c1", "c2")
+    guide_h = g.op("Squeeze", g.op("Slice", "guide", "c0", "c1"))
+    planes = [image[c] for c in RGB] + [a] + [g.op("Mul", image[c], a) for c in RGB]
+    narrow = [r.width(x, guide_w, f"narrow_{name}") for x, name in zip(planes, LOW)]
+    r.height(g.op("Concat", *narrow, axis=1), first, count, height, guide_h, offset, "on_grid")
+    inputs = tensors(
+        ("rgba", U8, [1, "R", "W", 4]),
+        ("alpha", U8, [1, 1, "R", "W"]),
+        ("rows", I64, [4]),
+        ("guide", I64, [2]),
+    )
+    outputs = tensors(("on_grid", F32, [1, 7, "N", "GW"]))
+    constants = _constants() + ints(c0=[0], c1=[1], c2=[2]) + r.constants()
+    return graph_model(
+        g.nodes, "bgzero-decontaminate-low", inputs, outputs, used(g.nodes, constants), OPSET
+    )
+
+
+def build_decontaminate_grids(
+    wide: int, narrow: int, soften: int, coarse: int = 0
+) -> onnx.ModelProto:
+    """on_grid float [1,7,gh,gw] (build_decontaminate_low's rows of the whole photo), coarse
+    int64 [2] -> grids float [1,7,gh,gw]: F (3), B (3) and the softened alpha on the guide
+    grid."""
+    g = _Nodes()
+    g.nodes.append(helper.make_node("Shape", ["on_grid"], ["guide"], start=2))
+    planes = ["image_g", "a_g", "image_a_g"]
+    g.nodes.append(helper.make_node("Split", ["on_grid", "split_3_1_3"], planes, axis=1))
+    f2_g, b2_g = _passes(g, wide, narrow, "image_g", "a_g", "image_a_g")
+    soft_low = g.box("a_g", soften)
+    channels = [f2_g[c] for c in RGB] + [b2_g[c] for c in RGB] + [soft_low]
+    g.nodes.append(helper.make_node("Concat", channels, ["grids"], axis=1))
+    inputs = tensors(("on_grid", F32, [1, 7, "GH", "GW"]), ("coarse", I64, [2]))
+    outputs = tensors(("grids", F32, [1, 7, "GH", "GW"]))
+    constants = used(g.nodes, _constants() + ints(split_3_1_3=[3, 1, 3]))
+    props = _props(coarse, wide, narrow, soften)
+    return graph_model(
+        g.nodes, "bgzero-decontaminate-grids", inputs, outputs, constants, OPSET, props
+    )
+
+
+def build_decontaminate_apply() -> onnx.ModelProto:
+    """rgba [1,r,W,4], alpha [1,1,r,W] (photo rows from rows[0] on), grids [1,7,gh,gw],
+    rows int64 [2] = the first row, the photo's height -> cutout uint8 [1,r,W,4]."""
+    g = _Nodes()
+    r = Rows("up", g.nodes)
+    first, height = r.scalar("rows", 0), r.scalar("rows", 1)
+    image, a = _planes(g)
+    count = g.op("Squeeze", g.op("Slice", "alpha_shape", "c2", "c3"))
+    width = g.op("Slice", "alpha_shape", "c3", "c4")
+    grid_rows = g.op("Squeeze", g.op("Slice", g.op("Shape", "grids"), "c2", "c3"))
+    tall = r.height("grids", first, count, grid_rows, height, "zero_i", "grids_rows")
+    split = [f"tall_{i}" for i in range(7)]
+    g.nodes.append(helper.make_node("Split", [tall], split, axis=1))
+    f_low, b_low = dict(zip(RGB, split[:3])), dict(zip(RGB, split[3:6]))
+    _edge(g, image, a, split[6], f_low, b_low, lambda x: r.width(x, width, f"{x}_wide"))
+    inputs = tensors(
+        ("rgba", U8, [1, "R", "W", 4]),
+        ("alpha", U8, [1, 1, "R", "W"]),
+        ("grids", F32, [1, 7, "GH", "GW"]),
+        ("rows", I64, [2]),
+    )
+    outputs = tensors(("cutout", U8, [1, "R", "W", 4]))
+    constants = _constants() + ints(c2=[2], c3=[3], c4=[4], zero_i=0) + r.constants()
+    return graph_model(
+        g.nodes, "bgzero-decontaminate-apply", inputs, outputs, used(g.nodes, constants), OPSET
+    )

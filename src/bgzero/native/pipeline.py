@@ -9,11 +9,26 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
-from bgzero.graphs.decontaminate import build_decontaminate
+from bgzero.graphs.decontaminate import (
+    build_decontaminate,
+    build_decontaminate_apply,
+    build_decontaminate_grids,
+    build_decontaminate_low,
+)
 from bgzero.graphs.mix import build_mirror, build_mix
 from bgzero.graphs.own_graphs import build_finisher, build_normaliser
-from bgzero.graphs.prepare import PAD_VALUE, build_prepare
-from bgzero.graphs.refine import build_refine
+from bgzero.graphs.prepare import (
+    PAD_VALUE,
+    build_prepare,
+    build_prepare_finish,
+    build_prepare_narrow,
+)
+from bgzero.graphs.refine import (
+    build_refine,
+    build_refine_apply,
+    build_refine_fit,
+    build_refine_low,
+)
 from bgzero.models import assets, quantize
 from bgzero.models.browser_model import INPUT, build_model_bytes
 from bgzero.models.cards import Card, best_card, load_cards
@@ -95,9 +110,29 @@ def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
 
 
 # The helper graphs without parameters: one session each, made on first use.
-normaliser_session, finisher_session, prepare_session, mirror_session = (
+(
+    normaliser_session,
+    finisher_session,
+    prepare_session,
+    prepare_narrow_session,
+    prepare_finish_session,
+    mirror_session,
+    refine_low_session,
+    decontaminate_low_session,
+    decontaminate_apply_session,
+) = (
     lru_cache(maxsize=1)(partial(_built, build))
-    for build in (build_normaliser, build_finisher, build_prepare, build_mirror)
+    for build in (
+        build_normaliser,
+        build_finisher,
+        build_prepare,
+        build_prepare_narrow,
+        build_prepare_finish,
+        build_mirror,
+        build_refine_low,
+        build_decontaminate_low,
+        build_decontaminate_apply,
+    )
 )
 
 
@@ -106,6 +141,21 @@ def refine_session(
     radius: int, eps: float, sharpen: float, threads: int = 0
 ) -> ort.InferenceSession:
     return _session(build_refine(radius, eps, sharpen), threads)
+
+
+@lru_cache(maxsize=4)
+def refine_fit_session(radius: int, eps: float) -> ort.InferenceSession:
+    return _session(build_refine_fit(radius, eps))
+
+
+@lru_cache(maxsize=4)
+def refine_apply_session(sharpen: float) -> ort.InferenceSession:
+    return _session(build_refine_apply(sharpen))
+
+
+@lru_cache(maxsize=2)
+def decontaminate_grids_session(wide: int, narrow: int, soften: int) -> ort.InferenceSession:
+    return _session(build_decontaminate_grids(wide, narrow, soften))
 
 
 @lru_cache(maxsize=4)
@@ -144,18 +194,41 @@ def working_photo(photo: Image.Image) -> Image.Image:
     return photo if size == photo.size else photo.resize(size, Image.Resampling.LANCZOS)
 
 
+def _one_piece(graph: str, pixels: int, route: dict) -> bool:
+    """geometry.one_piece where the heap's room is not known (the browser's rule where it
+    can't count it); `route`'s split_pixels (tests) moves the threshold."""
+    if "split_pixels" in route:
+        return pixels <= route["split_pixels"]
+    return geometry.one_piece(graph, pixels)
+
+
+def prepare(rgba: np.ndarray, hw, box, **route) -> np.ndarray:
+    """The prepare graph's model input of the photo's bytes `rgba` (H×W×4): in one piece,
+    or for a large photo on the row route (bit-identical either way)."""
+    height, width = rgba.shape[:2]
+    feeds = {"box": np.array(box, np.int64), "size": np.array(geometry.prepare_size(hw), np.int64)}
+    narrows = geometry.narrows(width, box[3] - box[1])
+    if _one_piece("prepare", height * width, route) or not narrows:
+        return prepare_session().run(None, {"rgba": rgba[None], **feeds})[0]
+    narrow = np.concatenate(
+        [
+            prepare_narrow_session().run(None, {"rgba": rgba[None, y0:y1], "box": feeds["box"]})[0]
+            for y0, y1 in geometry.row_strips(
+                height, width, route.get("row_pixels", geometry.ROW_PIXELS["prepare"])
+            )
+        ],
+        axis=2,
+    )
+    return prepare_finish_session().run(None, {"narrow": narrow, **feeds})[0]
+
+
 def model_input(photo: Image.Image, hw, box, downscale: str) -> np.ndarray:
     """The model's RGBA input [1,h,w,4]: the photo in `box` (top, left, bottom, right) of an
     h×w input (`hw`), the rest mid grey; hw and box as geometry.model_input gives them."""
     height, width = hw
     top, left, bottom, right = box
     if downscale == "graph":
-        feeds = {
-            "rgba": np.asarray(working_photo(photo), dtype=np.uint8)[None],
-            "box": np.array(box, np.int64),
-            "size": np.array(geometry.prepare_size(hw), np.int64),
-        }
-        return prepare_session().run(None, feeds)[0]
+        return prepare(np.asarray(working_photo(photo), dtype=np.uint8), hw, box)
     canvas = Image.new("RGBA", (width, height), (PAD_VALUE,) * 4)
     canvas.paste(photo.resize((right - left, bottom - top), FILTERS[downscale]), (left, top))
     return np.asarray(canvas, dtype=np.uint8)[None]
@@ -228,6 +301,57 @@ def mix(photo: Image.Image, first, second, setting: Setting, mirrored=None):
     return mixed, (0, 0, grid[0], grid[1])
 
 
+def _on_grid(session, planes, height, width, grid, row_pixels):
+    """A (1, C, gh, gw) float map: the low graph's guide-grid rows of each strip of photo
+    rows (`planes`: input name -> f(f0, f1), the input's photo rows f0..f1)."""
+    out = None
+    for y0, y1 in geometry.row_strips(height, width, row_pixels):
+        first, count, f0, f1 = geometry.grid_rows(y0, y1, height, grid[0])
+        if not count:
+            continue
+        feeds = {name: rows(f0, f1) for name, rows in planes.items()}
+        feeds["rows"] = np.array([first, count, height, f0], np.int64)
+        feeds["guide"] = np.array(grid, np.int64)
+        part = session.run(None, feeds)[0]
+        if out is None:
+            out = np.empty((1, part.shape[1], grid[0], part.shape[3]), np.float32)
+        out[:, :, first : first + count] = part
+    return out
+
+
+def refine(rgba: np.ndarray, alpha: np.ndarray, box, guide_hw, setting: Setting, **route):
+    """The refine graph's alpha (uint8 H×W) of the photo's bytes `rgba` (H×W×4): in one
+    piece, or above geometry.SPLIT_PIXELS on the row route, as the browser runs it."""
+    height, width = rgba.shape[:2]
+    split = route.get("split_pixels", geometry.SPLIT_PIXELS)
+    row_pixels = route.get("row_pixels", geometry.ROW_PIXELS["refine"])
+    if height * width <= split:
+        feeds = {
+            "rgba": rgba[None],
+            "mask": alpha[None, None],
+            "box": np.array(box, np.int64),
+            "guide": np.array(guide_hw, np.int64),
+        }
+        session = refine_session(setting.radius, setting.eps, setting.sharpen)
+        return session.run(None, feeds)[0][0, 0]
+    planes = {"rgba": lambda f0, f1: rgba[None, f0:f1]}
+    on_grid = _on_grid(refine_low_session(), planes, height, width, guide_hw, row_pixels)
+    fit = refine_fit_session(setting.radius, setting.eps)
+    feeds = {"on_grid": on_grid, "mask": alpha[None, None], "box": np.array(box, np.int64)}
+    mean_a, mean_b = fit.run(None, feeds)
+    out = np.empty((height, width), np.uint8)
+    apply = refine_apply_session(setting.sharpen)
+    for y0, y1 in geometry.row_strips(height, width, row_pixels):
+        feeds = {
+            "rgba": rgba[None, y0:y1],
+            "mean_a": mean_a,
+            "mean_b": mean_b,
+            "rows": np.array([y0, height], np.int64),
+        }
+        out[y0:y1] = apply.run(None, feeds)[0][0, 0]
+    return out
+
+
 def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> np.ndarray:
     """The mask at the photo's size (uint8 H×W)."""
     top, left, bottom, right = box
@@ -236,13 +360,8 @@ def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> 
         return np.asarray(crop.resize(photo.size, FILTERS[setting.upscale]))
     working = working_photo(photo)
     width, height = working.size
-    feeds = {
-        "rgba": np.asarray(working, dtype=np.uint8)[None],
-        "mask": alpha[None, None],
-        "box": np.array(box, np.int64),
-        "guide": np.array(geometry.guide_size(height, width, setting.guide), np.int64),
-    }
-    refined = refine_session(setting.radius, setting.eps, setting.sharpen).run(None, feeds)[0][0, 0]
+    guide = geometry.guide_size(height, width, setting.guide)
+    refined = refine(np.asarray(working, dtype=np.uint8), alpha, box, guide, setting)
     if working is photo:
         return refined
     return np.asarray(Image.fromarray(refined, "L").resize(photo.size, FILTERS["bicubic"]))
@@ -266,25 +385,41 @@ def decontaminate(
     alpha: np.ndarray,
     guide: int,
     params: dict = DECONTAMINATE_DEFAULT,
-    strip_pixels: int = geometry.STRIP_PIXELS,
+    **route,
 ) -> np.ndarray:
-    """RGBA (uint8 H×W×4) whose edge colours are the estimated foreground's; a large photo
-    in strips of rows, as the browser does it (geometry.strips)."""
+    """RGBA (uint8 H×W×4) whose edge colours are the estimated foreground's: in one piece,
+    or for a large photo on the row route (the same estimate but for float rounding: the
+    browser takes it where its heap has no room for one piece)."""
     height, width = alpha.shape
     rgba = np.asarray(photo, dtype=np.uint8)
-    session = decontaminate_session(params["wide"], params["narrow"], params["soften"])
     guide_hw = geometry.guide_size(height, width, guide)
+    coarse = np.array(geometry.guide_size(height, width, params["coarse"]), np.int64)
+    radii = (params["wide"], params["narrow"], params["soften"])
+    row_pixels = route.get("row_pixels", geometry.ROW_PIXELS["decontaminate"])
+    if _one_piece("decontaminate", height * width, route):
+        feeds = {
+            "rgba": rgba[None],
+            "alpha": alpha[None, None],
+            "guide": np.array(guide_hw, np.int64),
+            "coarse": coarse,
+        }
+        return decontaminate_session(*radii).run(None, feeds)[0][0]
+    planes = {
+        "rgba": lambda f0, f1: rgba[None, f0:f1],
+        "alpha": lambda f0, f1: alpha[None, None, f0:f1],
+    }
+    on_grid = _on_grid(decontaminate_low_session(), planes, height, width, guide_hw, row_pixels)
+    grids = decontaminate_grids_session(*radii).run(None, {"on_grid": on_grid, "coarse": coarse})
     out = np.empty((height, width, 4), np.uint8)
-    for y0, y1, top, bottom, guide_of, coarse_of in geometry.strip_plan(
-        height, width, guide_hw, params, strip_pixels
-    ):
+    apply = decontaminate_apply_session()
+    for y0, y1 in geometry.row_strips(height, width, row_pixels):
         feeds = {
             "rgba": rgba[None, y0:y1],
             "alpha": alpha[None, None, y0:y1],
-            "guide": np.array(guide_of, np.int64),
-            "coarse": np.array(coarse_of, np.int64),
+            "grids": grids[0],
+            "rows": np.array([y0, height], np.int64),
         }
-        out[top:bottom] = session.run(None, feeds)[0][0][top - y0 : bottom - y0]
+        out[y0:y1] = apply.run(None, feeds)[0][0]
     return out
 
 

@@ -7,13 +7,23 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
-from bgzero.graphs.decontaminate import build_decontaminate
+from bgzero.graphs.decontaminate import (
+    build_decontaminate,
+    build_decontaminate_apply,
+    build_decontaminate_grids,
+    build_decontaminate_low,
+)
 from bgzero.graphs.mix import DEFAULT as MIX_DEFAULT
 from bgzero.graphs.mix import build_mirror, build_mix
 from bgzero.graphs.own_graphs import build_finisher, build_normaliser
-from bgzero.graphs.prepare import build_prepare
+from bgzero.graphs.prepare import build_prepare, build_prepare_finish, build_prepare_narrow
 from bgzero.graphs.refine import DEFAULT as REFINE_DEFAULT
-from bgzero.graphs.refine import build_refine
+from bgzero.graphs.refine import (
+    build_refine,
+    build_refine_apply,
+    build_refine_fit,
+    build_refine_low,
+)
 from bgzero.models import assets, litert
 from bgzero.models.browser_model import build_model_bytes
 from bgzero.models.cards import Card, best_card, load_cards
@@ -120,24 +130,51 @@ def build_mirror_file(dist: Path) -> dict:
     return write_hashed(dist, "mirror", build_mirror().SerializeToString())
 
 
+def _row_route(dist: Path, name: str, graphs: dict) -> dict:
+    """The "rows" of a graph's entry: its row route's graphs (a large photo's), by part."""
+    return {
+        part: write_hashed(dist, f"{name}-{part}", graph.SerializeToString())
+        for part, graph in graphs.items()
+    }
+
+
 def build_prepare_file(dist: Path) -> dict:
-    return write_hashed(dist, "prepare", build_prepare().SerializeToString())
+    rows = {"narrow": build_prepare_narrow(), "finish": build_prepare_finish()}
+    return {
+        **write_hashed(dist, "prepare", build_prepare().SerializeToString()),
+        "rows": _row_route(dist, "prepare", rows),
+    }
 
 
 def build_refine_file(dist: Path) -> dict:
     params = {k: REFINE_DEFAULT[k] for k in ("radius", "eps", "sharpen")}
     graph = build_refine(**params).SerializeToString()
+    rows = {
+        "low": build_refine_low(),
+        "fit": build_refine_fit(params["radius"], params["eps"]),
+        "apply": build_refine_apply(params["sharpen"]),
+    }
     return {
         **write_hashed(dist, "refine", graph),
         "guide": REFINE_DEFAULT["guide"],
         "max_pixels": geometry.REFINE_MAX_PIXELS,
+        "rows": _row_route(dist, "refine", rows),
     }
 
 
 def build_decontaminate_file(dist: Path) -> dict:
     graph = build_decontaminate(**DECONTAMINATE_DEFAULT).SerializeToString()
     settings = {k: DECONTAMINATE_DEFAULT[k] for k in ("coarse", "wide", "narrow", "soften")}
-    return {**write_hashed(dist, "decontaminate", graph), **settings}
+    rows = {
+        "low": build_decontaminate_low(),
+        "grids": build_decontaminate_grids(**DECONTAMINATE_DEFAULT),
+        "apply": build_decontaminate_apply(),
+    }
+    return {
+        **write_hashed(dist, "decontaminate", graph),
+        **settings,
+        "rows": _row_route(dist, "decontaminate", rows),
+    }
 
 
 def build_normaliser_file(dist: Path) -> dict:

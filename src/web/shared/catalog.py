@@ -170,13 +170,20 @@ def pair_spec(catalog, model, url_of):
     return {"id": model["id"], "parts": specs, "flip": bool(model.get("flip"))}
 
 
-def graph_spec(catalog, name, url):
+def graph_spec(catalog, name, url_of):
     """What the worker needs to load one of the build's helper graphs and run it: its file
-    (`url` is its "file" made absolute), hash and run-time settings. The worker keeps their
-    sessions by sha256."""
+    (made absolute by `url_of(file)`), hash and run-time settings, and its row route's graphs
+    (a large photo's: "rows", by part) where it has one. The worker keeps their sessions by
+    sha256."""
     graph = catalog["graphs"][name]
-    spec = {"url": url, "bytes": graph["bytes"], "sha256": graph["sha256"]}
+    spec = {"url": url_of(graph["file"]), "bytes": graph["bytes"], "sha256": graph["sha256"]}
     spec.update((key, graph[key]) for key in GRAPHS.get(name, ()))
+    rows = graph.get("rows")
+    if rows:
+        spec["rows"] = {
+            part: {"url": url_of(g["file"]), "bytes": g["bytes"], "sha256": g["sha256"]}
+            for part, g in rows.items()
+        }
     return spec
 
 
@@ -194,12 +201,7 @@ def graph_specs(catalog, model, url_of, full_size):
         "refine": refine,
         "decontaminate": refine and bool(model.get("decontaminate")) and full_size,
     }
-    return {
-        name: graph_spec(catalog, name, url_of(catalog["graphs"][name]["file"]))
-        if used[name]
-        else None
-        for name in GRAPHS
-    }
+    return {name: graph_spec(catalog, name, url_of) if used[name] else None for name in GRAPHS}
 
 
 def own_spec(catalog, model, url_of):
@@ -208,13 +210,17 @@ def own_spec(catalog, model, url_of):
     own = model["own"]
     spec = {"mean": own["mean"], "std": own["std"]}
     for name in OWN_GRAPHS:  # (no {**...} in MicroPython)
-        spec[name] = graph_spec(catalog, name, url_of(catalog["graphs"][name]["file"]))
+        spec[name] = graph_spec(catalog, name, url_of)
     return spec
 
 
 def graph_files(catalog, model):
     """The files a cut-out with this model loads, for the offline cache."""
-    graphs = [catalog["graphs"][name]["file"] for name in list(GRAPHS) + list(OWN_GRAPHS)]
+    graphs = []
+    for name in list(GRAPHS) + list(OWN_GRAPHS):
+        graph = catalog["graphs"][name]
+        graphs.append(graph["file"])
+        graphs += [g["file"] for g in (graph.get("rows") or {}).values()]
     models = [find(catalog, p) for p in model.get("parts") or ()] or [model]
     files = [m["file"] for m in models if m.get("file")]
     # A LiteRT.js graph too: which runtime a visit ends on is only known in the worker.

@@ -87,59 +87,67 @@ def guide_size(height, width, long_side):
     return (max(1, _round(height * scale)), max(1, _round(width * scale)))
 
 
-# Decontamination in one piece up to this many pixels; above, in strips of rows, so its
-# full-size float planes (about 65 bytes a pixel at once) never all exist together.
-STRIP_PIXELS = 4_000_000
+# Above SPLIT_PIXELS, the prepare, refine and decontaminate graphs take the row route
+# (rows.py in bgzero/graphs): their full-size work runs over strips of at most ROW_PIXELS
+# (each graph's planes at once: about 15, 40 and 100 bytes a pixel), so onnxruntime-web's
+# heap, which never shrinks, holds a strip's planes, not the photo's. Fewer, larger strips
+# where a graph needs less: each run costs a few ms in the page. Up to SPLIT_PIXELS one
+# piece: a 1920x1080 photo grows the heap by 181 MB that way, a 3.5 MP one by 311 MB.
+SPLIT_PIXELS = 2_500_000
+ROW_PIXELS = {"prepare": 4_000_000, "refine": 2_500_000, "decontaminate": 1_000_000}
+# What each graph's one piece takes of onnxruntime-web's heap, bytes a pixel (measured at
+# 12 MP: 155, 321 and ~780 MB): where the heap already has that room (IS-Net's model run
+# leaves ~500 MB free between runs), one piece costs no memory, and the row route would add
+# its arrays in JavaScript (49 MB for IS-Net's narrowed 12 MP photo) and its runs' time.
+ONE_PIECE_BYTES = {"prepare": 13, "refine": 27, "decontaminate": 65}
 
 
-def strips(height, width, guide, coarse, reach, max_pixels=STRIP_PIXELS):
-    """[(y0, y1, top, bottom)]: decontaminate rows y0..y1 and keep top..bottom of them,
-    covering the photo once. `guide` and `coarse` are the two grids' (h, w) for the whole
-    photo; `reach` (wide, narrow, soften) the box radii in cells of them. Each strip has a
-    margin of rows beyond every window that can reach its kept rows, starts and ends on
-    the coarse grid's cell edges and has the same cell size (strip_grid): its kept rows come
-    out nearly as in one piece (the grids' sampling is the same but for rounding)."""
-    wide, narrow, soften = reach
-    margin = (
-        int((wide + 2) * height / coarse[0] + (narrow + soften + 3) * height / guide[0] + 0.999) + 2
-    )
-    rows = max(max_pixels // max(width, 1), 1)
-    if rows >= height:
-        return [(0, height, 0, height)]
-    step = max(rows - 2 * margin, margin, 16)
-    cell = height / coarse[0]  # strips start and end on the coarse grid's cell edges
-    out = []
-    for top in range(0, height, step):
-        bottom = min(height, top + step)
-        y0 = _round(int(max(0, top - margin) / cell) * cell)
-        y1 = min(height, _round(-int(-min(height, bottom + margin) // cell) * cell))
-        out.append((y0, y1, top, bottom))
-    return out
+def one_piece(graph, pixels, room=None):
+    """Whether `graph` (prepare, refine, decontaminate) runs a photo of `pixels` in one piece:
+    a small photo always; a large one where the helper graphs' heap has `room` bytes free for
+    it (None: unknown), else on the row route."""
+    if pixels <= SPLIT_PIXELS:
+        return True
+    return room is not None and pixels * ONE_PIECE_BYTES[graph] <= room
 
 
-def strip_grid(grid, height, rows):
-    """The (h, w) of a grid for a strip of `rows` of a photo `height` high: the same cell
-    height as `grid` has for the whole photo."""
-    return (max(1, _round(rows * grid[0] / height)), grid[1])
+def narrows(width, box_width):
+    """Whether the prepare graph's row route pays for a photo `width` wide whose model input
+    box is `box_width` wide: its narrowed photo (4 floats a row's box pixel, kept whole)
+    must hold well under the one-piece graph's full-size planes (a tall photo's may not)."""
+    return box_width * 2 <= width
 
 
-def strip_plan(height, width, guide, spec, max_pixels=STRIP_PIXELS):
-    """[(y0, y1, top, bottom, guide_hw, coarse_hw)]: the decontamination's strips (strips())
-    with the two grid sizes each one is fed. `guide` is the whole photo's guide grid (h, w);
-    `spec` the graph's coarse long side and box radii (wide, narrow, soften)."""
-    coarse = guide_size(height, width, spec["coarse"])
-    reach = (spec["wide"], spec["narrow"], spec["soften"])
-    return [
-        (
-            y0,
-            y1,
-            top,
-            bottom,
-            strip_grid(guide, height, y1 - y0),
-            strip_grid(coarse, height, y1 - y0),
-        )
-        for y0, y1, top, bottom in strips(height, width, guide, coarse, reach, max_pixels)
-    ]
+def row_strips(height, width, max_pixels):
+    """[(y0, y1)]: the photo's rows in strips of at most max_pixels (at least one row each),
+    as even as whole rows allow, covering every row once."""
+    count = max(1, -(-height * width // max(1, max_pixels)))
+    count = min(count, height)
+    return [(height * i // count, height * (i + 1) // count) for i in range(count)]
+
+
+def _source_row(row, rows, height):
+    """The upper of the two photo rows a linear resize of `height` rows to `rows` reads for
+    its row `row` (half-pixel centres), in exact integer arithmetic."""
+    return min(height - 1, max(0, ((2 * row + 1) * height - rows) // (2 * rows)))
+
+
+def grid_rows(y0, y1, height, rows):
+    """(first, count, f0, f1): the rows of a `rows`-high grid whose source rows start within
+    photo rows y0..y1 (every grid row falls to exactly one strip of a cover), and the photo
+    rows f0..f1 that reading them needs, with two rows to spare on each side (the graph
+    computes its positions in float32)."""
+    first = 0
+    while first < rows and _source_row(first, rows, height) < y0:
+        first += 1
+    end = first
+    while end < rows and _source_row(end, rows, height) < y1:
+        end += 1
+    if end == first:
+        return first, 0, y0, y0
+    f0 = max(0, _source_row(first, rows, height) - 2)
+    f1 = min(height, _source_row(end - 1, rows, height) + 4)
+    return first, end - first, f0, f1
 
 
 def fit_size(width, height, max_pixels, max_side=MAX_SIDE):

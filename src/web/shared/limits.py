@@ -18,10 +18,12 @@ SCAN_CHUNK = 1 << 20  # bytes per step of the FF D9 search
 
 # After a cut the page replaces its worker (once it has nothing more to cut) when the photos'
 # full-size stages grew the worker's WebAssembly memory, which never shrinks, beyond this
-# many bytes: a 12 MP photo left ~385 MB behind on u2netp (onnxruntime-web's heap for the
-# helper graphs beside LiteRT.js's), a 1920x1080 one 181 MB, IS-Net on WebAssembly none (its
-# model's heap is larger than the helper graphs need). A new worker costs the next photo its
-# model's load and first run (1-4 s) if it comes soon.
+# many bytes. In one piece the helper graphs grew it (onnxruntime-web's heap, beside
+# LiteRT.js's) by 181 MB on u2netp at 1920x1080, 311 MB at 3.5 MP and 385 MB at 12 MP (in
+# 4 MP strips); above geometry.SPLIT_PIXELS they run in strips of rows, which grew it by 97
+# MB at 3.5 MP and ~110 MB at 12 MP; IS-Net on WebAssembly grows it by none (its model's heap
+# is larger than the helper graphs need). So this is a guard now, rarely reached. A new
+# worker costs the next photo its model's load and first run (1-4 s) if it comes soon.
 RECYCLE_BYTES = 256 * 1024 * 1024
 # Where the worker can't count its memory: after a photo above this many pixels.
 RECYCLE_PIXELS = 4000000

@@ -143,7 +143,7 @@ async def _graphs(msg):
     return graphs
 
 
-async def _mask(msg, graphs, photo, timings):
+async def _mask(msg, graphs, rows, photo, timings):
     """(alpha, box, (rows, cols)) of the model's mask of the photo: "Best quality"'s two
     models' mixed on the refine guide's grid."""
     model = msg["model"]
@@ -156,12 +156,15 @@ async def _mask(msg, graphs, photo, timings):
         return alpha
 
     ort, prepare = engine.wasm, graphs["prepare"]
+    prepare_rows = rows.get("prepare")
     masks = []
     for i, part in enumerate(parts(model)):
         # "Best quality" with a flip: its first model also sees the photo in a mirror.
         mirror = graphs["mirror"] if i == 0 and model.get("flip") else None
         masks.append(
-            await stages.mask(ort, prepare, look, part, photo, width, height, mirror, timings)
+            await stages.mask(
+                ort, prepare, look, part, photo, width, height, mirror, timings, prepare_rows
+            )
         )
     if len(masks) == 1:
         alpha, hw, box, _ = masks[0]
@@ -173,7 +176,41 @@ async def _mask(msg, graphs, photo, timings):
     return alpha, (0, 0, grid[0], grid[1]), grid
 
 
-async def _edges(msg, graphs, photo, alpha, box, mask_hw, timings):
+# Of onnxruntime-web's heap, what its sessions keep between runs beyond the models'
+# weights (their plans, buffers and the allocator's rounding): not room for a helper graph.
+_HEAP_KEPT = 64 * 1024 * 1024
+
+
+def _heap_room(model):
+    """Bytes of the helper graphs' heap (onnxruntime-web's) that its models' runs leave free
+    between them, or None where it can't be counted."""
+    heap = memory.total(ort=True)
+    if heap is None:
+        return None
+    weights = 0
+    for part in parts(model):
+        if not sessions.on_litert(part):
+            weights += part.get("bytes") or 0
+    return heap - weights - _HEAP_KEPT
+
+
+async def _row_route(msg, width, height):
+    """{graph: {part: session}} of the graphs that run this photo on the row route
+    (geometry.one_piece: a large photo whose one piece the heap has no room for), their
+    sessions made on first use (a few photos need them; the start shouldn't pay for it)."""
+    room = _heap_room(msg["model"])
+    route = {}
+    for name in ("prepare", "refine", "decontaminate"):
+        spec = msg["graphs"][name]
+        if not spec or not spec.get("rows") or geometry.one_piece(name, width * height, room):
+            continue
+        route[name] = {}
+        for part in spec["rows"]:
+            route[name][part] = await sessions.graph(msg["id"], spec["rows"][part])
+    return route
+
+
+async def _edges(msg, graphs, rows, photo, alpha, box, mask_hw, timings):
     """(alpha or RGBA, box, (height, width), channels) of the model's mask: refined to the
     photo's own size when the cut has the refine graph, then decontaminated when it has that
     one too (messages.validate: never without refine)."""
@@ -181,13 +218,22 @@ async def _edges(msg, graphs, photo, alpha, box, mask_hw, timings):
         return alpha, box, mask_hw, 1
     ort = engine.wasm  # the helper graphs' runtime
     width, height = msg["width"], msg["height"]
+
+    def go_on():
+        _go_on(msg)
+
     t0 = _now()
     _post(messages.progress(msg["id"], "refine"))
     guide = geometry.guide_size(height, width, msg["graphs"]["refine"]["guide"])
     mask = alpha
-    alpha = await stages.refine(
-        ort, graphs["refine"], photo, width, height, alpha, mask_hw, box, guide
-    )
+    if "refine" in rows:
+        alpha = await stages.refine_rows(
+            ort, rows["refine"], photo, width, height, alpha, mask_hw, box, guide, go_on
+        )
+    else:
+        alpha = await stages.refine(
+            ort, graphs["refine"], photo, width, height, alpha, mask_hw, box, guide
+        )
     stages.release(mask)
     _go_on(msg)
     box = (0, 0, height, width)
@@ -198,17 +244,14 @@ async def _edges(msg, graphs, photo, alpha, box, mask_hw, timings):
     _post(messages.progress(msg["id"], "decontaminate"))
     settings = msg["graphs"]["decontaminate"]
     refined = alpha
-    alpha = await stages.decontaminate(
-        ort,
-        graphs["decontaminate"],
-        settings,
-        photo,
-        alpha,
-        width,
-        height,
-        guide,
-        lambda: _go_on(msg),
-    )
+    if "decontaminate" in rows:
+        alpha = await stages.decontaminate_rows(
+            ort, rows["decontaminate"], settings, photo, alpha, width, height, guide, go_on
+        )
+    else:
+        alpha = await stages.decontaminate(
+            ort, graphs["decontaminate"], settings, photo, alpha, width, height, guide
+        )
     stages.release(refined)
     timings["decontaminate"] = _now() - t1
     return alpha, box, (height, width), 4
@@ -223,6 +266,7 @@ async def _cut(msg, bitmap):
         for part in parts(model):
             await _model_memory(sessions.model(msg["id"], part, msg, kept(model)))
         graphs = await _model_memory(_graphs(msg))
+        rows = await _model_memory(_row_route(msg, msg["width"], msg["height"]))
         _post(messages.progress(msg["id"], "inference"))
         t0 = _now()
         photo = stages.pixels(bitmap)
@@ -232,10 +276,10 @@ async def _cut(msg, bitmap):
         returned = bitmap if returning else None
         t1 = _now()
         timings = {"pixels": t1 - t0}
-        alpha, box, mask_hw = await _mask(msg, graphs, photo, timings)
+        alpha, box, mask_hw = await _mask(msg, graphs, rows, photo, timings)
         timings["run"] = _now() - t1  # the prepare graph's time included
         alpha, box, (height, width), channels = await _edges(
-            msg, graphs, photo, alpha, box, mask_hw, timings
+            msg, graphs, rows, photo, alpha, box, mask_hw, timings
         )
         stages.release(photo)
         pixels = await stages.bitmap(alpha, width, height, channels)

@@ -14,6 +14,8 @@ if (self.__bgzeroMemories) return;
 const Memory = WebAssembly.Memory, memories = [];
 const Counted = function (descriptor) {
   const memory = new Memory(descriptor);
+  // whose it is, from the script that makes it (onnxruntime-web's glue is runtime/ort/)
+  memory.__bgzeroOrt = String(new Error().stack || "").includes("/runtime/ort/");
   memories.push(memory);
   return memory;
 };
@@ -26,8 +28,10 @@ self.__bgzeroMemories = memories;
 _PAGE = 65536
 _pages = js.Function.new(
     "page",
+    "ort",
     "const m = self.__bgzeroMemories;"
-    "return m ? m.reduce((sum, memory) => sum + memory.buffer.byteLength / page, 0) : -1;",
+    "return m ? m.filter((memory) => !ort || memory.__bgzeroOrt)"
+    ".reduce((sum, memory) => sum + memory.buffer.byteLength / page, 0) : -1;",
 )
 
 
@@ -39,10 +43,11 @@ def install():
         pass
 
 
-def total():
-    """Bytes of the counted memories, or None when they can't be counted."""
+def total(ort=False):
+    """Bytes of the counted memories (with `ort`, onnxruntime-web's alone: the helper
+    graphs' heap), or None when they can't be counted."""
     try:
-        pages = _pages(_PAGE)
+        pages = _pages(_PAGE, ort)
     except Exception:
         return None
     return None if pages < 0 else int(pages) * _PAGE

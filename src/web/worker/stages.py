@@ -90,28 +90,67 @@ def bitmap(alpha, width, height, channels):
     return _bitmap_of(alpha, width, height, channels, _release)
 
 
-async def mask(ort, prepare, look, part, photo, width, height, mirror=None, timings=None):
+async def _prepare_rows(ort, graphs, photo, width, height, box, size):
+    """The prepare graph's output on the row route (a large photo): `graphs` its sessions by
+    part (narrow, finish: bgzero/graphs/prepare.py)."""
+    box_w = box[3] - box[1]
+    narrow = js.Float32Array.new(4 * height * box_w)
+    for y0, y1 in geometry.row_strips(height, width, geometry.ROW_PIXELS["prepare"]):
+        rows = y1 - y0
+        out = await graphs["narrow"].run(
+            _feeds(
+                ort,
+                [
+                    ("rgba", "uint8", _rows(photo, width, y0, y1), (1, rows, width, 4)),
+                    ("box", "int64", _ints(box), (4,)),
+                ],
+            )
+        )
+        part = js.Reflect.get(out, "narrow").data
+        _put_rows(narrow, part, 4, rows, y0, height, box_w)
+        release(part)
+    out = await graphs["finish"].run(
+        _feeds(
+            ort,
+            [
+                ("narrow", "float32", narrow, (1, 4, height, box_w)),
+                ("box", "int64", _ints(box), (4,)),
+                ("size", "int64", _ints(size), (len(size),)),
+            ],
+        )
+    )
+    release(narrow)
+    return out
+
+
+async def mask(
+    ort, prepare, look, part, photo, width, height, mirror=None, timings=None, rows=None
+):
     """One model's (alpha, (h, w), box, mirrored): the photo prepared into the model's input
     (geometry.model_input: a square, or h×w in the photo's proportions) and
     `look(part, rgba, (h, w))` (the model's alpha of it); with the `mirror` graph, looked at
-    again in a mirror (mirrored: that alpha, else None). Adds the prepare graph's ms to
-    timings["prepare"]."""
+    again in a mirror (mirrored: that alpha, else None). `prepare` is the prepare graph's
+    session, `rows` its row route's by part (a large photo) or None. Adds the prepare graph's
+    ms to timings["prepare"]."""
     t0 = js.performance.now()
     hw, box = geometry.model_input(
         part["fit"], width, height, part["size"], part.get("min_size", 0), part.get("size_step", 64)
     )
     h, w = hw
     size = geometry.prepare_size(hw)
-    out = await prepare.run(
-        _feeds(
-            ort,
-            [
-                ("rgba", "uint8", photo, (1, height, width, 4)),
-                ("box", "int64", _ints(box), (4,)),
-                ("size", "int64", _ints(size), (len(size),)),
-            ],
+    if rows and geometry.narrows(width, box[3] - box[1]):
+        out = await _prepare_rows(ort, rows, photo, width, height, box, size)
+    else:
+        out = await prepare.run(
+            _feeds(
+                ort,
+                [
+                    ("rgba", "uint8", photo, (1, height, width, 4)),
+                    ("box", "int64", _ints(box), (4,)),
+                    ("size", "int64", _ints(size), (len(size),)),
+                ],
+            )
         )
-    )
     rgba = js.Reflect.get(out, "model_rgba").data
     if timings is not None:
         timings["prepare"] = timings.get("prepare", 0) + js.performance.now() - t0
@@ -155,37 +194,136 @@ async def refine(ort, graph, photo, width, height, alpha, mask_hw, box, guide):
     return js.Reflect.get(out, "alpha").data
 
 
-async def decontaminate(ort, graph, settings, photo, alpha, width, height, guide, go_on):
-    """The RGBA cut-out: the photo's colours with the background's spill taken out of the
-    edge (bgzero/decontaminate.py), `alpha` as its alpha; `go_on()` between strips."""
-    strips = geometry.strip_plan(height, width, guide, settings)
-    # A large photo in strips of rows: the graph's full-size planes (and so the WASM heap,
-    # which never shrinks) stay the size of one strip.
-    cutout = js.Uint8Array.new(height * width * 4) if len(strips) > 1 else None
-    for y0, y1, top, bottom, guide_of, coarse_of in strips:
-        rows = y1 - y0
-        out = await graph.run(
+def _put_rows(whole, part, channels, count, first, rows, cols):
+    """Copy `part` [1,channels,count,cols] into rows first.. of `whole` [1,channels,rows,cols]."""
+    size = count * cols
+    for c in range(channels):
+        whole.set(part.subarray(c * size, (c + 1) * size), (c * rows + first) * cols)
+
+
+def _rows(photo, width, y0, y1, channels=4):
+    """The photo's (or an alpha's: channels 1) rows y0..y1, as a view."""
+    return photo.subarray(y0 * width * channels, y1 * width * channels)
+
+
+async def _on_grid(ort, graph, planes, channels, width, height, grid, budget, go_on):
+    """The low graph's guide-grid rows of each strip of photo rows, in one float map
+    [1,channels,gh,gw] (`planes`: (input name, its array, its channels) cut along rows)."""
+    out = js.Float32Array.new(channels * grid[0] * grid[1])
+    for y0, y1 in geometry.row_strips(height, width, budget):
+        first, count, f0, f1 = geometry.grid_rows(y0, y1, height, grid[0])
+        if not count:
+            continue
+        feeds = []
+        for name, a, n in planes:  # the photo NHWC, an alpha NCHW
+            dims = (1, f1 - f0, width, 4) if n == 4 else (1, 1, f1 - f0, width)
+            feeds.append((name, "uint8", _rows(a, width, f0, f1, n), dims))
+        feeds.append(("rows", "int64", _ints((first, count, height, f0)), (4,)))
+        feeds.append(("guide", "int64", _ints(grid), (2,)))
+        part = await graph.run(_feeds(ort, feeds))
+        go_on()
+        data = js.Reflect.get(part, "on_grid").data
+        _put_rows(out, data, channels, count, first, grid[0], grid[1])
+        release(data)
+    return out
+
+
+async def refine_rows(ort, graphs, photo, width, height, alpha, mask_hw, box, guide, go_on):
+    """refine()'s alpha on the row route (a large photo: geometry.one_piece): `graphs` the
+    route's sessions by part (low, fit, apply: bgzero/graphs/refine.py)."""
+    planes = (("rgba", photo, 4),)
+    budget = geometry.ROW_PIXELS["refine"]
+    on_grid = await _on_grid(ort, graphs["low"], planes, 1, width, height, guide, budget, go_on)
+    grid = (1, 1, guide[0], guide[1])
+    fit = await graphs["fit"].run(
+        _feeds(
+            ort,
+            [
+                ("on_grid", "float32", on_grid, grid),
+                ("mask", "uint8", alpha, (1, 1, mask_hw[0], mask_hw[1])),
+                ("box", "int64", _ints(box), (4,)),
+            ],
+        )
+    )
+    release(on_grid)
+    mean_a, mean_b = js.Reflect.get(fit, "mean_a").data, js.Reflect.get(fit, "mean_b").data
+    refined = js.Uint8Array.new(height * width)
+    for y0, y1 in geometry.row_strips(height, width, budget):
+        out = await graphs["apply"].run(
             _feeds(
                 ort,
                 [
-                    (
-                        "rgba",
-                        "uint8",
-                        photo.subarray(y0 * width * 4, y1 * width * 4),
-                        (1, rows, width, 4),
-                    ),
-                    ("alpha", "uint8", alpha.subarray(y0 * width, y1 * width), (1, 1, rows, width)),
-                    ("guide", "int64", _ints(guide_of), (2,)),
-                    ("coarse", "int64", _ints(coarse_of), (2,)),
+                    ("rgba", "uint8", _rows(photo, width, y0, y1), (1, y1 - y0, width, 4)),
+                    ("mean_a", "float32", mean_a, grid),
+                    ("mean_b", "float32", mean_b, grid),
+                    ("rows", "int64", _ints((y0, height)), (2,)),
+                ],
+            )
+        )
+        go_on()
+        strip = js.Reflect.get(out, "alpha").data
+        refined.set(strip, y0 * width)
+        release(strip)
+    release(mean_a, mean_b)
+    return refined
+
+
+async def decontaminate(ort, graph, settings, photo, alpha, width, height, guide):
+    """The RGBA cut-out: the photo's colours with the background's spill taken out of the
+    edge (bgzero/decontaminate.py), `alpha` as its alpha."""
+    coarse = geometry.guide_size(height, width, settings["coarse"])
+    out = await graph.run(
+        _feeds(
+            ort,
+            [
+                ("rgba", "uint8", photo, (1, height, width, 4)),
+                ("alpha", "uint8", alpha, (1, 1, height, width)),
+                ("guide", "int64", _ints(guide), (2,)),
+                ("coarse", "int64", _ints(coarse), (2,)),
+            ],
+        )
+    )
+    return js.Reflect.get(out, "cutout").data
+
+
+async def decontaminate_rows(ort, graphs, settings, photo, alpha, width, height, guide, go_on):
+    """decontaminate()'s cut-out on the row route (a large photo): `graphs` the route's
+    sessions by part (low, grids, apply: bgzero/graphs/decontaminate.py)."""
+    planes = (("rgba", photo, 4), ("alpha", alpha, 1))
+    channels = 7  # colours, alpha, colours × alpha (decontaminate.LOW)
+    budget = geometry.ROW_PIXELS["decontaminate"]
+    on_grid = await _on_grid(
+        ort, graphs["low"], planes, channels, width, height, guide, budget, go_on
+    )
+    coarse = geometry.guide_size(height, width, settings["coarse"])
+    out = await graphs["grids"].run(
+        _feeds(
+            ort,
+            [
+                ("on_grid", "float32", on_grid, (1, channels, guide[0], guide[1])),
+                ("coarse", "int64", _ints(coarse), (2,)),
+            ],
+        )
+    )
+    release(on_grid)
+    grids = js.Reflect.get(out, "grids").data
+    cutout = js.Uint8Array.new(height * width * 4)
+    for y0, y1 in geometry.row_strips(height, width, budget):
+        rows = y1 - y0
+        out = await graphs["apply"].run(
+            _feeds(
+                ort,
+                [
+                    ("rgba", "uint8", _rows(photo, width, y0, y1), (1, rows, width, 4)),
+                    ("alpha", "uint8", _rows(alpha, width, y0, y1, 1), (1, 1, rows, width)),
+                    ("grids", "float32", grids, (1, channels, guide[0], guide[1])),
+                    ("rows", "int64", _ints((y0, height)), (2,)),
                 ],
             )
         )
         go_on()
         strip = js.Reflect.get(out, "cutout").data
-        if cutout is None:
-            cutout = strip
-        else:
-            kept = strip.subarray((top - y0) * width * 4, (bottom - y0) * width * 4)
-            cutout.set(kept, top * width * 4)
-            release(strip)
+        cutout.set(strip, y0 * width * 4)
+        release(strip)
+    release(grids)
     return cutout

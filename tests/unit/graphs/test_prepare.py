@@ -94,3 +94,24 @@ def test_prepare_one_channel_at_a_time_is_one_four_channel_resize_bit_for_bit():
         resized = one.run(None, {"x": nchw, "sizes": np.array([1, 4, 320, 320], np.int64)})[0]
         expected = np.clip(np.rint(resized), 0, 255).astype(np.uint8)[0].transpose(1, 2, 0)
         assert np.array_equal(out[top:bottom, left:right], expected)
+
+
+@pytest.mark.parametrize(
+    "width, height, fit, size",
+    [(1200, 900, "stretch", 320), (1803, 2403, "letterbox", 1024), (2400, 1350, "aspect", 1024)],
+)
+def test_the_row_route_gives_the_one_piece_bytes(width, height, fit, size):
+    """A large photo's prepare graph in strips of rows (pipeline.prepare's row route, here
+    with small strips): onnxruntime's antialiased Resize is a width pass then a height pass,
+    so narrowing each strip first gives the same model input, byte for byte."""
+    from bgzero.native import pipeline
+    from shared.geometry import model_input, narrows
+
+    with Image.open(photos("pets")[3]) as image:
+        rgba = np.asarray(image.convert("RGBA").resize((width, height)))
+    hw, box = model_input(fit, width, height, size, 512 if fit == "aspect" else 0, 32)
+    assert narrows(width, box[3] - box[1])  # else the route keeps one piece
+    whole = pipeline.prepare(rgba, hw, box, split_pixels=10**9)
+    rows = pipeline.prepare(rgba, hw, box, split_pixels=0, row_pixels=150_000)
+    assert rows.shape == whole.shape == (1, *hw, 4)
+    assert np.array_equal(rows, whole)

@@ -60,6 +60,26 @@ def test_refine_matches_numpy_reference(height, width, box_, guide_long, radius,
     assert np.abs(got.astype(int) - expected.astype(int)).max() <= 1
 
 
+@pytest.mark.parametrize("height, width, row_pixels", [(300, 400, 20_000), (333, 97, 5000)])
+def test_the_row_route_is_the_reference_filter_too(height, width, row_pixels):
+    """pipeline.refine on the row route (a photo above geometry.SPLIT_PIXELS in the
+    browser; here any photo, in strips of a few rows): the same filter as in one piece."""
+    from bgzero.native import pipeline
+    from bgzero.native.settings import Setting
+
+    rng = np.random.default_rng(width)
+    rgba = rng.integers(0, 256, (height, width, 4), dtype=np.uint8)
+    mask = rng.integers(0, 256, (320, 320), dtype=np.uint8)
+    box_, guide = (20, 0, 300, 320), guide_size(height, width, 150)
+    setting = Setting(model="u2netp", radius=4, eps=1e-3, sharpen=3.0)
+    rows = pipeline.refine(rgba, mask, box_, guide, setting, split_pixels=0, row_pixels=row_pixels)
+    whole = pipeline.refine(rgba, mask, box_, guide, setting, split_pixels=10**9)
+    assert len(pipeline.geometry.row_strips(height, width, row_pixels)) > 3
+    assert np.abs(rows.astype(int) - whole.astype(int)).max() <= 1
+    expected = reference(rgba, mask, box_, guide, 4, 1e-3, 3.0)
+    assert np.abs(rows.astype(int) - expected.astype(int)).max() <= 1
+
+
 def test_refine_graph_snaps_a_blurry_mask_to_the_photos_edge():
     # A bright square on dark ground; the model's mask is a 16×16 version of it.
     photo = np.zeros((256, 256, 4), np.uint8)

@@ -3,42 +3,55 @@
 from shared import geometry
 
 
-def test_strips_cover_every_row_once_with_margins_and_small_photos_stay_whole():
-    assert geometry.strips(1000, 1000, (1000, 1000), (256, 256), (6, 3, 3)) == [(0, 1000, 0, 1000)]
-    height, width = 3000, 4000
-    guide = geometry.guide_size(height, width, 1024)
-    coarse = geometry.guide_size(height, width, 256)
-    parts = geometry.strips(height, width, guide, coarse, (6, 3, 3))
-    assert len(parts) > 1
-    kept = [row for _, _, top, bottom in parts for row in range(top, bottom)]
-    assert kept == list(range(height))
-    cell = height / coarse[0]
-    for y0, y1, top, bottom in parts:
-        # within the budget but for the rounding out to the coarse grid's cell edges
-        assert (y1 - y0 - 2 * cell) * width <= geometry.STRIP_PIXELS
-        assert abs(y0 / cell - round(y0 / cell)) < 0.5 / cell + 1e-9
-        assert abs(y1 / cell - round(y1 / cell)) < 0.5 / cell + 1e-9 or y1 == height
-        # the margin: 8 coarse cells and 9 guide cells of rows on each open side
-        reach = 8 * height / coarse[0] + 9 * height / guide[0]
-        assert top - y0 >= reach or y0 == 0
-        assert y1 - bottom >= reach or y1 == height
-    assert geometry.strip_grid(coarse, height, 1000) == (round(1000 * coarse[0] / 3000), coarse[1])
+def test_row_strips_cover_every_row_once_within_the_budget():
+    assert geometry.row_strips(1000, 1000, 10**6) == [(0, 1000)]
+    for height, width, budget in ((3000, 4000, 10**6), (4000, 3000, 777_777), (7, 50_000, 10**5)):
+        strips = geometry.row_strips(height, width, budget)
+        assert [row for y0, y1 in strips for row in range(y0, y1)] == list(range(height))
+        assert all(y1 > y0 and ((y1 - y0) * width <= budget or y1 - y0 == 1) for y0, y1 in strips)
+        sizes = {y1 - y0 for y0, y1 in strips}
+        assert max(sizes) - min(sizes) <= 1  # as even as whole rows allow
 
 
-def test_the_strip_plan_feeds_each_strip_grids_of_the_whole_photos_cell_size():
-    height, width = 3000, 4000
-    guide = geometry.guide_size(height, width, 1024)
-    spec = {"coarse": 256, "wide": 6, "narrow": 3, "soften": 3}
-    plan = geometry.strip_plan(height, width, guide, spec)
-    coarse = geometry.guide_size(height, width, 256)
-    assert [p[:4] for p in plan] == geometry.strips(height, width, guide, coarse, (6, 3, 3))
-    for y0, y1, _, _, guide_of, coarse_of in plan:
-        assert guide_of[1] == guide[1] and coarse_of[1] == coarse[1]
-        assert abs((y1 - y0) / guide_of[0] - height / guide[0]) < 0.01 * height / guide[0]
-        assert abs((y1 - y0) / coarse_of[0] - height / coarse[0]) < 0.02 * height / coarse[0]
-    assert geometry.strip_plan(500, 400, (500, 400), spec) == [
-        (0, 500, 0, 500, (500, 400), (256, 205))
-    ]
+def test_a_large_photo_runs_in_one_piece_only_where_the_heap_has_room_for_it():
+    small, large = geometry.SPLIT_PIXELS, 12_000_000
+    mb = 1024 * 1024
+    for graph in ("prepare", "refine", "decontaminate"):
+        assert geometry.one_piece(graph, small, None) and geometry.one_piece(graph, small, -1)
+        assert not geometry.one_piece(graph, large, None)  # the heap can't be counted
+        assert not geometry.one_piece(graph, large, 0)
+    # IS-Net's run leaves ~460 MB free between runs: prepare and refine fit, not the rest
+    room = 460 * mb
+    assert geometry.one_piece("prepare", large, room)
+    assert geometry.one_piece("refine", large, room)
+    assert not geometry.one_piece("decontaminate", large, room)
+    assert geometry.one_piece("decontaminate", 6_000_000, room)
+
+
+def test_the_prepare_graph_narrows_a_photo_only_to_well_under_its_width():
+    assert geometry.narrows(4000, 320) and geometry.narrows(4000, 1024)
+    assert geometry.narrows(2048, 1024)
+    assert not geometry.narrows(1000, 1024)  # a tall photo stretched wider: one piece
+
+
+def _source_rows(row, rows, height):
+    """The two photo rows a half-pixel linear resize of `height` rows to `rows` reads."""
+    at = min(max((row + 0.5) * height / rows - 0.5, 0), height - 1)
+    return int(at), min(int(at) + 1, height - 1)
+
+
+def test_each_grid_row_falls_to_one_strip_which_is_fed_its_source_rows():
+    for height, width, rows in ((3000, 4000, 768), (4001, 1000, 1024), (5000, 800, 1024)):
+        seen = []
+        for y0, y1 in geometry.row_strips(height, width, 10**6):
+            first, count, f0, f1 = geometry.grid_rows(y0, y1, height, rows)
+            seen += range(first, first + count)
+            for row in range(first, first + count):
+                below, above = _source_rows(row, rows, height)
+                assert y0 <= below < y1  # the strip it falls to
+                assert (f0 <= below - 2 or f0 == 0) and (above + 2 < f1 or f1 == height)
+                assert f0 <= below and above < f1
+        assert seen == list(range(rows))
 
 
 def test_aspect_size_keeps_the_photos_proportions_in_whole_strides():
