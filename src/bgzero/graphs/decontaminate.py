@@ -97,25 +97,25 @@ def _planes(g):
     return image, a
 
 
-def _passes(g, wide, narrow, image_g, a_g, image_a_g):
+def _passes(g, wide, narrow, image_g, a_g, image_a_g, channels="n_3"):
     """The blur passes on the grids ("guide" a [2] size input, "coarse" too) -> the local
-    foreground and background colours F, B on the guide grid, each {channel: plane}."""
+    foreground and background colours F, B on the guide grid (`channels` of them: n_3 or
+    n_1, as image_g and image_a_g have)."""
     # The coarse grid (plain linear resampling: the box filters that follow average away
     # its aliasing).
     image_c, a_c, image_a_c = (
-        g.resize(image_g, "coarse"),
+        g.resize(image_g, "coarse", channels),
         g.resize(a_g, "coarse", "n_1"),
-        g.resize(image_a_g, "coarse"),
+        g.resize(image_a_g, "coarse", channels),
     )
     # Pass 1 (wide): F = B = I.
     f1, b1 = g.weighted_means(image_a_c, g.op("Sub", image_c, image_a_c), a_c, wide)
-    f1, b1 = g.resize(f1, "guide"), g.resize(b1, "guide")
+    f1, b1 = g.resize(f1, "guide", channels), g.resize(b1, "guide", channels)
     f1 = g.fuse(f1, b1, image_g, a_g)
     # Pass 2 (narrow), on the guide grid.
-    f2, b2 = g.weighted_means(
+    return g.weighted_means(
         g.op("Mul", f1, a_g), g.op("Mul", b1, g.op("Sub", "one", a_g)), a_g, narrow
     )
-    return (dict(zip(RGB, g.split3(x))) for x in (f2, b2))
 
 
 def _edge(g, image, a, soft_low, f_low, b_low, up):
@@ -179,7 +179,8 @@ def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) ->
     image_g = on_grid(image[c] for c in RGB)
     a_g = g.resize(a, "guide", "n_1")
     image_a_g = on_grid(g.op("Mul", image[c], a) for c in RGB)
-    f2_g, b2_g = _passes(g, wide, narrow, image_g, a_g, image_a_g)
+    f2, b2 = _passes(g, wide, narrow, image_g, a_g, image_a_g)
+    f2_g, b2_g = (dict(zip(RGB, g.split3(x))) for x in (f2, b2))
     soft_low = g.box(a_g, soften)
     _edge(g, image, a, soft_low, f2_g, b2_g, lambda x: g.resize(x, "alpha_shape"))
     inputs = tensors(
@@ -197,13 +198,15 @@ def build_decontaminate(wide: int, narrow: int, soften: int, coarse: int = 0) ->
 # three planes' guide-grid rows from each strip, the blur passes once on the grids, then
 # the full-size mix strip by strip. The same estimate as build_decontaminate's but for float
 # rounding; no full-size plane beyond a strip's.
-LOW = ("red", "green", "blue", "alpha", "red_alpha", "green_alpha", "blue_alpha")
+# Each colour's plane beside its product with alpha (the grids graph takes one pair at a
+# time), alpha last.
+LOW = ("red", "red_alpha", "green", "green_alpha", "blue", "blue_alpha", "alpha")
 
 
 def build_decontaminate_low() -> onnx.ModelProto:
     """rgba [1,r,W,4], alpha [1,1,r,W] (photo rows from rows[3] on), rows int64 [4] = first
     guide row, count, the photo's height, the first row given; guide int64 [2] -> on_grid
-    [1,7,count,gw]: those rows of the photo's colours, alpha and colours × alpha (LOW) on
+    [1,7,count,gw]: those rows of the photo's colours, colours × alpha and alpha (LOW) on
     the guide grid."""
     g = _Nodes()
     r = Rows("low", g.nodes)
@@ -211,7 +214,7 @@ def build_decontaminate_low() -> onnx.ModelProto:
     image, a = _planes(g)
     guide_w = g.op("Slice", "guide", "c1", "c2")
     guide_h = g.op("Squeeze", g.op("Slice", "guide", "c0", "c1"))
-    planes = [image[c] for c in RGB] + [a] + [g.op("Mul", image[c], a) for c in RGB]
+    planes = [p for c in RGB for p in (image[c], g.op("Mul", image[c], a))] + [a]
     narrow = [r.width(x, guide_w, f"narrow_{name}") for x, name in zip(planes, LOW)]
     r.height(g.op("Concat", *narrow, axis=1), first, count, height, guide_h, offset, "on_grid")
     inputs = tensors(
@@ -230,20 +233,21 @@ def build_decontaminate_low() -> onnx.ModelProto:
 def build_decontaminate_grids(
     wide: int, narrow: int, soften: int, coarse: int = 0
 ) -> onnx.ModelProto:
-    """on_grid float [1,7,gh,gw] (build_decontaminate_low's rows of the whole photo), coarse
-    int64 [2] -> grids float [1,7,gh,gw]: F (3), B (3) and the softened alpha on the guide
-    grid."""
+    """pair float [1,2,gh,gw] (one colour and its product with alpha, on the guide grid: two
+    planes of build_decontaminate_low's rows of the whole photo), alpha float [1,1,gh,gw],
+    coarse int64 [2] -> grids float [1,3,gh,gw]: that colour's F and B and the softened
+    alpha. One colour at a time: the same arithmetic as three together (bit-identical),
+    a third of the planes in onnxruntime-web's heap."""
     g = _Nodes()
-    g.nodes.append(helper.make_node("Shape", ["on_grid"], ["guide"], start=2))
-    planes = ["image_g", "a_g", "image_a_g"]
-    g.nodes.append(helper.make_node("Split", ["on_grid", "split_3_1_3"], planes, axis=1))
-    f2_g, b2_g = _passes(g, wide, narrow, "image_g", "a_g", "image_a_g")
-    soft_low = g.box("a_g", soften)
-    channels = [f2_g[c] for c in RGB] + [b2_g[c] for c in RGB] + [soft_low]
-    g.nodes.append(helper.make_node("Concat", channels, ["grids"], axis=1))
-    inputs = tensors(("on_grid", F32, [1, 7, "GH", "GW"]), ("coarse", I64, [2]))
-    outputs = tensors(("grids", F32, [1, 7, "GH", "GW"]))
-    constants = used(g.nodes, _constants() + ints(split_3_1_3=[3, 1, 3]))
+    g.nodes.append(helper.make_node("Shape", ["alpha"], ["guide"], start=2))
+    g.nodes.append(helper.make_node("Split", ["pair"], ["colour", "colour_alpha"], axis=1))
+    f2, b2 = _passes(g, wide, narrow, "colour", "alpha", "colour_alpha", "n_1")
+    g.nodes.append(helper.make_node("Concat", [f2, b2, g.box("alpha", soften)], ["grids"], axis=1))
+    inputs = tensors(
+        ("pair", F32, [1, 2, "GH", "GW"]), ("alpha", F32, [1, 1, "GH", "GW"]), ("coarse", I64, [2])
+    )
+    outputs = tensors(("grids", F32, [1, 3, "GH", "GW"]))
+    constants = used(g.nodes, _constants())
     props = _props(coarse, wide, narrow, soften)
     return graph_model(
         g.nodes, "bgzero-decontaminate-grids", inputs, outputs, constants, OPSET, props
@@ -251,8 +255,9 @@ def build_decontaminate_grids(
 
 
 def build_decontaminate_apply() -> onnx.ModelProto:
-    """rgba [1,r,W,4], alpha [1,1,r,W] (photo rows from rows[0] on), grids [1,7,gh,gw],
-    rows int64 [2] = the first row, the photo's height -> cutout uint8 [1,r,W,4]."""
+    """rgba [1,r,W,4], alpha [1,1,r,W] (photo rows from rows[0] on), grids [1,7,gh,gw] (F's
+    three colours, B's, the softened alpha), rows int64 [2] = the first row, the photo's
+    height -> cutout uint8 [1,r,W,4]."""
     g = _Nodes()
     r = Rows("up", g.nodes)
     first, height = r.scalar("rows", 0), r.scalar("rows", 1)

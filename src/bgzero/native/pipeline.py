@@ -409,14 +409,19 @@ def decontaminate(
         "alpha": lambda f0, f1: alpha[None, None, f0:f1],
     }
     on_grid = _on_grid(decontaminate_low_session(), planes, height, width, guide_hw, row_pixels)
-    grids = decontaminate_grids_session(*radii).run(None, {"on_grid": on_grid, "coarse": coarse})
+    grids = np.empty_like(on_grid)  # F's three colours, B's, the softened alpha
+    session = decontaminate_grids_session(*radii)
+    for c in range(3):  # one colour at a time (decontaminate.LOW: pairs, alpha last)
+        feeds = {"pair": on_grid[:, 2 * c : 2 * c + 2], "alpha": on_grid[:, 6:], "coarse": coarse}
+        out = session.run(None, feeds)[0]
+        grids[:, c], grids[:, 3 + c], grids[:, 6] = out[:, 0], out[:, 1], out[:, 2]
     out = np.empty((height, width, 4), np.uint8)
     apply = decontaminate_apply_session()
     for y0, y1 in geometry.row_strips(height, width, row_pixels):
         feeds = {
             "rgba": rgba[None, y0:y1],
             "alpha": alpha[None, None, y0:y1],
-            "grids": grids[0],
+            "grids": grids,
             "rows": np.array([y0, height], np.int64),
         }
         out[y0:y1] = apply.run(None, feeds)[0][0]

@@ -94,7 +94,7 @@ def guide_size(height, width, long_side):
 # where a graph needs less: each run costs a few ms in the page. Up to SPLIT_PIXELS one
 # piece: a 1920x1080 photo grows the heap by 181 MB that way, a 3.5 MP one by 311 MB.
 SPLIT_PIXELS = 2_500_000
-ROW_PIXELS = {"prepare": 4_000_000, "refine": 2_500_000, "decontaminate": 1_000_000}
+ROW_PIXELS = {"prepare": 4_000_000, "refine": 2_500_000, "decontaminate": 500_000}
 # What each graph's one piece takes of onnxruntime-web's heap, bytes a pixel (measured at
 # 12 MP: 155, 321 and ~780 MB): where the heap already has that room (IS-Net's model run
 # leaves ~500 MB free between runs), one piece costs no memory, and the row route would add

@@ -290,23 +290,35 @@ async def decontaminate_rows(ort, graphs, settings, photo, alpha, width, height,
     """decontaminate()'s cut-out on the row route (a large photo): `graphs` the route's
     sessions by part (low, grids, apply: bgzero/graphs/decontaminate.py)."""
     planes = (("rgba", photo, 4), ("alpha", alpha, 1))
-    channels = 7  # colours, alpha, colours × alpha (decontaminate.LOW)
+    channels = 7  # each colour beside its product with alpha, then alpha (decontaminate.LOW)
     budget = geometry.ROW_PIXELS["decontaminate"]
     on_grid = await _on_grid(
         ort, graphs["low"], planes, channels, width, height, guide, budget, go_on
     )
     coarse = geometry.guide_size(height, width, settings["coarse"])
-    out = await graphs["grids"].run(
-        _feeds(
-            ort,
-            [
-                ("on_grid", "float32", on_grid, (1, channels, guide[0], guide[1])),
-                ("coarse", "int64", _ints(coarse), (2,)),
-            ],
+    plane = guide[0] * guide[1]
+    grid = (1, 1, guide[0], guide[1])
+    grids = js.Float32Array.new(channels * plane)  # F's three colours, B's, the soft alpha
+    alpha_g = on_grid.subarray(6 * plane, 7 * plane)
+    for c in range(3):  # one colour at a time (decontaminate.LOW: pairs, alpha last)
+        pair = on_grid.subarray(2 * c * plane, (2 * c + 2) * plane)
+        out = await graphs["grids"].run(
+            _feeds(
+                ort,
+                [
+                    ("pair", "float32", pair, (1, 2, guide[0], guide[1])),
+                    ("alpha", "float32", alpha_g, grid),
+                    ("coarse", "int64", _ints(coarse), (2,)),
+                ],
+            )
         )
-    )
+        go_on()
+        data = js.Reflect.get(out, "grids").data
+        grids.set(data.subarray(0, plane), c * plane)
+        grids.set(data.subarray(plane, 2 * plane), (3 + c) * plane)
+        grids.set(data.subarray(2 * plane, 3 * plane), 6 * plane)
+        release(data)
     release(on_grid)
-    grids = js.Reflect.get(out, "grids").data
     cutout = js.Uint8Array.new(height * width * 4)
     for y0, y1 in geometry.row_strips(height, width, budget):
         rows = y1 - y0
