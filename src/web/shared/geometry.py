@@ -95,9 +95,10 @@ def guide_size(height, width, long_side):
 # piece: a 1920x1080 photo grows the heap by 181 MB that way, a 3.5 MP one by 311 MB.
 SPLIT_PIXELS = 2_500_000
 ROW_PIXELS = {"prepare": 4_000_000, "refine": 2_500_000, "decontaminate": 500_000}
-# What each graph's one piece takes of onnxruntime-web's heap, bytes a pixel (measured at
-# 12 MP: 155, 321 and ~780 MB): where the heap already has that room (IS-Net's model run
-# leaves ~500 MB free between runs), one piece costs no memory, and the row route would add
+# What each graph's one piece takes of onnxruntime-web's heap, bytes a pixel (at 12 MP:
+# 155 and 321 MB measured; decontamination's ~65 from its planes alive at once, as its 4 MP
+# strips measured): where the heap already has that room (IS-Net's model run
+# leaves ~460 MB free between runs), one piece costs no memory, and the row route would add
 # its arrays in JavaScript (49 MB for IS-Net's narrowed 12 MP photo) and its runs' time.
 ONE_PIECE_BYTES = {"prepare": 13, "refine": 27, "decontaminate": 65}
 
