@@ -21,7 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from bgzero.native import output, pipeline, settings
+from bgzero.native import graph_sessions, output, pipeline, settings
 from bgzero.web_shared import backgrounds, formats, naming
 
 PHOTOS_PER_WORKER = 8  # below this many photos per process, one process is faster
@@ -143,7 +143,7 @@ def _since(started: float) -> float:
 
 def start_worker(threads: int, own: tuple | None) -> None:
     """Set up a process that cuts: its share of threads, and a brought model if any."""
-    pipeline.set_threads(threads)
+    graph_sessions.set_threads(threads)
     if own is not None:  # a brought model lives in the parent's registry: register it here
         settings.register(*own)
 

@@ -9,29 +9,28 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from pillow_heif import register_heif_opener
 
 from bgzero.graphs.decontaminate import DEFAULT as DECONTAMINATE_DEFAULT
-from bgzero.graphs.decontaminate import (
-    build_decontaminate,
-    build_decontaminate_apply,
-    build_decontaminate_grids,
-    build_decontaminate_low,
-)
-from bgzero.graphs.mix import build_mirror, build_mix
-from bgzero.graphs.own_graphs import build_finisher, build_normaliser
-from bgzero.graphs.prepare import (
-    PAD_VALUE,
-    build_prepare,
-    build_prepare_finish,
-    build_prepare_narrow,
-)
-from bgzero.graphs.refine import (
-    build_refine,
-    build_refine_apply,
-    build_refine_fit,
-    build_refine_low,
-)
+from bgzero.graphs.prepare import PAD_VALUE
 from bgzero.models import assets, quantize
 from bgzero.models.browser_model import INPUT, build_model_bytes
 from bgzero.models.cards import Card, best_card, load_cards
+from bgzero.native import graph_sessions
+from bgzero.native.graph_sessions import (
+    decontaminate_apply_session,
+    decontaminate_grids_session,
+    decontaminate_low_session,
+    decontaminate_session,
+    finisher_session,
+    mirror_session,
+    mix_session,
+    normaliser_session,
+    prepare_finish_session,
+    prepare_narrow_session,
+    prepare_session,
+    refine_apply_session,
+    refine_fit_session,
+    refine_low_session,
+    refine_session,
+)
 from bgzero.native.settings import BEST, Setting, card_of, registered
 from bgzero.web_shared import geometry
 
@@ -74,100 +73,13 @@ class OwnSession:
         )
 
 
-# Threads of every session this process makes (0: onnxruntime's choice, all cores); a batch
-# worker process takes its share.
-_THREADS = 0
-
-
-def set_threads(threads: int) -> None:
-    global _THREADS
-    _THREADS = threads
-
-
-def _options(threads: int = 0) -> ort.SessionOptions:
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads or _THREADS
-    return options
-
-
-def _session(graph, threads: int = 0) -> ort.InferenceSession:
-    """An onnxruntime CPU session of a graph (a ModelProto or its bytes)."""
-    data = graph if isinstance(graph, bytes) else graph.SerializeToString()
-    return ort.InferenceSession(data, _options(threads), providers=["CPUExecutionProvider"])
-
-
-def _built(build) -> ort.InferenceSession:
-    return _session(build())
-
-
 @lru_cache(maxsize=3)
 def session(card_id: str, threads: int = 0) -> ort.InferenceSession:
     own = registered(card_id)
     if own:
-        return OwnSession(*own, _options(threads))
+        return OwnSession(*own, graph_sessions.options(threads))
     card = load_cards()[card_id]
-    return _session(build_model_bytes(card, model_source(card)), threads)
-
-
-# The helper graphs without parameters: one session each, made on first use.
-(
-    normaliser_session,
-    finisher_session,
-    prepare_session,
-    prepare_narrow_session,
-    prepare_finish_session,
-    mirror_session,
-    refine_low_session,
-    decontaminate_low_session,
-    decontaminate_apply_session,
-) = (
-    lru_cache(maxsize=1)(partial(_built, build))
-    for build in (
-        build_normaliser,
-        build_finisher,
-        build_prepare,
-        build_prepare_narrow,
-        build_prepare_finish,
-        build_mirror,
-        build_refine_low,
-        build_decontaminate_low,
-        build_decontaminate_apply,
-    )
-)
-
-
-@lru_cache(maxsize=4)
-def refine_session(
-    radius: int, eps: float, sharpen: float, threads: int = 0
-) -> ort.InferenceSession:
-    return _session(build_refine(radius, eps, sharpen), threads)
-
-
-@lru_cache(maxsize=4)
-def refine_fit_session(radius: int, eps: float) -> ort.InferenceSession:
-    return _session(build_refine_fit(radius, eps))
-
-
-@lru_cache(maxsize=4)
-def refine_apply_session(sharpen: float) -> ort.InferenceSession:
-    return _session(build_refine_apply(sharpen))
-
-
-@lru_cache(maxsize=2)
-def decontaminate_grids_session(wide: int, narrow: int, soften: int) -> ort.InferenceSession:
-    return _session(build_decontaminate_grids(wide, narrow, soften))
-
-
-@lru_cache(maxsize=4)
-def mix_session(mix: str, weight: float, flip: bool) -> ort.InferenceSession:
-    return _session(build_mix(mix, weight, flip))
-
-
-@lru_cache(maxsize=2)
-def decontaminate_session(
-    wide: int, narrow: int, soften: int, threads: int = 0
-) -> ort.InferenceSession:
-    return _session(build_decontaminate(wide, narrow, soften), threads)
+    return graph_sessions.graph_session(build_model_bytes(card, model_source(card)), threads)
 
 
 register_heif_opener()  # iPhone photos (HEIC/HEIF) open as any other, upright
@@ -319,6 +231,15 @@ def _on_grid(session, planes, height, width, grid, row_pixels):
     return out
 
 
+def _by_rows(session, feeds_of, out: np.ndarray, row_pixels: int) -> np.ndarray:
+    """`out` (the photo's rows first) filled with the session's output of each strip of
+    rows (`feeds_of(y0, y1)`: its feeds)."""
+    height, width = out.shape[:2]
+    for y0, y1 in geometry.row_strips(height, width, row_pixels):
+        out[y0:y1] = session.run(None, feeds_of(y0, y1))[0].reshape(out[y0:y1].shape)
+    return out
+
+
 def refine(rgba: np.ndarray, alpha: np.ndarray, box, guide_hw, setting: Setting, **route):
     """The refine graph's alpha (uint8 H×W) of the photo's bytes `rgba` (H×W×4): in one
     piece, or above geometry.SPLIT_PIXELS on the row route, as the browser runs it."""
@@ -339,17 +260,17 @@ def refine(rgba: np.ndarray, alpha: np.ndarray, box, guide_hw, setting: Setting,
     fit = refine_fit_session(setting.radius, setting.eps)
     feeds = {"on_grid": on_grid, "mask": alpha[None, None], "box": np.array(box, np.int64)}
     mean_a, mean_b = fit.run(None, feeds)
-    out = np.empty((height, width), np.uint8)
-    apply = refine_apply_session(setting.sharpen)
-    for y0, y1 in geometry.row_strips(height, width, row_pixels):
-        feeds = {
+    feeds = {"mean_a": mean_a, "mean_b": mean_b}
+    return _by_rows(
+        refine_apply_session(setting.sharpen),
+        lambda y0, y1: {
+            **feeds,
             "rgba": rgba[None, y0:y1],
-            "mean_a": mean_a,
-            "mean_b": mean_b,
             "rows": np.array([y0, height], np.int64),
-        }
-        out[y0:y1] = apply.run(None, feeds)[0][0, 0]
-    return out
+        },
+        np.empty((height, width), np.uint8),
+        row_pixels,
+    )
 
 
 def full_alpha(photo: Image.Image, alpha: np.ndarray, box, setting: Setting) -> np.ndarray:
@@ -415,17 +336,17 @@ def decontaminate(
         feeds = {"pair": on_grid[:, 2 * c : 2 * c + 2], "alpha": on_grid[:, 6:], "coarse": coarse}
         out = session.run(None, feeds)[0]
         grids[:, c], grids[:, 3 + c], grids[:, 6] = out[:, 0], out[:, 1], out[:, 2]
-    out = np.empty((height, width, 4), np.uint8)
-    apply = decontaminate_apply_session()
-    for y0, y1 in geometry.row_strips(height, width, row_pixels):
-        feeds = {
+    return _by_rows(
+        decontaminate_apply_session(),
+        lambda y0, y1: {
             "rgba": rgba[None, y0:y1],
             "alpha": alpha[None, None, y0:y1],
             "grids": grids,
             "rows": np.array([y0, height], np.int64),
-        }
-        out[y0:y1] = apply.run(None, feeds)[0][0]
-    return out
+        },
+        np.empty((height, width, 4), np.uint8),
+        row_pixels,
+    )
 
 
 def decontaminates(setting: Setting, photo: Image.Image) -> bool:
