@@ -41,6 +41,22 @@ def resize(x: str, sizes: str, out: str, antialias: bool = False) -> onnx.NodePr
     )
 
 
+class Nodes:
+    """Nodes added one op at a time, each output named by its kind and a counter (after
+    `prefix`), into `nodes` (another builder's list where two share one graph's order)."""
+
+    def __init__(self, prefix: str = "", nodes: list | None = None):
+        self.prefix = prefix
+        self.nodes = [] if nodes is None else nodes
+        self._n = 0
+
+    def op(self, kind, *inputs, **attrs):
+        self._n += 1
+        out = f"{self.prefix}{kind.lower()}{self._n}"
+        self.nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
+        return out
+
+
 def used(nodes, constants) -> list[onnx.TensorProto]:
     """The constants some node reads (graphs built from shared parts leave some unread)."""
     read = {name for node in nodes for name in node.input}

@@ -20,7 +20,18 @@ Output: cutout uint8 [1,H,W,4]: the estimated foreground colour with the alpha.
 import onnx
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import F32, I64, U8, floats, graph_model, ints, resize, tensors, used
+from bgzero.graphs.common import (
+    F32,
+    I64,
+    U8,
+    Nodes,
+    floats,
+    graph_model,
+    ints,
+    resize,
+    tensors,
+    used,
+)
 from bgzero.graphs.rows import Rows
 
 OPSET = 17
@@ -30,18 +41,8 @@ EPSILON = 1e-5  # keeps the weighted means finite where a window has no foregrou
 EPSILON_LINE = 1e-3  # where F and B look alike, the colour line says little: stay near 0
 
 
-class _Nodes:
+class _Nodes(Nodes):
     """A small builder so the graph reads like the formulas in the module docstring."""
-
-    def __init__(self):
-        self.nodes = []
-        self._n = 0
-
-    def op(self, kind, *inputs, **attrs):
-        self._n += 1
-        out = f"{kind.lower()}{self._n}"
-        self.nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
-        return out
 
     def split3(self, x):
         """A 3-channel NCHW map's channels, each [N,1,H,W]."""

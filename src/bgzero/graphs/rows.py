@@ -11,34 +11,26 @@ Resize but for float rounding (half-pixel centres, clamped at the borders).
 
 from onnx import TensorProto, helper
 
-from bgzero.graphs.common import floats, ints, resize
+from bgzero.graphs.common import Nodes, floats, ints, resize
 
 
-class Rows:
+class Rows(Nodes):
     """Nodes and constants for row-wise resampling, named under a prefix."""
 
     def __init__(self, prefix: str, nodes: list | None = None):
-        self.prefix = prefix
-        self.nodes = [] if nodes is None else nodes  # another builder's list: one order
-        self._n = 0
-
-    def op(self, kind, *inputs, **attrs):
-        self._n += 1
-        out = f"{self.prefix}_{kind.lower()}{self._n}"
-        self.nodes.append(helper.make_node(kind, list(inputs), [out], **attrs))
-        return out
+        super().__init__(prefix + "_", nodes)
+        self.name = prefix
 
     def scalar(self, vector, index):
         """Element `index` of an int64 [k] input, as a scalar."""
-        return self.op("Gather", vector, f"{self.prefix}_i{index}", axis=0)
+        return self.op("Gather", vector, f"{self.name}_i{index}", axis=0)
 
     def constants(self):
-        names = {f"{self.prefix}_i{i}": i for i in range(4)}
+        p = self.name
         return [
-            *ints(**names),
-            *ints(**{f"{self.prefix}_one_i": 1, f"{self.prefix}_shape4": [1, 1, -1, 1]}),
-            *floats(**{f"{self.prefix}_half": 0.5, f"{self.prefix}_zero": 0.0}),
-            *floats(**{f"{self.prefix}_one": 1.0}),
+            *ints(**{f"{p}_i{i}": i for i in range(4)}),
+            *ints(**{f"{p}_one_i": 1, f"{p}_shape4": [1, 1, -1, 1]}),
+            *floats(**{f"{p}_half": 0.5, f"{p}_zero": 0.0, f"{p}_one": 1.0}),
         ]
 
     def width(self, x, width, out):
@@ -51,7 +43,7 @@ class Rows:
     def height(self, x, first, count, source, target, offset, out):
         """Rows first..first+count of x's height resized from `source` rows to `target`,
         where x [N,C,r,W] holds the source rows from `offset` on (int64 scalars)."""
-        p = self.prefix
+        p = self.name
         y = self.op("Range", first, self.op("Add", first, count), f"{p}_one_i")
         source_f = self.op("Cast", source, to=TensorProto.FLOAT)
         scale = self.op("Div", self.op("Cast", target, to=TensorProto.FLOAT), source_f)

@@ -228,6 +228,19 @@ async def _on_grid(ort, graph, planes, channels, width, height, grid, budget, go
     return out
 
 
+async def _by_rows(ort, graph, feeds_of, name, channels, width, height, budget, go_on):
+    """The graph's output `name` (`channels` bytes a pixel) of each strip of photo rows
+    (`feeds_of(y0, y1)`: its feeds), laid together as the whole photo's."""
+    whole = js.Uint8Array.new(height * width * channels)
+    for y0, y1 in geometry.row_strips(height, width, budget):
+        out = await graph.run(_feeds(ort, feeds_of(y0, y1)))
+        go_on()
+        strip = js.Reflect.get(out, name).data
+        whole.set(strip, y0 * width * channels)
+        release(strip)
+    return whole
+
+
 async def refine_rows(ort, graphs, photo, width, height, alpha, mask_hw, box, guide, go_on):
     """refine()'s alpha on the row route (a large photo: geometry.one_piece): `graphs` the
     route's sessions by part (low, fit, apply: bgzero/graphs/refine.py)."""
@@ -247,23 +260,18 @@ async def refine_rows(ort, graphs, photo, width, height, alpha, mask_hw, box, gu
     )
     release(on_grid)
     mean_a, mean_b = js.Reflect.get(fit, "mean_a").data, js.Reflect.get(fit, "mean_b").data
-    refined = js.Uint8Array.new(height * width)
-    for y0, y1 in geometry.row_strips(height, width, budget):
-        out = await graphs["apply"].run(
-            _feeds(
-                ort,
-                [
-                    ("rgba", "uint8", _rows(photo, width, y0, y1), (1, y1 - y0, width, 4)),
-                    ("mean_a", "float32", mean_a, grid),
-                    ("mean_b", "float32", mean_b, grid),
-                    ("rows", "int64", _ints((y0, height)), (2,)),
-                ],
-            )
-        )
-        go_on()
-        strip = js.Reflect.get(out, "alpha").data
-        refined.set(strip, y0 * width)
-        release(strip)
+
+    def feeds_of(y0, y1):
+        return [
+            ("rgba", "uint8", _rows(photo, width, y0, y1), (1, y1 - y0, width, 4)),
+            ("mean_a", "float32", mean_a, grid),
+            ("mean_b", "float32", mean_b, grid),
+            ("rows", "int64", _ints((y0, height)), (2,)),
+        ]
+
+    refined = await _by_rows(
+        ort, graphs["apply"], feeds_of, "alpha", 1, width, height, budget, go_on
+    )
     release(mean_a, mean_b)
     return refined
 
@@ -319,23 +327,18 @@ async def decontaminate_rows(ort, graphs, settings, photo, alpha, width, height,
         grids.set(data.subarray(2 * plane, 3 * plane), 6 * plane)
         release(data)
     release(on_grid)
-    cutout = js.Uint8Array.new(height * width * 4)
-    for y0, y1 in geometry.row_strips(height, width, budget):
+
+    def feeds_of(y0, y1):
         rows = y1 - y0
-        out = await graphs["apply"].run(
-            _feeds(
-                ort,
-                [
-                    ("rgba", "uint8", _rows(photo, width, y0, y1), (1, rows, width, 4)),
-                    ("alpha", "uint8", _rows(alpha, width, y0, y1, 1), (1, 1, rows, width)),
-                    ("grids", "float32", grids, (1, channels, guide[0], guide[1])),
-                    ("rows", "int64", _ints((y0, height)), (2,)),
-                ],
-            )
-        )
-        go_on()
-        strip = js.Reflect.get(out, "cutout").data
-        cutout.set(strip, y0 * width * 4)
-        release(strip)
+        return [
+            ("rgba", "uint8", _rows(photo, width, y0, y1), (1, rows, width, 4)),
+            ("alpha", "uint8", _rows(alpha, width, y0, y1, 1), (1, 1, rows, width)),
+            ("grids", "float32", grids, (1, channels, guide[0], guide[1])),
+            ("rows", "int64", _ints((y0, height)), (2,)),
+        ]
+
+    cutout = await _by_rows(
+        ort, graphs["apply"], feeds_of, "cutout", 4, width, height, budget, go_on
+    )
     release(grids)
     return cutout
