@@ -116,20 +116,18 @@ def label(model):
     return Message("model.option", name=name, size=size)
 
 
+def _file_spec(entry, url_of):
+    """A built file the worker fetches and checks: its URL (`url_of(file)`), size, sha256."""
+    return {"url": url_of(entry["file"]), "bytes": entry["bytes"], "sha256": entry["sha256"]}
+
+
 def spec(model, url, url_of=None):
     """What the worker needs to load a model; `url` is model["file"] made absolute, and
     `url_of` makes its LiteRT.js graph's file absolute where it has one."""
     if model.get("parts"):
         raise CatalogError("catalog: %r is two models: use pair_spec" % model["id"])
     litert = model.get("litert")
-    if litert and url_of is not None:
-        litert = {
-            "url": url_of(litert["file"]),
-            "bytes": litert["bytes"],
-            "sha256": litert["sha256"],
-        }
-    else:
-        litert = None
+    litert = _file_spec(litert, url_of) if litert and url_of is not None else None
     return {
         "litert": litert,
         "id": model["id"],
@@ -176,14 +174,11 @@ def graph_spec(catalog, name, url_of):
     (a large photo's: "rows", by part) where it has one. The worker keeps their sessions by
     sha256."""
     graph = catalog["graphs"][name]
-    spec = {"url": url_of(graph["file"]), "bytes": graph["bytes"], "sha256": graph["sha256"]}
+    spec = _file_spec(graph, url_of)
     spec.update((key, graph[key]) for key in GRAPHS.get(name, ()))
     rows = graph.get("rows")
     if rows:
-        spec["rows"] = {
-            part: {"url": url_of(g["file"]), "bytes": g["bytes"], "sha256": g["sha256"]}
-            for part, g in rows.items()
-        }
+        spec["rows"] = {part: _file_spec(g, url_of) for part, g in rows.items()}
     return spec
 
 
